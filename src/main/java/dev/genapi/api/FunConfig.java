@@ -1,0 +1,259 @@
+package dev.genapi.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The description of one function version, as pushed by service nodes, pulled by gateways and stored in the
+ * cluster-wide registry. Its JSON form (snake_case) is the contract of ARCHITECTURE.md section 4:
+ * <pre>{@code
+ * {"service":"demo","request_type":"get_user","version":"2.0.0",
+ *  "nodes":["node-a","node-b"], "choose_node_mode":"round_robin",
+ *  "timeout":5000, "response_type":"sync",
+ *  "arg_types":{"id":"string","fields":{"type":"list_string","max_items":10,"allow_nil":true}},
+ *  "check_permission":{"mode":"role","roles":["admin"]},
+ *  "request_info":true, "retry":{"mode":"all_nodes","count":3}, "disabled":false}
+ * }</pre>
+ * Instances are immutable and always valid: {@link #fromJson(JsonObject)} reports every problem at once.
+ */
+public final class FunConfig {
+
+  /** The version of a function (and of a call) that names none. */
+  public static final String DEFAULT_VERSION = "0.0.0";
+  /** The version name that asks for the highest enabled version. */
+  public static final String LATEST = "latest";
+  /** The {@code nodes} value meaning "run in the gateway JVM". */
+  public static final String LOCAL = "local";
+  /** The {@code nodes} value meaning "every live node of the service". */
+  public static final String ALL_NODES = "*";
+  /** The default timeout, in milliseconds. */
+  public static final int DEFAULT_TIMEOUT = 5000;
+  /** The smallest timeout accepted, in milliseconds. */
+  public static final int MIN_TIMEOUT = 100;
+  /** The largest timeout accepted, in milliseconds. */
+  public static final int MAX_TIMEOUT = 300_000;
+
+  private final String service;
+  private final String requestType;
+  private final String version;
+  private final List<String> nodes;
+  private final NodeMode nodeMode;
+  private final int timeout;
+  private final ResponseType responseType;
+  private final Map<String, ArgSpec> argTypes;
+  private final Permission permission;
+  private final boolean requestInfo;
+  private final RetryPolicy retry;
+  private final boolean disabled;
+
+  private FunConfig(JsonObject json, List<String> errors) {
+    service = nonEmpty(json, "service", errors);
+    requestType = nonEmpty(json, "request_type", errors);
+    version = parseVersion(json.getValue("version"), errors);
+    nodes = parseNodes(json.getValue("nodes"), errors);
+    nodeMode = NodeMode.parse(json.getValue("choose_node_mode"), errors);
+    timeout = parseTimeout(json.getValue("timeout"), errors);
+    responseType = parseResponseType(json.getValue("response_type"), errors);
+    argTypes = parseArgTypes(json.getValue("arg_types"), errors);
+    permission = Permission.parse(json.getValue("check_permission"), errors);
+    requestInfo = bool(json, "request_info", errors);
+    retry = RetryPolicy.parse(json.getValue("retry"), errors);
+    disabled = bool(json, "disabled", errors);
+  }
+
+  private FunConfig(FunConfig other, boolean disabled) {
+    service = other.service;
+    requestType = other.requestType;
+    version = other.version;
+    nodes = other.nodes;
+    nodeMode = other.nodeMode;
+    timeout = other.timeout;
+    responseType = other.responseType;
+    argTypes = other.argTypes;
+    permission = other.permission;
+    requestInfo = other.requestInfo;
+    retry = other.retry;
+    this.disabled = disabled;
+  }
+
+  /**
+   * Reads a FunConfig from its JSON form; absent optional fields take their defaults.
+   *
+   * @param json the JSON form
+   * @return the valid FunConfig
+   * @throws InvalidConfigException listing every problem when the JSON is not a valid FunConfig
+   */
+  public static FunConfig fromJson(JsonObject json) {
+    List<String> errors = new ArrayList<>();
+    FunConfig config = new FunConfig(json, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigException(errors);
+    }
+    return config;
+  }
+
+  /**
+   * @return the JSON form, with every field written
+   */
+  public JsonObject toJson() {
+    JsonObject args = new JsonObject();
+    argTypes.forEach((name, spec) -> args.put(name, spec.toJson()));
+    Object nodesJson = nodes.size() == 1 && (LOCAL.equals(nodes.get(0)) || ALL_NODES.equals(nodes.get(0)))
+      ? nodes.get(0) : new JsonArray(nodes);
+    return new JsonObject()
+      .put("service", service).put("request_type", requestType).put("version", version)
+      .put("nodes", nodesJson).put("choose_node_mode", nodeMode.toJson()).put("timeout", timeout)
+      .put("response_type", responseType.jsonName()).put("arg_types", args)
+      .put("check_permission", permission.toJson()).put("request_info", requestInfo)
+      .put("retry", retry == null ? null : retry.toJson()).put("disabled", disabled);
+  }
+
+  /** @return a copy with the {@code disabled} flag set as given */
+  public FunConfig withDisabled(boolean disabled) {
+    return disabled == this.disabled ? this : new FunConfig(this, disabled);
+  }
+
+  /** @return the service name */
+  public String service() { return service; }
+  /** @return the function name within the service */
+  public String requestType() { return requestType; }
+  /** @return the version, {@value #DEFAULT_VERSION} unless set */
+  public String version() { return version; }
+  /** @return node names, or the single value {@value #LOCAL} or {@value #ALL_NODES} */
+  public List<String> nodes() { return nodes; }
+  /** @return whether every live node of the service may serve this function */
+  public boolean allNodes() { return nodes.size() == 1 && ALL_NODES.equals(nodes.get(0)); }
+  /** @return whether the function runs in the gateway JVM */
+  public boolean local() { return nodes.size() == 1 && LOCAL.equals(nodes.get(0)); }
+  /** @return how a node is chosen */
+  public NodeMode nodeMode() { return nodeMode; }
+  /** @return the timeout in milliseconds */
+  public int timeout() { return timeout; }
+  /** @return how the function answers */
+  public ResponseType responseType() { return responseType; }
+  /** @return the declared arguments, in declaration order (empty: no checks) */
+  public Map<String, ArgSpec> argTypes() { return argTypes; }
+  /** @return who may call */
+  public Permission permission() { return permission; }
+  /** @return whether the handler receives request_id, user_id and device_id */
+  public boolean requestInfo() { return requestInfo; }
+  /** @return the retry policy, or {@code null} for none */
+  public RetryPolicy retry() { return retry; }
+  /** @return whether this version is disabled */
+  public boolean disabled() { return disabled; }
+
+  /** @return the registry key {@code service/request_type/version} */
+  public String key() {
+    return key(service, requestType, version);
+  }
+
+  /** @return the registry key of that function version */
+  public static String key(String service, String requestType, String version) {
+    return service + '/' + requestType + '/' + version;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FunConfig other && toJson().equals(other.toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return key().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+
+  private static String nonEmpty(JsonObject json, String key, List<String> errors) {
+    if (json.getValue(key) instanceof String s && !s.isEmpty()) {
+      return s;
+    }
+    errors.add(key + " must be a non-empty string");
+    return null;
+  }
+
+  private static boolean bool(JsonObject json, String key, List<String> errors) {
+    Object value = json.getValue(key, false);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    errors.add(key + " must be a boolean");
+    return false;
+  }
+
+  private static String parseVersion(Object value, List<String> errors) {
+    if (value == null) {
+      return DEFAULT_VERSION;
+    }
+    if (value instanceof String s && !s.isEmpty() && !LATEST.equals(s)) {
+      return s;
+    }
+    errors.add("version must be a version string such as \"1.0.0\" (not empty, not \"latest\")");
+    return DEFAULT_VERSION;
+  }
+
+  private static List<String> parseNodes(Object value, List<String> errors) {
+    if (value == null) {
+      return List.of(ALL_NODES);
+    }
+    if (LOCAL.equals(value) || ALL_NODES.equals(value)) {
+      return List.of((String) value);
+    }
+    if (value instanceof JsonArray array && !array.isEmpty()
+      && array.stream().allMatch(n -> n instanceof String s && !s.isEmpty())) {
+      return array.stream().map(String.class::cast).distinct().toList();
+    }
+    errors.add("nodes must be a non-empty list of node names, \"local\" or \"*\"");
+    return List.of(ALL_NODES);
+  }
+
+  private static int parseTimeout(Object value, List<String> errors) {
+    if (value == null) {
+      return DEFAULT_TIMEOUT;
+    }
+    if (value instanceof Integer t && t >= MIN_TIMEOUT && t <= MAX_TIMEOUT) {
+      return t;
+    }
+    errors.add("timeout must be an integer between " + MIN_TIMEOUT + " and " + MAX_TIMEOUT);
+    return DEFAULT_TIMEOUT;
+  }
+
+  private static ResponseType parseResponseType(Object value, List<String> errors) {
+    if (value == null) {
+      return ResponseType.SYNC;
+    }
+    ResponseType type = ResponseType.fromJson(value);
+    if (type == null) {
+      errors.add("response_type must be sync, async, stream or none");
+      return ResponseType.SYNC;
+    }
+    return type;
+  }
+
+  private static Map<String, ArgSpec> parseArgTypes(Object value, List<String> errors) {
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof JsonObject json)) {
+      errors.add("arg_types must be an object of argument name to type");
+      return Map.of();
+    }
+    Map<String, ArgSpec> specs = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : json) {
+      ArgSpec spec = ArgSpec.parse(entry.getKey(), entry.getValue(), errors);
+      if (spec != null) {
+        specs.put(entry.getKey(), spec);
+      }
+    }
+    return Collections.unmodifiableMap(specs);
+  }
+}

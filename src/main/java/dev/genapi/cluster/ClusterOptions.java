@@ -1,0 +1,139 @@
+package dev.genapi.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a GenApi JVM joins its Hazelcast cluster. The defaults keep everything on loopback: TCP-IP discovery of
+ * {@code 127.0.0.1}, no multicast, no cloud auto-detection, no phone-home.
+ */
+public final class ClusterOptions {
+
+  /** Default cluster name. */
+  public static final String DEFAULT_NAME = "genapi";
+  /** Default interface the cluster (Hazelcast and event bus) binds. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default Hazelcast base port (not 5701, which other programs often hold). */
+  public static final int DEFAULT_PORT = 15701;
+  /** Default number of ports tried from the base port. */
+  public static final int DEFAULT_PORT_COUNT = 10;
+  /** Discovery by a fixed list of TCP members. */
+  public static final String MODE_TCP = "tcp";
+  /** Discovery through a Kubernetes headless service. */
+  public static final String MODE_KUBERNETES = "kubernetes";
+
+  private String name = DEFAULT_NAME;
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private int portCount = DEFAULT_PORT_COUNT;
+  private List<String> members = new ArrayList<>(List.of(DEFAULT_HOST));
+  private String mode = MODE_TCP;
+  private String kubernetesServiceDns;
+
+  /** Default options. */
+  public ClusterOptions() {
+  }
+
+  /**
+   * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code members} (list or
+   *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}
+   */
+  public ClusterOptions(JsonObject json) {
+    setName(json.getString("name", DEFAULT_NAME));
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setPortCount(json.getInteger("port_count", DEFAULT_PORT_COUNT));
+    Object list = json.getValue("members");
+    if (list instanceof JsonArray array) {
+      setMembers(array.stream().map(String::valueOf).toList());
+    } else if (list instanceof String csv) {
+      setMembers(List.of(csv.split("\\s*,\\s*")));
+    }
+    setMode(json.getString("mode", MODE_TCP));
+    setKubernetesServiceDns(json.getString("kubernetes_service_dns"));
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
+      .put("members", new JsonArray(members)).put("mode", mode).put("kubernetes_service_dns", kubernetesServiceDns);
+  }
+
+  /** @return the cluster name: only members with the same name join */
+  public String getName() { return name; }
+
+  /** @param name the cluster name @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
+    }
+    this.name = name;
+    return this;
+  }
+
+  /** @return the interface Hazelcast and the event bus bind */
+  public String getHost() { return host; }
+
+  /** @param host the interface to bind @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  /** @return the Hazelcast base port */
+  public int getPort() { return port; }
+
+  /** @param port the Hazelcast base port @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** @return how many ports from the base port are tried */
+  public int getPortCount() { return portCount; }
+
+  /** @param portCount ports tried from the base @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setPortCount(int portCount) {
+    if (portCount < 1) {
+      throw new IllegalArgumentException("portCount: " + portCount + " (expected: > 0)");
+    }
+    this.portCount = portCount;
+    return this;
+  }
+
+  /** @return the TCP-IP members (hosts, optionally {@code host:port}) */
+  public List<String> getMembers() { return members; }
+
+  /** @param members the TCP-IP members @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setMembers(List<String> members) {
+    this.members = new ArrayList<>(members);
+    return this;
+  }
+
+  /** @return {@value #MODE_TCP} or {@value #MODE_KUBERNETES} */
+  public String getMode() { return mode; }
+
+  /** @param mode the discovery mode @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setMode(String mode) {
+    if (!MODE_TCP.equals(mode) && !MODE_KUBERNETES.equals(mode)) {
+      throw new IllegalArgumentException("mode: " + mode + " (expected: tcp or kubernetes)");
+    }
+    this.mode = mode;
+    return this;
+  }
+
+  /** @return the headless service DNS name used in Kubernetes mode */
+  public String getKubernetesServiceDns() { return kubernetesServiceDns; }
+
+  /** @param dns the headless service DNS name @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setKubernetesServiceDns(String dns) {
+    this.kubernetesServiceDns = dns;
+    return this;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.genapi.dispatch;
+
+import com.hazelcast.cluster.MembershipAdapter;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.MapChangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry, and dropped at
+ * once when Hazelcast reports the node's member gone or a call finds the node unreachable. Reads are local.
+ */
+public final class NodeRegistry {
+
+  /** A node is dead when its lease was not renewed for this long. */
+  public static final long DEFAULT_LEASE_TIMEOUT_MS = 5000;
+
+  private final Map<String, LiveNode> nodes = new ConcurrentHashMap<>();
+  private final long leaseTimeoutNanos;
+  private IMap<String, String> leases;
+  private UUID leaseListener;
+  private UUID memberListener;
+
+  /** @param leaseTimeoutMs how long a lease stays valid without renewal */
+  public NodeRegistry(long leaseTimeoutMs) {
+    this.leaseTimeoutNanos = leaseTimeoutMs * 1_000_000;
+  }
+
+  /**
+   * Starts listening to leases and membership, then loads the current leases.
+   *
+   * @param vertx the gateway's clustered Vert.x
+   * @param hazelcast its Hazelcast instance
+   * @return completed when the current leases are known
+   */
+  public Future<Void> start(Vertx vertx, HazelcastInstance hazelcast) {
+    return vertx.executeBlocking(() -> {
+      leases = hazelcast.getMap(Addresses.NODES_MAP);
+      leaseListener = leases.addEntryListener(new MapChangeListener(this::renewed, nodes::remove), true);
+      memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          String member = event.getMember().getUuid().toString();
+          nodes.values().removeIf(node -> node.member().equals(member));
+        }
+      });
+      leases.forEach(this::renewed);
+      return null;
+    });
+  }
+
+  /** Stops listening. */
+  public Future<Void> stop(Vertx vertx, HazelcastInstance hazelcast) {
+    return vertx.executeBlocking(() -> {
+      if (leaseListener != null) {
+        leases.removeEntryListener(leaseListener);
+        hazelcast.getCluster().removeMembershipListener(memberListener);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * @param service a service name
+   * @return the names of the nodes serving it whose lease is current
+   */
+  public List<String> liveNodes(String service) {
+    long now = System.nanoTime();
+    List<String> live = new ArrayList<>(2);
+    for (LiveNode node : nodes.values()) {
+      if (now - node.renewedAt() < leaseTimeoutNanos && node.services().contains(service)) {
+        live.add(node.name());
+      }
+    }
+    return live;
+  }
+
+  /** @return whether that node's lease is current */
+  public boolean isLive(String name) {
+    LiveNode node = nodes.get(name);
+    return node != null && System.nanoTime() - node.renewedAt() < leaseTimeoutNanos;
+  }
+
+  /**
+   * Forgets a node that could not be reached; its next lease renewal brings it back.
+   *
+   * @param name the node name
+   */
+  public void markUnreachable(String name) {
+    nodes.remove(name);
+  }
+
+  private void renewed(String name, String json) {
+    JsonObject record = new JsonObject(json);
+    List<String> services = record.getJsonArray("services").stream().map(String::valueOf).toList();
+    nodes.put(name, new LiveNode(name, record.getString("member"), services, System.nanoTime()));
+  }
+
+  private record LiveNode(String name, String member, List<String> services, long renewedAt) {
+  }
+}

@@ -1,0 +1,56 @@
+package dev.genapi.node;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.genapi.cluster.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A node's entry in the cluster's node registry, renewed on a timer. Gateways treat a node whose lease is not renewed
+ * in time as dead; the entry's TTL cleans it up in the cluster.
+ *
+ * @implNote each renewal is one asynchronous Hazelcast write.
+ */
+final class NodeLease {
+
+  private static final Logger LOG = Logger.getLogger(NodeLease.class.getName());
+
+  private final Vertx vertx;
+  private final IMap<String, String> leases;
+  private final String name;
+  private final String record;
+  private final long renewMs;
+  private long timer = -1;
+
+  NodeLease(Vertx vertx, HazelcastInstance hazelcast, String name, List<String> services, long renewMs) {
+    this.vertx = vertx;
+    this.leases = hazelcast.getMap(Addresses.NODES_MAP);
+    this.name = name;
+    this.renewMs = renewMs;
+    this.record = new JsonObject().put("node", name).put("member", hazelcast.getCluster().getLocalMember().getUuid().toString())
+      .put("services", new JsonArray(services)).put("started_at", System.currentTimeMillis()).encode();
+  }
+
+  Future<Void> start() {
+    return renew().onSuccess(v -> timer = vertx.setPeriodic(renewMs, id -> renew()
+      .onFailure(e -> LOG.log(Level.WARNING, "Lease renewal of node " + name + " failed: " + e.getMessage()))));
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return Future.fromCompletionStage(leases.removeAsync(name), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  private Future<Void> renew() {
+    return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
+      vertx.getOrCreateContext());
+  }
+}

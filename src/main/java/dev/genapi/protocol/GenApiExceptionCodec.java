@@ -1,0 +1,59 @@
+package dev.genapi.protocol;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Carries a {@link GenApiException} across the clustered event bus: code, retry-after and message. Local delivery
+ * passes the same instance.
+ */
+public final class GenApiExceptionCodec implements MessageCodec<GenApiException, GenApiException> {
+
+  /**
+   * Registers the codec as the default one for {@link GenApiException} unless it already is.
+   *
+   * @param eventBus the event bus of a GenApi gateway or node
+   */
+  public static void register(EventBus eventBus) {
+    try {
+      eventBus.registerDefaultCodec(GenApiException.class, new GenApiExceptionCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a gateway and a node sharing one Vert.x instance both register
+    }
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, GenApiException e) {
+    byte[] message = e.getMessage() == null ? new byte[0] : e.getMessage().getBytes(StandardCharsets.UTF_8);
+    buffer.appendInt(e.code().toInt()).appendLong(e.retryAfterMs()).appendInt(message.length).appendBytes(message);
+  }
+
+  @Override
+  public GenApiException decodeFromWire(int pos, Buffer buffer) {
+    int code = buffer.getInt(pos);
+    long retryAfter = buffer.getLong(pos + 4);
+    int length = buffer.getInt(pos + 12);
+    String message = buffer.getString(pos + 16, pos + 16 + length, "UTF-8");
+    return new GenApiException(ErrorCode.fromInt(code), message, retryAfter);
+  }
+
+  @Override
+  public GenApiException transform(GenApiException e) {
+    return e;
+  }
+
+  @Override
+  public String name() {
+    return "genapi.exception";
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.genapi.protocol;
+
+import dev.genapi.api.GenApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client call, decoded once from its frame:
+ * <pre>{@code {"request_id":"r1","service":"demo","request_type":"echo","version":"1.0.0",
+ *  "args":{"message":"hi"},"user_id":"u1","device_id":"d1"}}</pre>
+ * {@code request_id}, {@code service} and {@code request_type} are required non-empty strings; {@code version} is
+ * optional ({@code null} when absent); {@code args} defaults to {@code {}}; unknown keys are ignored. The original
+ * bytes are kept so the gateway can forward them without encoding the call again.
+ *
+ * @param requestId the client's id for the call, echoed in every response
+ * @param service the service name
+ * @param requestType the function name
+ * @param version the requested version, or {@code null}
+ * @param args the arguments
+ * @param userId the user id the client claims, or {@code null}
+ * @param deviceId the device id the client claims, or {@code null}
+ * @param userRoles the roles the client claims (empty when absent)
+ * @param raw the frame as received
+ */
+public record Request(String requestId, String service, String requestType, String version, JsonObject args,
+                      String userId, String deviceId, List<String> userRoles, Buffer raw) {
+
+  /** The original's default payload limit, in bytes. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1_000_000;
+  /** The request id used in error frames when the client's is missing or unreadable. */
+  public static final String UNKNOWN_ID = "unknown";
+
+  /**
+   * Checks the size of a frame and parses it as a JSON object.
+   *
+   * @param frame the frame text
+   * @param maxBytes the payload limit in bytes
+   * @return the JSON object
+   * @throws GenApiException {@code INVALID_REQUEST} when the frame is too large, malformed or not an object
+   */
+  public static JsonObject parseFrame(Buffer frame, int maxBytes) {
+    if (frame.length() > maxBytes) {
+      throw GenApiException.invalidRequest("Request payload exceeds maximum size of " + maxBytes
+        + " bytes (got " + frame.length() + " bytes)");
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(frame);
+      if (value instanceof JsonObject json) {
+        return json;
+      }
+      throw GenApiException.invalidRequest("Malformed request payload: expected a JSON object");
+    } catch (DecodeException e) {
+      throw GenApiException.invalidRequest("Malformed request payload: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes a call object.
+   *
+   * @param json the frame's JSON object
+   * @param raw the frame's bytes
+   * @return the call
+   * @throws GenApiException {@code INVALID_REQUEST} naming every missing or mistyped field
+   */
+  public static Request fromJson(JsonObject json, Buffer raw) {
+    List<String> missing = new ArrayList<>(3);
+    String requestType = required(json, "request_type", missing);
+    String requestId = required(json, "request_id", missing);
+    String service = required(json, "service", missing);
+    if (!missing.isEmpty()) {
+      throw GenApiException.invalidRequest("Missing required fields: " + String.join(", ", missing));
+    }
+    Object args = json.getValue("args");
+    if (args != null && !(args instanceof JsonObject)) {
+      throw GenApiException.invalidRequest("args must be an object");
+    }
+    return new Request(requestId, service, requestType, optional(json, "version"),
+      args == null ? new JsonObject() : (JsonObject) args, optional(json, "user_id"), optional(json, "device_id"),
+      roles(json.getValue("user_roles")), raw);
+  }
+
+  /**
+   * @param json a frame's JSON object, possibly invalid
+   * @return its request_id when it is a non-empty string, else {@value #UNKNOWN_ID}
+   */
+  public static String idOf(JsonObject json) {
+    return json != null && json.getValue("request_id") instanceof String id && !id.isEmpty() ? id : UNKNOWN_ID;
+  }
+
+  private static String required(JsonObject json, String key, List<String> missing) {
+    if (json.getValue(key) instanceof String value && !value.isEmpty()) {
+      return value;
+    }
+    missing.add(key);
+    return null;
+  }
+
+  private static String optional(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String s) {
+      return s;
+    }
+    throw GenApiException.invalidRequest(key + " must be a string");
+  }
+
+  private static List<String> roles(Object value) {
+    if (!(value instanceof JsonArray array)) {
+      return List.of();
+    }
+    return array.stream().filter(r -> r instanceof String s && !s.isEmpty()).map(String.class::cast).toList();
+  }
+}
