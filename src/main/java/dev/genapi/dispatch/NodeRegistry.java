@@ -72,13 +72,15 @@ public final class NodeRegistry {
 
   /**
    * @param service a service name
+   * @param member a Hazelcast member UUID to keep only the nodes of that JVM, or {@code null} for all
    * @return the names of the nodes serving it whose lease is current
    */
-  public List<String> liveNodes(String service) {
+  public List<String> liveNodes(String service, String member) {
     long now = System.nanoTime();
     List<String> live = new ArrayList<>(2);
     for (LiveNode node : nodes.values()) {
-      if (now - node.renewedAt() < leaseTimeoutNanos && node.services().contains(service)) {
+      if (now - node.renewedAt() < leaseTimeoutNanos && node.services().contains(service)
+        && (member == null || member.equals(node.member()))) {
         live.add(node.name());
       }
     }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,17 +27,19 @@ final class NodeLease {
   private final Vertx vertx;
   private final IMap<String, String> leases;
   private final String name;
-  private final String record;
+  private final String member;
+  private final long startedAt = System.currentTimeMillis();
+  private final Supplier<List<String>> services;
   private final long renewMs;
   private long timer = -1;
 
-  NodeLease(Vertx vertx, HazelcastInstance hazelcast, String name, List<String> services, long renewMs) {
+  NodeLease(Vertx vertx, HazelcastInstance hazelcast, String name, Supplier<List<String>> services, long renewMs) {
     this.vertx = vertx;
     this.leases = hazelcast.getMap(Addresses.NODES_MAP);
     this.name = name;
     this.renewMs = renewMs;
-    this.record = new JsonObject().put("node", name).put("member", hazelcast.getCluster().getLocalMember().getUuid().toString())
-      .put("services", new JsonArray(services)).put("started_at", System.currentTimeMillis()).encode();
+    this.services = services;
+    this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
   Future<Void> start() {
@@ -50,6 +53,8 @@ final class NodeLease {
   }
 
   private Future<Void> renew() {
+    String record = new JsonObject().put("node", name).put("member", member)
+      .put("services", new JsonArray(services.get())).put("started_at", startedAt).encode();
     return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
       vertx.getOrCreateContext());
   }

@@ -1,0 +1,16 @@
+package dev.genapi.dispatch;
+
+import dev.genapi.protocol.Response;
+
+/**
+ * Where the pipeline sends the frames of one call: a transport's connection. Called on the connection's context.
+ */
+@FunctionalInterface
+public interface ResponseSink {
+
+  /**
+   * @param response the frame
+   * @param last whether the call is over after this frame
+   */
+  void send(Response response, boolean last);
+}

@@ -1,0 +1,96 @@
+package dev.genapi.gateway;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.config.ConfigVerticle;
+import dev.genapi.config.FunctionRegistry;
+import dev.genapi.dispatch.NodeRegistry;
+import dev.genapi.dispatch.Pipeline;
+import dev.genapi.dispatch.StreamRouter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the stream
+ * address, and the HTTP server. {@link #start} completes when the gateway is ready (registry loaded, port bound).
+ * <pre>{@code
+ * Gateway.start(vertx, new GatewayOptions().setPort(8080))
+ *   .onSuccess(gateway -> System.out.println("listening on " + gateway.port()));
+ * }</pre>
+ */
+public final class Gateway {
+
+  private final Vertx vertx;
+  private final FunctionRegistry registry = new FunctionRegistry();
+  private final NodeRegistry nodes;
+  private final StreamRouter streams = new StreamRouter();
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
+
+  private Gateway(Vertx vertx, GatewayOptions options) {
+    this.vertx = vertx;
+    this.nodes = new NodeRegistry(options.getLeaseTimeoutMs());
+  }
+
+  /**
+   * @param vertx a Vert.x instance clustered with Hazelcast
+   * @param options the gateway options
+   * @return the gateway, once ready
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayOptions options) {
+    Gateway gateway = new Gateway(vertx, options);
+    return gateway.deploy(options).map(gateway);
+  }
+
+  private Future<Void> deploy(GatewayOptions options) {
+    HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
+    String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    Pipeline pipeline = new Pipeline(vertx, registry, nodes, streams, member, options.isDetailErrors());
+    List<GatewayVerticle> servers = new ArrayList<>();
+    return vertx.deployVerticle(new ConfigVerticle(registry))
+      .compose(id -> {
+        deployments.add(id);
+        return nodes.start(vertx, hazelcast);
+      })
+      .compose(v -> streams.start(vertx))
+      .compose(v -> vertx.deployVerticle(() -> {
+        GatewayVerticle server = new GatewayVerticle(pipeline, options);
+        servers.add(server);
+        return server;
+      }, new DeploymentOptions().setInstances(options.getInstances())))
+      .map(id -> {
+        deployments.add(id);
+        port = servers.get(0).actualPort();
+        return null;
+      });
+  }
+
+  /** @return the HTTP port the gateway listens on */
+  public int port() {
+    return port;
+  }
+
+  /** @return this gateway's local function index */
+  public FunctionRegistry registry() {
+    return registry;
+  }
+
+  /** @return this gateway's view of the live nodes */
+  public NodeRegistry nodes() {
+    return nodes;
+  }
+
+  /** Stops serving: undeploys the HTTP servers and the registry sync, and stops listening to leases and streams. */
+  public Future<Void> stop() {
+    List<Future<?>> undeployed = new ArrayList<>();
+    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+    return Future.join(undeployed)
+      .eventually(streams::stop)
+      .eventually(() -> nodes.stop(vertx, ClusterSupport.hazelcast(vertx)))
+      .mapEmpty();
+  }
+}

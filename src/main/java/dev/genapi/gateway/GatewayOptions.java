@@ -1,0 +1,115 @@
+package dev.genapi.gateway;
+
+import dev.genapi.dispatch.NodeRegistry;
+import dev.genapi.protocol.Request;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Options of a GenApi gateway.
+ */
+public final class GatewayOptions {
+
+  /** Default HTTP interface. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default HTTP port. */
+  public static final int DEFAULT_PORT = 8080;
+  /** Default number of {@link GatewayVerticle} instances (event loops serving connections). */
+  public static final int DEFAULT_INSTANCES = 1;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private int instances = DEFAULT_INSTANCES;
+  private int maxPayloadBytes = Request.DEFAULT_MAX_PAYLOAD_BYTES;
+  private boolean detailErrors;
+  private long leaseTimeoutMs = NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS;
+
+  /** Default options. */
+  public GatewayOptions() {
+  }
+
+  /**
+   * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
+   *             {@code detail_errors}, {@code lease_timeout_ms}
+   */
+  public GatewayOptions(JsonObject json) {
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("http_port", DEFAULT_PORT));
+    setInstances(json.getInteger("instances", DEFAULT_INSTANCES));
+    setMaxPayloadBytes(json.getInteger("max_payload_bytes", Request.DEFAULT_MAX_PAYLOAD_BYTES));
+    setDetailErrors(json.getBoolean("detail_errors", false));
+    setLeaseTimeoutMs(json.getLong("lease_timeout_ms", NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS));
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
+      .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
+      .put("lease_timeout_ms", leaseTimeoutMs);
+  }
+
+  /** @return the interface the HTTP server binds */
+  public String getHost() { return host; }
+
+  /** @param host the HTTP interface @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  /** @return the HTTP port */
+  public int getPort() { return port; }
+
+  /** @param port the HTTP port (0 for any free port) @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** @return the number of gateway verticle instances */
+  public int getInstances() { return instances; }
+
+  /** @param instances verticle instances @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setInstances(int instances) {
+    if (instances < 1) {
+      throw new IllegalArgumentException("instances: " + instances + " (expected: > 0)");
+    }
+    this.instances = instances;
+    return this;
+  }
+
+  /** @return the largest call frame accepted, in bytes */
+  public int getMaxPayloadBytes() { return maxPayloadBytes; }
+
+  /** @param maxPayloadBytes the frame limit @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMaxPayloadBytes(int maxPayloadBytes) {
+    if (maxPayloadBytes < 256) {
+      throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: >= 256)");
+    }
+    this.maxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
+  /** @return whether {@code INTERNAL} errors show their reason to clients */
+  public boolean isDetailErrors() { return detailErrors; }
+
+  /** @param detailErrors show reasons @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setDetailErrors(boolean detailErrors) {
+    this.detailErrors = detailErrors;
+    return this;
+  }
+
+  /** @return how long a node lease stays valid without renewal, in milliseconds */
+  public long getLeaseTimeoutMs() { return leaseTimeoutMs; }
+
+  /** @param leaseTimeoutMs the lease timeout @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setLeaseTimeoutMs(long leaseTimeoutMs) {
+    if (leaseTimeoutMs < 500) {
+      throw new IllegalArgumentException("leaseTimeoutMs: " + leaseTimeoutMs + " (expected: >= 500)");
+    }
+    this.leaseTimeoutMs = leaseTimeoutMs;
+    return this;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.genapi.gateway;
+
+import dev.genapi.dispatch.Pipeline;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws} and the health endpoints. Deploy several
+ * instances to serve connections on several event loops; they share the port and the pipeline.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private final Pipeline pipeline;
+  private final GatewayOptions options;
+  private HttpServer server;
+
+  /**
+   * @param pipeline the shared call pipeline
+   * @param options the gateway options
+   */
+  public GatewayVerticle(Pipeline pipeline, GatewayOptions options) {
+    this.pipeline = pipeline;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(rc -> rc.request().toWebSocket()
+      .onSuccess(socket -> new WebSocketSession(socket, pipeline, options))
+      .onFailure(rc::fail));
+    router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close
+    HttpServerOptions serverOptions = new HttpServerOptions()
+      .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
+      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
+    server = vertx.createHttpServer(serverOptions).requestHandler(router);
+    return server.listen(options.getPort(), options.getHost());
+  }
+
+  /** @return the port the server listens on */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.genapi.launcher;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.demo.DemoService;
+import dev.genapi.gateway.Gateway;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * The command line: {@code java -jar genapi.jar <gateway|node|all-in-one> [options]}.
+ */
+public final class Main {
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+  private static final List<String> ROLES = List.of("gateway", "node", "all-in-one");
+
+  private Main() {
+  }
+
+  /**
+   * @param args the role, then options
+   */
+  public static void main(String[] args) {
+    configureLogging();
+    if (args.length == 0 || !ROLES.contains(args[0])) {
+      System.err.println("usage: java -jar genapi.jar <gateway|node|all-in-one> [options]\n\noptions:\n"
+        + Settings.usage());
+      System.exit(args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0])) ? 0 : 2);
+    }
+    Settings settings;
+    try {
+      settings = Settings.load(Arrays.asList(args).subList(1, args.length), System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("genapi: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    start(args[0], settings).onFailure(e -> {
+      LOG.log(Level.SEVERE, "GenApi failed to start: " + e.getMessage(), e);
+      System.exit(1);
+    });
+  }
+
+  private static Future<Void> start(String role, Settings settings) {
+    ClusterOptions cluster = new ClusterOptions(settings.cluster());
+    return ClusterSupport.start(cluster, new VertxOptions()).compose(vertx -> {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "genapi-shutdown"));
+      if ("node".equals(role)) {
+        return startNode(vertx, settings);
+      }
+      GatewayOptions options = new GatewayOptions(settings.gateway());
+      return Gateway.start(vertx, options)
+        .compose(gateway -> "all-in-one".equals(role) ? startNode(vertx, settings).map(gateway) : Future.succeededFuture(gateway))
+        .onSuccess(gateway -> LOG.info("GenApi gateway ready on http://" + options.getHost() + ":" + gateway.port()))
+        .mapEmpty();
+    });
+  }
+
+  /** Starts the demo node; in all-in-one mode, completes once its functions are registered. */
+  private static Future<Void> startNode(Vertx vertx, Settings settings) {
+    ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions(settings.node())), vertx);
+    return node.start().compose(v -> node.registered()).mapEmpty();
+  }
+
+  private static void close(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warning("Shutdown did not finish cleanly: " + e);
+    }
+  }
+
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream in = Main.class.getResourceAsStream("logging.properties")) {
+      LogManager.getLogManager().readConfiguration(in);
+    } catch (IOException e) {
+      LOG.warning("Default logging configuration not loaded: " + e);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.genapi.launcher;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every launcher setting, read from three places: a conf file ({@code conf/gateway.json}, {@code conf/node.json},
+ * {@code conf/cluster.json}), an environment variable, and a command-line flag. A flag beats the variable, which beats
+ * the file; what none sets keeps the options' default.
+ */
+final class Settings {
+
+  private enum Type { STRING, INT, BOOL, LIST }
+
+  private record Setting(String file, String key, String env, String flag, Type type) {
+  }
+
+  private static final List<Setting> TABLE = List.of(
+    new Setting("gateway", "http_port", "GENAPI_HTTP_PORT", "--http-port", Type.INT),
+    new Setting("gateway", "host", "GENAPI_HTTP_HOST", "--http-host", Type.STRING),
+    new Setting("gateway", "instances", "GENAPI_GATEWAY_INSTANCES", "--instances", Type.INT),
+    new Setting("gateway", "max_payload_bytes", "GENAPI_MAX_PAYLOAD_BYTES", "--max-payload-bytes", Type.INT),
+    new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
+    new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
+    new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),
+    new Setting("cluster", "port", "GENAPI_CLUSTER_PORT", "--cluster-port", Type.INT),
+    new Setting("cluster", "members", "GENAPI_CLUSTER_MEMBERS", "--cluster-members", Type.LIST),
+    new Setting("cluster", "mode", "GENAPI_CLUSTER_MODE", "--cluster-mode", Type.STRING),
+    new Setting("cluster", "kubernetes_service_dns", "GENAPI_KUBERNETES_SERVICE_DNS", "--kubernetes-service-dns",
+      Type.STRING),
+    new Setting("node", "name", "GENAPI_NODE_NAME", "--node-name", Type.STRING));
+
+  private final Map<String, JsonObject> files = new HashMap<>();
+
+  private Settings() {
+  }
+
+  /**
+   * @param flags {@code --name value} or {@code --name=value} pairs, plus {@code --conf <dir>}
+   * @param env the environment
+   * @return the merged settings
+   * @throws IllegalArgumentException on an unknown flag, a missing value or a value of the wrong type
+   */
+  static Settings load(List<String> flags, Map<String, String> env) {
+    Map<String, String> given = parseFlags(flags);
+    Path conf = Path.of(given.getOrDefault("--conf", env.getOrDefault("GENAPI_CONF_DIR", "conf")));
+    Settings settings = new Settings();
+    for (String file : List.of("gateway", "node", "cluster")) {
+      settings.files.put(file, read(conf.resolve(file + ".json")));
+    }
+    for (Setting setting : TABLE) {
+      String value = given.containsKey(setting.flag()) ? given.get(setting.flag()) : env.get(setting.env());
+      if (value != null && !value.isEmpty()) {
+        settings.files.get(setting.file()).put(setting.key(), convert(setting, value));
+      }
+    }
+    return settings;
+  }
+
+  JsonObject gateway() { return files.get("gateway"); }
+
+  JsonObject node() { return files.get("node"); }
+
+  JsonObject cluster() { return files.get("cluster"); }
+
+  /** @return one line per setting: flag, variable and file key */
+  static String usage() {
+    StringBuilder out = new StringBuilder();
+    for (Setting s : TABLE) {
+      out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", s.flag() + " <v>", s.env(), s.file(), s.key()));
+    }
+    return out.append(String.format("  %-26s %-32s default: conf%n", "--conf <dir>", "GENAPI_CONF_DIR")).toString();
+  }
+
+  private static Map<String, String> parseFlags(List<String> flags) {
+    Map<String, String> given = new HashMap<>();
+    List<String> known = new ArrayList<>(TABLE.stream().map(Setting::flag).toList());
+    known.add("--conf");
+    for (int i = 0; i < flags.size(); i++) {
+      String flag = flags.get(i);
+      String value = null;
+      int eq = flag.indexOf('=');
+      if (eq > 0) {
+        value = flag.substring(eq + 1);
+        flag = flag.substring(0, eq);
+      } else if (i + 1 < flags.size()) {
+        value = flags.get(++i);
+      }
+      if (!known.contains(flag)) {
+        throw new IllegalArgumentException("unknown option " + flag);
+      }
+      if (value == null) {
+        throw new IllegalArgumentException("option " + flag + " needs a value");
+      }
+      given.put(flag, value);
+    }
+    return given;
+  }
+
+  private static Object convert(Setting setting, String value) {
+    try {
+      return switch (setting.type()) {
+        case INT -> Integer.parseInt(value.trim());
+        case BOOL -> Boolean.parseBoolean(value.trim());
+        case LIST -> new JsonArray(List.of(value.trim().split("\\s*,\\s*")));
+        case STRING -> value;
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(setting.env() + " / " + setting.flag() + ": '" + value + "' is not a number");
+    }
+  }
+
+  private static JsonObject read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(file + " is not a JSON object: " + e.getMessage());
+    }
+  }
+}

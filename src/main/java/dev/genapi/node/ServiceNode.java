@@ -1,0 +1,203 @@
+package dev.genapi.node;
+
+import dev.genapi.api.FunConfig;
+import dev.genapi.api.FunctionHandler;
+import dev.genapi.api.GenApiException;
+import dev.genapi.api.ResponseType;
+import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.protocol.GenApiExceptionCodec;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * A service node: the functions it serves, the event-bus consumer at {@code genapi.node.<name>} that runs them, its
+ * lease in the node registry, and the pushes that register its FunConfigs with the gateways.
+ * <pre>{@code
+ * ServiceNode node = ServiceNode.create(vertx, new ServiceNodeOptions().setName("node-a"))
+ *   .register(FunConfig.fromJson(new JsonObject().put("service", "demo").put("request_type", "echo")),
+ *             call -> Future.succeededFuture(call.args()));
+ * node.start();
+ * }</pre>
+ */
+public final class ServiceNode {
+
+  private static final Logger LOG = Logger.getLogger(ServiceNode.class.getName());
+
+  private final Vertx vertx;
+  private final ServiceNodeOptions options;
+  private final Map<String, Registration> functions = new ConcurrentHashMap<>();
+  private final Map<String, NodeCall> running = new ConcurrentHashMap<>();
+  private final ConfigPusher pusher;
+  private final Promise<JsonObject> registered = Promise.promise();
+  private MessageConsumer<Buffer> consumer;
+  private NodeLease lease;
+
+  private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.pusher = new ConfigPusher(vertx, options);
+  }
+
+  /**
+   * @param vertx a clustered Vert.x instance
+   * @param options the node's options
+   * @return a node with no functions yet
+   */
+  public static ServiceNode create(Vertx vertx, ServiceNodeOptions options) {
+    return new ServiceNode(vertx, options);
+  }
+
+  /**
+   * Adds (or replaces) a function. Functions added after {@link #start()} are registered by the next {@link #push}.
+   *
+   * @param config the function's FunConfig
+   * @param handler the code behind it
+   * @return a reference to this, so the API can be used fluently
+   */
+  public ServiceNode register(FunConfig config, FunctionHandler handler) {
+    functions.put(config.key(), new Registration(config, handler));
+    return this;
+  }
+
+  /** @return the node's name */
+  public String name() {
+    return options.getName();
+  }
+
+  /** @return the FunConfigs of every registered function */
+  public List<FunConfig> functions() {
+    return functions.values().stream().map(Registration::config).toList();
+  }
+
+  /**
+   * Starts consuming calls, takes the lease, and pushes the FunConfigs in the background (retrying until a gateway
+   * accepts them).
+   *
+   * @return completed once calls can reach this node
+   */
+  public Future<Void> start() {
+    GenApiExceptionCodec.register(vertx.eventBus());
+    consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
+    lease = new NodeLease(vertx, ClusterSupport.hazelcast(vertx), name(), this::services, options.getLeaseRenewMs());
+    return consumer.completion()
+      .compose(v -> lease.start())
+      .onSuccess(v -> {
+        LOG.info("Service node " + name() + " started with " + functions.size() + " functions of " + services());
+        pusher.pushUntilAccepted(functions()).onComplete(registered);
+      });
+  }
+
+  /**
+   * @return completed with the gateways' answer once the FunConfigs pushed at start were accepted (or skipped)
+   */
+  public Future<JsonObject> registered() {
+    return registered.future();
+  }
+
+  /**
+   * Pushes the FunConfigs of every service of this node now.
+   *
+   * @param force re-apply even when the registry has the same {@code config_version}
+   * @return the gateway's answer per service, e.g. {@code {"demo":{"status":"accepted",...}}}
+   */
+  public Future<JsonObject> push(boolean force) {
+    return pusher.push(functions(), force);
+  }
+
+  /** Gives up the lease and stops consuming calls. */
+  public Future<Void> stop() {
+    pusher.stop();
+    Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop();
+    return released.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister());
+  }
+
+  private List<String> services() {
+    return functions.values().stream().map(r -> r.config().service()).distinct().sorted().toList();
+  }
+
+  private void onMessage(Message<Buffer> message) {
+    MultiMap headers = message.headers();
+    if (Addresses.ACTION_CANCEL.equals(headers.get(Addresses.HEADER_ACTION))) {
+      NodeCall call = running.get(headers.get(Addresses.HEADER_CALL));
+      if (call != null) {
+        call.cancel();
+      }
+      return;
+    }
+    Registration registration = functions.get(headers.get(Addresses.HEADER_FUNCTION));
+    if (registration == null) {
+      String[] key = String.valueOf(headers.get(Addresses.HEADER_FUNCTION)).split("/", 3);
+      message.reply(GenApiException.notFound(key.length > 1 ? key[1] : key[0], key.length > 2 ? key[2] : "?"));
+      return;
+    }
+    long deadline = Long.parseLong(headers.get(Addresses.HEADER_DEADLINE));
+    if (System.currentTimeMillis() >= deadline) {
+      message.reply(GenApiException.timeout(registration.config().timeout()));
+      return;
+    }
+    run(registration, message, deadline);
+  }
+
+  private void run(Registration registration, Message<Buffer> message, long deadline) {
+    MultiMap headers = message.headers();
+    String callId = headers.get(Addresses.HEADER_CALL);
+    boolean stream = registration.config().responseType() == ResponseType.STREAM;
+    NodeCall call = new NodeCall(registration.config(), message.body().toJsonObject(),
+      headers.get(Addresses.HEADER_USER), headers.get(Addresses.HEADER_DEVICE), deadline, vertx,
+      stream ? headers.get(Addresses.HEADER_STREAM) : null, callId);
+    if (callId != null) {
+      running.put(callId, call);
+    }
+    if (stream) {
+      message.reply(Buffer.buffer());
+    }
+    invoke(registration.handler(), call).onComplete(result -> {
+      if (callId != null) {
+        running.remove(callId);
+      }
+      if (stream) {
+        if (result.succeeded()) {
+          call.endStream(result.result());
+        } else {
+          call.failStream(failure(result.cause()));
+        }
+      } else if (result.succeeded()) {
+        message.reply(Json.encodeToBuffer(result.result()));
+      } else {
+        message.reply(failure(result.cause()));
+      }
+    });
+  }
+
+  private static Future<?> invoke(FunctionHandler handler, NodeCall call) {
+    try {
+      Future<?> result = handler.handle(call);
+      return result == null ? Future.succeededFuture() : result;
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static GenApiException failure(Throwable cause) {
+    if (cause instanceof GenApiException e) {
+      return e;
+    }
+    return GenApiException.internal(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  }
+
+  private record Registration(FunConfig config, FunctionHandler handler) {
+  }
+}

@@ -1,0 +1,108 @@
+package dev.genapi.node;
+
+import io.vertx.core.json.JsonObject;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Options of a {@link ServiceNode}.
+ */
+public final class ServiceNodeOptions {
+
+  /** Default lease renewal interval, in milliseconds. */
+  public static final long DEFAULT_LEASE_RENEW_MS = 1000;
+  /** Default first delay between push attempts while no gateway accepts, in milliseconds (doubled up to 10 s). */
+  public static final long DEFAULT_PUSH_RETRY_MS = 500;
+
+  private String name = defaultName();
+  private String configVersion;
+  private String pushToken;
+  private long leaseRenewMs = DEFAULT_LEASE_RENEW_MS;
+  private long pushRetryMs = DEFAULT_PUSH_RETRY_MS;
+
+  /** Default options. */
+  public ServiceNodeOptions() {
+  }
+
+  /** @param json keys {@code name}, {@code config_version}, {@code push_token}, {@code lease_renew_ms}, {@code push_retry_ms} */
+  public ServiceNodeOptions(JsonObject json) {
+    setName(json.getString("name", name));
+    setConfigVersion(json.getString("config_version"));
+    setPushToken(json.getString("push_token"));
+    setLeaseRenewMs(json.getLong("lease_renew_ms", DEFAULT_LEASE_RENEW_MS));
+    setPushRetryMs(json.getLong("push_retry_ms", DEFAULT_PUSH_RETRY_MS));
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    return new JsonObject().put("name", name).put("config_version", configVersion).put("push_token", pushToken)
+      .put("lease_renew_ms", leaseRenewMs).put("push_retry_ms", pushRetryMs);
+  }
+
+  /** @return the host name and process id, e.g. {@code host-1234} */
+  public static String defaultName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "node";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+
+  /** @return the stable node name; the node consumes on {@code genapi.node.<name>} */
+  public String getName() { return name; }
+
+  /** @param name the node name @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty)");
+    }
+    this.name = name;
+    return this;
+  }
+
+  /** @return the pushed {@code config_version}, or {@code null} to derive it from the FunConfigs' content */
+  public String getConfigVersion() { return configVersion; }
+
+  /** @param configVersion the configuration version @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setConfigVersion(String configVersion) {
+    this.configVersion = configVersion;
+    return this;
+  }
+
+  /** @return the token sent with pushes, or {@code null} */
+  public String getPushToken() { return pushToken; }
+
+  /** @param pushToken the push token @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setPushToken(String pushToken) {
+    this.pushToken = pushToken;
+    return this;
+  }
+
+  /** @return the lease renewal interval in milliseconds */
+  public long getLeaseRenewMs() { return leaseRenewMs; }
+
+  /** @param leaseRenewMs the renewal interval @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setLeaseRenewMs(long leaseRenewMs) {
+    if (leaseRenewMs < 100) {
+      throw new IllegalArgumentException("leaseRenewMs: " + leaseRenewMs + " (expected: >= 100)");
+    }
+    this.leaseRenewMs = leaseRenewMs;
+    return this;
+  }
+
+  /** @return the first delay between push attempts in milliseconds */
+  public long getPushRetryMs() { return pushRetryMs; }
+
+  /** @param pushRetryMs the first retry delay @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setPushRetryMs(long pushRetryMs) {
+    if (pushRetryMs < 10) {
+      throw new IllegalArgumentException("pushRetryMs: " + pushRetryMs + " (expected: >= 10)");
+    }
+    this.pushRetryMs = pushRetryMs;
+    return this;
+  }
+}

@@ -1,0 +1,289 @@
+package dev.genapi.it;
+
+import dev.genapi.api.FunConfig;
+import dev.genapi.api.GenApiException;
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.config.ConfigService;
+import dev.genapi.demo.DemoService;
+import dev.genapi.gateway.Gateway;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.TestCluster;
+import dev.genapi.testing.WsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.genapi.testing.TestCluster.await;
+import static dev.genapi.testing.WsClient.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway and two service nodes in two clustered Vert.x instances (one Hazelcast cluster on 127.0.0.1), driven by
+ * a real WebSocket client.
+ */
+@DisplayName("A gateway clustered with service nodes")
+class GatewayClusterTest {
+
+  private static Vertx gatewayVertx;
+  private static Vertx nodeVertx;
+  private static Vertx clientVertx;
+  private static Gateway gateway;
+  private static ServiceNode testNode;
+  private WsClient ws;
+
+  @BeforeAll
+  static void startCluster() {
+    ClusterOptions cluster = TestCluster.newCluster();
+    gatewayVertx = TestCluster.member(cluster);
+    nodeVertx = TestCluster.member(cluster);
+    clientVertx = Vertx.vertx();
+    gateway = await(Gateway.start(gatewayVertx,
+      new GatewayOptions().setPort(TestCluster.freePort()).setMaxPayloadBytes(4096)));
+    ServiceNode demo = DemoService.registerOn(
+      ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
+    await(demo.start());
+    await(demo.registered());
+    testNode = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("test-node"))
+      .register(fun("{'request_type':'hang','timeout':300}"), call -> Promise.promise().future())
+      .register(fun("{'request_type':'broken_stream','response_type':'stream'}"), call -> {
+        call.stream().write(1);
+        return Future.failedFuture(GenApiException.internal("stream broke"));
+      })
+      .register(fun("{'request_type':'ghost','nodes':['nobody']}"), call -> Future.succeededFuture("boo"));
+    await(testNode.start());
+    await(testNode.registered());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    TestCluster.close(clientVertx, nodeVertx, gatewayVertx);
+  }
+
+  @BeforeEach
+  void connect() {
+    ws = WsClient.connect(clientVertx, gateway.port());
+  }
+
+  @AfterEach
+  void disconnect() {
+    ws.close();
+  }
+
+  @Test
+  @DisplayName("echo answers one sync frame with every key")
+  void echo() {
+    ws.send(call("e1", "demo", "echo", new JsonObject().put("message", "hi")));
+    assertThat(ws.next()).isEqualTo(new JsonObject("{\"request_id\":\"e1\",\"success\":true,"
+      + "\"result\":{\"message\":\"hi\"},\"error\":null,\"code\":null,\"async\":false,\"has_more\":false,"
+      + "\"can_retry\":false}"));
+  }
+
+  @Test
+  @DisplayName("add returns the sum as a number")
+  void add() {
+    ws.send(call("a1", "demo", "add", new JsonObject().put("a", 2).put("b", 3)));
+    assertThat(ws.next().getValue("result")).isEqualTo(5);
+    ws.send(call("a2", "demo", "add", new JsonObject().put("a", 1.5).put("b", 2)));
+    assertThat(ws.next().getValue("result")).isEqualTo(3.5);
+  }
+
+  @Test
+  @DisplayName("slow answers an ack at once, then the result")
+  void slowAsync() {
+    ws.send(call("s1", "demo", "slow", new JsonObject().put("ms", 50)));
+    assertThat(ws.next()).isEqualTo(frame("s1", true, null, true, false));
+    assertThat(ws.next()).isEqualTo(frame("s1", true, new JsonObject().put("slept", 50), false, false));
+  }
+
+  @Test
+  @DisplayName("count streams init, flat chunks 1..n and an end frame")
+  void countStream() {
+    ws.send(call("c1", "demo", "count", new JsonObject().put("n", 3)));
+    List<JsonObject> frames = ws.next(5, 10_000);
+    assertThat(frames).containsExactly(
+      frame("c1", true, "init", true, true),
+      frame("c1", true, 1, true, true),
+      frame("c1", true, 2, true, true),
+      frame("c1", true, 3, true, true),
+      frame("c1", true, null, true, false));
+  }
+
+  @Test
+  @DisplayName("notify sends no frame on success")
+  void notifySendsNothing() {
+    ws.send(call("n1", "demo", "notify", new JsonObject().put("message", "hello")));
+    ws.send(new JsonObject().put("op", "ping"));
+    assertThat(ws.next()).isEqualTo(new JsonObject().put("op", "pong"));
+    assertThat(ws.drain(300)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an unknown function answers NOT_FOUND with the original's text")
+  void unknownFunction() {
+    ws.send(call("u1", "demo", "nope", new JsonObject()));
+    JsonObject error = ws.next();
+    assertThat(error.getString("code")).isEqualTo("NOT_FOUND");
+    assertThat(error.getString("error")).isEqualTo("unsupported function: nope version 0.0.0");
+    assertThat(error.getBoolean("success")).isFalse();
+  }
+
+  @Test
+  @DisplayName("versions are looked up exactly")
+  void exactVersions() {
+    ws.send(call("v1", "demo", "get_user", new JsonObject().put("id", "7")).put("version", "1.0.0"));
+    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().put("id", "7").put("name", "User 7"));
+    ws.send(call("v2", "demo", "get_user", new JsonObject().put("id", "7").put("fields", new JsonArray().add("a")))
+      .put("version", "2.0.0"));
+    assertThat(ws.next().getJsonObject("result"))
+      .isEqualTo(new JsonObject().put("id", "7").put("version", 2).put("fields", new JsonArray().add("a")));
+    ws.send(call("v3", "demo", "get_user", new JsonObject().put("id", "7")));
+    assertThat(ws.next().getString("error")).isEqualTo("unsupported function: get_user version 0.0.0");
+  }
+
+  @Test
+  @DisplayName("a garbage frame answers INVALID_REQUEST and the connection stays usable")
+  void garbageFrame() {
+    ws.send("{not json");
+    JsonObject error = ws.next();
+    assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
+    assertThat(error.getString("request_id")).isEqualTo("unknown");
+    assertThat(error.getString("error")).startsWith("Invalid request: Malformed request payload");
+    ws.send(call("g2", "demo", "echo", new JsonObject().put("message", "still here")));
+    assertThat(ws.next().getJsonObject("result").getString("message")).isEqualTo("still here");
+  }
+
+  @Test
+  @DisplayName("an oversize frame, missing fields and an unknown op each answer INVALID_REQUEST")
+  void badFrames() {
+    ws.send(call("big", "demo", "echo", new JsonObject().put("message", "x".repeat(5000))));
+    assertThat(ws.next().getString("error"))
+      .startsWith("Invalid request: Request payload exceeds maximum size of 4096 bytes");
+    ws.send(new JsonObject().put("request_id", "m1").put("service", "demo"));
+    JsonObject missing = ws.next();
+    assertThat(missing.getString("error")).isEqualTo("Invalid request: Missing required fields: request_type");
+    assertThat(missing.getString("request_id")).isEqualTo("m1");
+    ws.send(new JsonObject().put("op", "dance"));
+    assertThat(ws.next().getString("error")).isEqualTo("Invalid request: unknown op: dance");
+    assertThat(ws.isClosed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a handler that throws answers INTERNAL without details")
+  void failingHandler() {
+    ws.send(call("f1", "demo", "fail", new JsonObject()));
+    JsonObject error = ws.next();
+    assertThat(error.getString("code")).isEqualTo("INTERNAL");
+    assertThat(error.getString("error")).isEqualTo("Internal Server Error");
+    assertThat(error.getBoolean("can_retry")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a node that never answers yields TIMEOUT after the function's timeout")
+  void timeout() {
+    ws.send(call("t1", "test", "hang", new JsonObject()));
+    JsonObject error = ws.next();
+    assertThat(error.getString("code")).isEqualTo("TIMEOUT");
+    assertThat(error.getString("error")).isEqualTo("Request timed out after 300ms");
+    assertThat(error.getBoolean("can_retry")).isTrue();
+  }
+
+  @Test
+  @DisplayName("a function whose nodes are all gone answers UNAVAILABLE")
+  void unavailable() {
+    ws.send(call("x1", "test", "ghost", new JsonObject()));
+    JsonObject error = ws.next();
+    assertThat(error.getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(error.getString("error")).isEqualTo("Service unavailable: test");
+  }
+
+  @Test
+  @DisplayName("a stream that fails ends with an error frame")
+  void brokenStream() {
+    ws.send(call("b1", "test", "broken_stream", new JsonObject()));
+    List<JsonObject> frames = ws.next(3, 10_000);
+    assertThat(frames.get(0).getValue("result")).isEqualTo("init");
+    assertThat(frames.get(1).getValue("result")).isEqualTo(1);
+    assertThat(frames.get(2).getString("code")).isEqualTo("INTERNAL");
+    assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+  }
+
+  @Test
+  @DisplayName("cancel ends an async call with CANCELLED and drops its result")
+  void cancelAsync() {
+    ws.send(call("k1", "demo", "slow", new JsonObject().put("ms", 400)));
+    assertThat(ws.next().getBoolean("async")).isTrue();
+    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k1"));
+    JsonObject cancelled = ws.next();
+    assertThat(cancelled.getString("code")).isEqualTo("CANCELLED");
+    assertThat(cancelled.getString("error")).isEqualTo("Cancelled");
+    assertThat(ws.drain(700)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("cancel stops a stream: no chunk follows the CANCELLED frame")
+  void cancelStream() {
+    ws.send(call("k2", "demo", "count", new JsonObject().put("n", 1000).put("interval_ms", 20)));
+    assertThat(ws.next().getValue("result")).isEqualTo("init");
+    assertThat(ws.next().getValue("result")).isEqualTo(1);
+    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k2"));
+    JsonObject last;
+    do {
+      last = ws.next();
+    } while (last.getBoolean("success"));
+    assertThat(last.getString("code")).isEqualTo("CANCELLED");
+    assertThat(ws.drain(300)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a request_id already in flight is refused")
+  void duplicateRequestId() {
+    ws.send(call("d1", "demo", "slow", new JsonObject().put("ms", 300)));
+    ws.send(call("d1", "demo", "slow", new JsonObject().put("ms", 300)));
+    List<JsonObject> frames = ws.next(3, 10_000);
+    assertThat(frames).extracting(f -> f.getString("code")).containsExactly(null, "INVALID_REQUEST", null);
+  }
+
+  @Test
+  @DisplayName("a new config_version is callable at once, the same one is skipped, force re-applies it")
+  void pushNewVersion() {
+    testNode.register(fun("{'request_type':'fresh','version':'1.0.0'}"), call -> Future.succeededFuture("v1"));
+    JsonObject first = await(testNode.push(false)).getJsonObject("test");
+    assertThat(first.getString("status")).isEqualTo("accepted");
+    assertThat(first.getJsonArray("accepted")).contains("test/fresh/1.0.0");
+    ws.send(call("p1", "test", "fresh", new JsonObject()).put("version", "1.0.0"));
+    assertThat(ws.next().getValue("result")).isEqualTo("v1");
+    assertThat(await(testNode.push(false)).getJsonObject("test").getString("status")).isEqualTo("skipped");
+    assertThat(await(testNode.push(true)).getJsonObject("test").getString("status")).isEqualTo("accepted");
+  }
+
+  @Test
+  @DisplayName("verify answers matched, mismatch or not_found")
+  void verify() {
+    ConfigService config = ConfigService.createProxy(nodeVertx);
+    assertThat(await(config.verify("nothing", "1")).getString("status")).isEqualTo("not_found");
+    JsonObject mismatch = await(config.verify("test", "other"));
+    assertThat(mismatch.getString("status")).isEqualTo("mismatch");
+    assertThat(await(config.verify("test", mismatch.getString("stored"))).getString("status")).isEqualTo("matched");
+  }
+
+  private static FunConfig fun(String json) {
+    return FunConfig.fromJson(new JsonObject(json.replace('\'', '"')).put("service", "test"));
+  }
+
+  private static JsonObject frame(String id, boolean success, Object result, boolean async, boolean hasMore) {
+    return new JsonObject().put("request_id", id).put("success", success).put("result", result).put("error", null)
+      .put("code", null).put("async", async).put("has_more", hasMore).put("can_retry", false);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.genapi.testing;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.cluster.ClusterSupport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Clustered Vert.x instances for tests: a unique cluster name and a free Hazelcast port range per test class, all on
+ * 127.0.0.1.
+ */
+public final class TestCluster {
+
+  private TestCluster() {
+  }
+
+  /** @return options for a new, private cluster on loopback */
+  public static ClusterOptions newCluster() {
+    return new ClusterOptions().setName("genapi-test-" + UUID.randomUUID()).setPort(freePortRange(10)).setPortCount(10);
+  }
+
+  /** @return a started member of that cluster (waits up to 60 s) */
+  public static Vertx member(ClusterOptions options) {
+    return await(ClusterSupport.start(options, new VertxOptions().setEventLoopPoolSize(2)));
+  }
+
+  /** @return a free TCP port on 127.0.0.1 */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits for a future, failing the test after 60 s. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("awaiting a future failed", e);
+    }
+  }
+
+  /** Closes the instances, ignoring failures. */
+  public static void close(Vertx... members) {
+    for (Vertx vertx : members) {
+      if (vertx != null) {
+        try {
+          await(vertx.close());
+        } catch (RuntimeException ignored) {
+          // closing is best effort in tests
+        }
+      }
+    }
+  }
+
+  private static int freePortRange(int count) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      if (rangeFree(base, count)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free port range found");
+  }
+
+  private static boolean rangeFree(int base, int count) {
+    for (int port = base; port < base + count; port++) {
+      try (ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

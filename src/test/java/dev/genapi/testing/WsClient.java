@@ -1,0 +1,103 @@
+package dev.genapi.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client for tests: sends text frames and queues every frame received.
+ */
+public final class WsClient implements AutoCloseable {
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  private volatile boolean closed;
+
+  private WsClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
+    this.socket = socket;
+    socket.textMessageHandler(frames::add);
+    socket.closeHandler(v -> closed = true);
+  }
+
+  /** Connects to {@code ws://127.0.0.1:<port>/ws}. */
+  public static WsClient connect(Vertx vertx, int port) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    return new WsClient(client, TestCluster.await(client.connect(port, "127.0.0.1", "/ws")));
+  }
+
+  /** Sends one text frame. */
+  public WsClient send(String text) {
+    TestCluster.await(socket.writeTextMessage(text));
+    return this;
+  }
+
+  /** Sends one JSON frame. */
+  public WsClient send(JsonObject json) {
+    return send(json.encode());
+  }
+
+  /** @return the next frame, waiting up to 10 s */
+  public JsonObject next() {
+    return next(10_000);
+  }
+
+  /** @return the next frame, waiting up to the given time */
+  public JsonObject next(long timeoutMs) {
+    try {
+      String frame = frames.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within " + timeoutMs + " ms");
+      }
+      return new JsonObject(frame);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** @return the next n frames */
+  public List<JsonObject> next(int n, long timeoutMs) {
+    List<JsonObject> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(next(timeoutMs));
+    }
+    return list;
+  }
+
+  /** @return frames received within the given time (possibly none) */
+  public List<JsonObject> drain(long waitMs) {
+    try {
+      Thread.sleep(waitMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<String> pending = new ArrayList<>();
+    frames.drainTo(pending);
+    return pending.stream().map(JsonObject::new).toList();
+  }
+
+  /** @return whether the server closed the connection */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    TestCluster.await(client.close());
+  }
+
+  /** @return a call frame */
+  public static JsonObject call(String id, String service, String requestType, JsonObject args) {
+    return new JsonObject().put("request_id", id).put("service", service).put("request_type", requestType)
+      .put("args", args);
+  }
+}
