@@ -10,7 +10,7 @@ public final class Addresses {
   public static final String CONFIG_SERVICE = "genapi.config";
   /** Prefix of a service node's own address: {@code genapi.node.<name>}. */
   public static final String NODE_PREFIX = "genapi.node.";
-  /** Prefix of a gateway's stream address: {@code genapi.gateway.<id>.stream}. */
+  /** Prefix of a gateway's reply address: {@code genapi.gateway.<id>.replies}. */
   public static final String GATEWAY_PREFIX = "genapi.gateway.";
 
   /** Cluster map of every registered function: key {@code service/request_type/version}, value FunConfig JSON. */
@@ -34,18 +34,18 @@ public final class Addresses {
   public static final String HEADER_USER = "genapi-user";
   /** Header: the caller's device id. */
   public static final String HEADER_DEVICE = "genapi-device";
-  /** Header: the gateway-unique id of an async or stream call, used to cancel it and to route its chunks. */
+  /** Header: the cluster-unique id of a call, used to route its replies and to cancel it. */
   public static final String HEADER_CALL = "genapi-call";
-  /** Header: where a node sends stream chunks (the gateway's stream address). */
-  public static final String HEADER_STREAM = "genapi-stream";
-  /** Header on stream messages: {@link #STREAM_CHUNK}, {@link #STREAM_END} or {@link #STREAM_ERROR}. */
-  public static final String HEADER_STREAM_EVENT = "genapi-stream-event";
-  /** Stream event: one chunk. */
-  public static final String STREAM_CHUNK = "chunk";
-  /** Stream event: the end; the body is the last chunk or null. */
-  public static final String STREAM_END = "end";
-  /** Stream event: the stream failed; the body is a {@code GenApiException}. */
-  public static final String STREAM_ERROR = "error";
+  /** Header: where a node sends the replies of a call (the calling gateway's reply address). */
+  public static final String HEADER_REPLY_TO = "genapi-reply-to";
+  /** Header on replies: {@link #REPLY_CHUNK}, {@link #REPLY_END} or {@link #REPLY_ERROR}. */
+  public static final String HEADER_REPLY_EVENT = "genapi-reply-event";
+  /** Reply event: one stream chunk. */
+  public static final String REPLY_CHUNK = "chunk";
+  /** Reply event: the call is over; the body is the result (or the last chunk), possibly empty. */
+  public static final String REPLY_END = "end";
+  /** Reply event: the call failed; the body is a {@code GenApiException}. */
+  public static final String REPLY_ERROR = "error";
 
   private Addresses() {
   }
@@ -55,8 +55,8 @@ public final class Addresses {
     return NODE_PREFIX + nodeName;
   }
 
-  /** @return the address a gateway receives stream chunks on */
-  public static String gatewayStream(String gatewayId) {
-    return GATEWAY_PREFIX + gatewayId + ".stream";
+  /** @return the address a gateway receives the replies of its calls on */
+  public static String gatewayReplies(String gatewayId) {
+    return GATEWAY_PREFIX + gatewayId + ".replies";
   }
 }

@@ -7,16 +7,16 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 
 /**
- * One call sent to one node: the event-bus request, the frames it produces, its timeout and its cancellation. All
- * state changes run on the connection's context.
+ * One call sent to one node: the message to the node, the frames its replies produce, its timeout and its
+ * cancellation. The call is sent (not requested) so that a node that cannot be reached fails the write at once
+ * instead of waiting for the timeout; replies come back through the {@link ReplyRouter}. All state changes run on
+ * the connection's context.
  */
 final class Invocation implements InFlightCall {
 
@@ -26,8 +26,8 @@ final class Invocation implements InFlightCall {
   private final String node;
   private final ResponseSink sink;
   private final Context context;
-  private final String callId;
-  private long streamTimer = -1;
+  private String callId;
+  private long timer = -1;
   private boolean done;
 
   Invocation(Pipeline pipeline, Request request, FunConfig function, String node, ResponseSink sink, Context context) {
@@ -37,15 +37,16 @@ final class Invocation implements InFlightCall {
     this.node = node;
     this.sink = sink;
     this.context = context;
-    ResponseType type = function.responseType();
-    this.callId = type == ResponseType.ASYNC || type == ResponseType.STREAM ? pipeline.streams().nextCallId() : null;
   }
 
   void start() {
+    ReplyRouter replies = pipeline.replies();
+    callId = replies.open(this);
     DeliveryOptions options = new DeliveryOptions()
-      .setSendTimeout(function.timeout())
       .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CALL)
       .addHeader(Addresses.HEADER_FUNCTION, function.key())
+      .addHeader(Addresses.HEADER_CALL, callId)
+      .addHeader(Addresses.HEADER_REPLY_TO, replies.address())
       .addHeader(Addresses.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + function.timeout()));
     if (request.userId() != null) {
       options.addHeader(Addresses.HEADER_USER, request.userId());
@@ -53,15 +54,14 @@ final class Invocation implements InFlightCall {
     if (request.deviceId() != null) {
       options.addHeader(Addresses.HEADER_DEVICE, request.deviceId());
     }
-    if (callId != null) {
-      options.addHeader(Addresses.HEADER_CALL, callId);
+    if (function.responseType() == ResponseType.ASYNC) {
+      sink.send(Response.ack(request.requestId()), false);
+    } else if (function.responseType() == ResponseType.STREAM) {
+      sink.send(Response.streamInit(request.requestId()), false);
     }
-    switch (function.responseType()) {
-      case ASYNC -> sink.send(Response.ack(request.requestId()), false);
-      case STREAM -> startStream(options);
-      default -> { }
-    }
-    pipeline.vertx().eventBus().<Buffer>request(Addresses.node(node), request.raw(), options).onComplete(this::onReply);
+    timer = pipeline.vertx().setTimer(function.timeout(), id -> onTimeout());
+    pipeline.vertx().eventBus().<Buffer>sender(Addresses.node(node), options).write(request.raw())
+      .onFailure(cause -> onContext(() -> fail(pipeline.unreachable(function, node))));
   }
 
   @Override
@@ -83,52 +83,34 @@ final class Invocation implements InFlightCall {
     });
   }
 
-  void onStreamMessage(boolean end, Buffer body) {
+  void onReply(boolean end, Buffer body) {
     onContext(() -> {
       if (done) {
         return;
       }
-      if (end) {
-        finish();
-        sink.send(Response.streamEnd(request.requestId(), new RawJson(body)), true);
-      } else {
-        sink.send(Response.chunk(request.requestId(), new RawJson(body)), false);
+      String id = request.requestId();
+      if (!end) {
+        sink.send(Response.chunk(id, new RawJson(body)), false);
+        return;
+      }
+      finish();
+      switch (function.responseType()) {
+        case STREAM -> sink.send(Response.streamEnd(id, new RawJson(body)), true);
+        case NONE -> sink.send(null, true);
+        default -> sink.send(Response.ok(id, new RawJson(body)), true);
       }
     });
   }
 
-  void onStreamFailure(GenApiException failure) {
+  void onFailure(GenApiException failure) {
     onContext(() -> fail(failure));
   }
 
-  private void startStream(DeliveryOptions options) {
-    options.addHeader(Addresses.HEADER_STREAM, pipeline.streams().address());
-    pipeline.streams().open(callId, this);
-    sink.send(Response.streamInit(request.requestId()), false);
-    streamTimer = pipeline.vertx().setTimer(function.timeout(), id -> {
-      streamTimer = -1;
-      if (!done) {
-        fail(GenApiException.timeout(function.timeout()));
-        tellNodeToCancel();
-      }
-    });
-  }
-
-  private void onReply(AsyncResult<Message<Buffer>> reply) {
-    if (done) {
-      return;
-    }
-    if (reply.failed()) {
-      fail(pipeline.toFailure(reply.cause(), function, node));
-      return;
-    }
-    switch (function.responseType()) {
-      case STREAM -> { }
-      case NONE -> finish();
-      default -> {
-        finish();
-        sink.send(Response.ok(request.requestId(), new RawJson(reply.result().body())), true);
-      }
+  private void onTimeout() {
+    timer = -1;
+    if (!done) {
+      fail(GenApiException.timeout(function.timeout()));
+      tellNodeToCancel();
     }
   }
 
@@ -143,20 +125,16 @@ final class Invocation implements InFlightCall {
       return false;
     }
     done = true;
-    if (callId != null) {
-      pipeline.streams().close(callId);
-    }
-    if (streamTimer != -1) {
-      pipeline.vertx().cancelTimer(streamTimer);
+    pipeline.replies().close(callId);
+    if (timer != -1) {
+      pipeline.vertx().cancelTimer(timer);
     }
     return true;
   }
 
   private void tellNodeToCancel() {
-    if (callId != null) {
-      pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(), new DeliveryOptions()
-        .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL).addHeader(Addresses.HEADER_CALL, callId));
-    }
+    pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(), new DeliveryOptions()
+      .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL).addHeader(Addresses.HEADER_CALL, callId));
   }
 
   private void onContext(Runnable action) {

@@ -7,7 +7,6 @@ import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 
 /**
  * The call pipeline every transport shares, built once per gateway JVM: look the function up in the local index,
@@ -19,24 +18,24 @@ public final class Pipeline {
   private final FunctionRegistry registry;
   private final NodeRegistry nodes;
   private final NodeSelector selector;
-  private final StreamRouter streams;
+  private final ReplyRouter replies;
   private final boolean detailErrors;
 
   /**
    * @param vertx the gateway's clustered Vert.x
    * @param registry the local function index
    * @param nodes the live nodes
-   * @param streams this gateway's stream address
+   * @param replies this gateway's reply address
    * @param localMember this JVM's Hazelcast member UUID (for {@code "nodes":"local"})
    * @param detailErrors whether {@code INTERNAL} errors show their reason
    */
-  public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, StreamRouter streams,
+  public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies,
                   String localMember, boolean detailErrors) {
     this.vertx = vertx;
     this.registry = registry;
     this.nodes = nodes;
     this.selector = new NodeSelector(nodes, localMember);
-    this.streams = streams;
+    this.replies = replies;
     this.detailErrors = detailErrors;
   }
 
@@ -65,28 +64,16 @@ public final class Pipeline {
     return vertx;
   }
 
-  StreamRouter streams() {
-    return streams;
+  ReplyRouter replies() {
+    return replies;
   }
 
   boolean detailErrors() {
     return detailErrors;
   }
 
-  GenApiException toFailure(Throwable cause, FunConfig function, String node) {
-    if (cause instanceof GenApiException failure) {
-      return failure;
-    }
-    if (cause instanceof ReplyException reply) {
-      switch (reply.failureType()) {
-        case TIMEOUT:
-          return GenApiException.timeout(function.timeout());
-        case RECIPIENT_FAILURE:
-          return GenApiException.internal(reply.getMessage());
-        default:
-          break;
-      }
-    }
+  /** A call could not be written to its node: the node is gone (or not consuming yet), so forget it for now. */
+  GenApiException unreachable(FunConfig function, String node) {
     nodes.markUnreachable(node);
     return GenApiException.unavailable(function.service());
   }

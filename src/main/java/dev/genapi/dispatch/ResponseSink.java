@@ -9,7 +9,7 @@ import dev.genapi.protocol.Response;
 public interface ResponseSink {
 
   /**
-   * @param response the frame
+   * @param response the frame, or {@code null} when the call ends without one (a {@code none} function succeeded)
    * @param last whether the call is over after this frame
    */
   void send(Response response, boolean last);

@@ -6,7 +6,7 @@ import dev.genapi.config.ConfigVerticle;
 import dev.genapi.config.FunctionRegistry;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
-import dev.genapi.dispatch.StreamRouter;
+import dev.genapi.dispatch.ReplyRouter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the stream
+ * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
  * address, and the HTTP server. {@link #start} completes when the gateway is ready (registry loaded, port bound).
  * <pre>{@code
  * Gateway.start(vertx, new GatewayOptions().setPort(8080))
@@ -27,7 +27,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final FunctionRegistry registry = new FunctionRegistry();
   private final NodeRegistry nodes;
-  private final StreamRouter streams = new StreamRouter();
+  private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
   private int port;
 
@@ -49,14 +49,14 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    Pipeline pipeline = new Pipeline(vertx, registry, nodes, streams, member, options.isDetailErrors());
+    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, member, options.isDetailErrors());
     List<GatewayVerticle> servers = new ArrayList<>();
     return vertx.deployVerticle(new ConfigVerticle(registry))
       .compose(id -> {
         deployments.add(id);
         return nodes.start(vertx, hazelcast);
       })
-      .compose(v -> streams.start(vertx))
+      .compose(v -> replies.start(vertx))
       .compose(v -> vertx.deployVerticle(() -> {
         GatewayVerticle server = new GatewayVerticle(pipeline, options);
         servers.add(server);
@@ -84,12 +84,12 @@ public final class Gateway {
     return nodes;
   }
 
-  /** Stops serving: undeploys the HTTP servers and the registry sync, and stops listening to leases and streams. */
+  /** Stops serving: undeploys the HTTP servers and the registry sync, and stops listening to leases and replies. */
   public Future<Void> stop() {
     List<Future<?>> undeployed = new ArrayList<>();
     deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
     return Future.join(undeployed)
-      .eventually(streams::stop)
+      .eventually(replies::stop)
       .eventually(() -> nodes.stop(vertx, ClusterSupport.hazelcast(vertx)))
       .mapEmpty();
   }

@@ -85,7 +85,7 @@ final class WebSocketSession {
   }
 
   private void write(Response response) {
-    if (!socket.isClosed()) {
+    if (response != null && !socket.isClosed()) {
       socket.writeTextMessage(response.toBuffer().toString());
     }
   }

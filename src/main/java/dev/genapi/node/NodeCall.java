@@ -3,6 +3,7 @@ package dev.genapi.node;
 import dev.genapi.api.CallInfo;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
+import dev.genapi.api.ResponseType;
 import dev.genapi.api.StreamSink;
 import dev.genapi.cluster.Addresses;
 import io.vertx.core.Context;
@@ -19,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One call running on a service node. For streams it is also the sink: chunks, the end and errors are sent to the
- * gateway's stream address from the call's own context, so they arrive in order.
+ * One call running on a service node, and the way back to its gateway: the result, stream chunks and errors are
+ * sent to the gateway's reply address from the call's own context, so they arrive in the order they were sent.
  */
 final class NodeCall implements CallInfo, StreamSink {
 
@@ -31,14 +32,15 @@ final class NodeCall implements CallInfo, StreamSink {
   private final long deadline;
   private final Context context;
   private final EventBus eventBus;
-  private final String streamAddress;
-  private final DeliveryOptions streamHeaders;
+  private final boolean stream;
+  private final String replyAddress;
+  private final DeliveryOptions replyHeaders;
   private boolean cancelled;
   private boolean ended;
   private List<Runnable> cancelHandlers;
 
   NodeCall(FunConfig function, JsonObject body, String userId, String deviceId, long deadline, Vertx vertx,
-           String streamAddress, String callId) {
+           String replyAddress, String callId) {
     this.function = function;
     this.body = body;
     this.userId = userId;
@@ -46,8 +48,9 @@ final class NodeCall implements CallInfo, StreamSink {
     this.deadline = deadline;
     this.context = vertx.getOrCreateContext();
     this.eventBus = vertx.eventBus();
-    this.streamAddress = streamAddress;
-    this.streamHeaders = new DeliveryOptions().addHeader(Addresses.HEADER_CALL, callId == null ? "" : callId);
+    this.stream = function.responseType() == ResponseType.STREAM;
+    this.replyAddress = replyAddress;
+    this.replyHeaders = new DeliveryOptions().addHeader(Addresses.HEADER_CALL, callId);
   }
 
   @Override public String requestId() { return body.getString("request_id"); }
@@ -75,7 +78,7 @@ final class NodeCall implements CallInfo, StreamSink {
 
   @Override
   public StreamSink stream() {
-    if (streamAddress == null) {
+    if (!stream) {
       throw new IllegalStateException(function.requestType() + " is not a stream function");
     }
     return this;
@@ -84,7 +87,7 @@ final class NodeCall implements CallInfo, StreamSink {
   @Override
   public Future<Void> write(Object chunk) {
     Buffer data = Json.encodeToBuffer(chunk);
-    return onContext(() -> send(Addresses.STREAM_CHUNK, data));
+    return onContext(() -> send(Addresses.REPLY_CHUNK, data));
   }
 
   void cancel() {
@@ -98,17 +101,19 @@ final class NodeCall implements CallInfo, StreamSink {
     });
   }
 
-  void endStream(Object last) {
-    Buffer data = last == null ? Buffer.buffer() : Json.encodeToBuffer(last);
+  /** Sends the result (or the last chunk of a stream) and ends the call. */
+  void end(Object result) {
+    Buffer data = result == null ? Buffer.buffer() : Json.encodeToBuffer(result);
     onContext(() -> {
-      send(Addresses.STREAM_END, data);
+      send(Addresses.REPLY_END, data);
       ended = true;
     });
   }
 
-  void failStream(GenApiException failure) {
+  /** Sends the failure and ends the call. */
+  void fail(GenApiException failure) {
     onContext(() -> {
-      send(Addresses.STREAM_ERROR, failure);
+      send(Addresses.REPLY_ERROR, failure);
       ended = true;
     });
   }
@@ -128,8 +133,8 @@ final class NodeCall implements CallInfo, StreamSink {
 
   private void send(String event, Object message) {
     if (!cancelled && !ended) {
-      DeliveryOptions options = new DeliveryOptions(streamHeaders).addHeader(Addresses.HEADER_STREAM_EVENT, event);
-      eventBus.send(streamAddress, message, options);
+      DeliveryOptions options = new DeliveryOptions(replyHeaders).addHeader(Addresses.HEADER_REPLY_EVENT, event);
+      eventBus.send(replyAddress, message, options);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.genapi.node;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.FunctionHandler;
 import dev.genapi.api.GenApiException;
-import dev.genapi.api.ResponseType;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.protocol.GenApiExceptionCodec;
@@ -12,9 +11,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -130,56 +129,48 @@ public final class ServiceNode {
 
   private void onMessage(Message<Buffer> message) {
     MultiMap headers = message.headers();
+    String callId = headers.get(Addresses.HEADER_CALL);
     if (Addresses.ACTION_CANCEL.equals(headers.get(Addresses.HEADER_ACTION))) {
-      NodeCall call = running.get(headers.get(Addresses.HEADER_CALL));
+      NodeCall call = running.get(callId);
       if (call != null) {
         call.cancel();
       }
       return;
     }
-    Registration registration = functions.get(headers.get(Addresses.HEADER_FUNCTION));
+    String replyTo = headers.get(Addresses.HEADER_REPLY_TO);
+    if (callId == null || replyTo == null) {
+      LOG.warning("Node " + name() + " dropped a message without call id or reply address");
+      return;
+    }
+    String key = headers.get(Addresses.HEADER_FUNCTION);
+    Registration registration = functions.get(key);
     if (registration == null) {
-      String[] key = String.valueOf(headers.get(Addresses.HEADER_FUNCTION)).split("/", 3);
-      message.reply(GenApiException.notFound(key.length > 1 ? key[1] : key[0], key.length > 2 ? key[2] : "?"));
+      String[] parts = String.valueOf(key).split("/", 3);
+      replyFailure(replyTo, callId, parts.length == 3 ? GenApiException.notFound(parts[1], parts[2])
+        : GenApiException.invalidRequest("no function key"));
       return;
     }
     long deadline = Long.parseLong(headers.get(Addresses.HEADER_DEADLINE));
     if (System.currentTimeMillis() >= deadline) {
-      message.reply(GenApiException.timeout(registration.config().timeout()));
+      replyFailure(replyTo, callId, GenApiException.timeout(registration.config().timeout()));
       return;
     }
-    run(registration, message, deadline);
-  }
-
-  private void run(Registration registration, Message<Buffer> message, long deadline) {
-    MultiMap headers = message.headers();
-    String callId = headers.get(Addresses.HEADER_CALL);
-    boolean stream = registration.config().responseType() == ResponseType.STREAM;
     NodeCall call = new NodeCall(registration.config(), message.body().toJsonObject(),
-      headers.get(Addresses.HEADER_USER), headers.get(Addresses.HEADER_DEVICE), deadline, vertx,
-      stream ? headers.get(Addresses.HEADER_STREAM) : null, callId);
-    if (callId != null) {
-      running.put(callId, call);
-    }
-    if (stream) {
-      message.reply(Buffer.buffer());
-    }
+      headers.get(Addresses.HEADER_USER), headers.get(Addresses.HEADER_DEVICE), deadline, vertx, replyTo, callId);
+    running.put(callId, call);
     invoke(registration.handler(), call).onComplete(result -> {
-      if (callId != null) {
-        running.remove(callId);
-      }
-      if (stream) {
-        if (result.succeeded()) {
-          call.endStream(result.result());
-        } else {
-          call.failStream(failure(result.cause()));
-        }
-      } else if (result.succeeded()) {
-        message.reply(Json.encodeToBuffer(result.result()));
+      running.remove(callId);
+      if (result.succeeded()) {
+        call.end(result.result());
       } else {
-        message.reply(failure(result.cause()));
+        call.fail(failure(result.cause()));
       }
     });
+  }
+
+  private void replyFailure(String replyTo, String callId, GenApiException failure) {
+    vertx.eventBus().send(replyTo, failure, new DeliveryOptions().addHeader(Addresses.HEADER_CALL, callId)
+      .addHeader(Addresses.HEADER_REPLY_EVENT, Addresses.REPLY_ERROR));
   }
 
   private static Future<?> invoke(FunctionHandler handler, NodeCall call) {

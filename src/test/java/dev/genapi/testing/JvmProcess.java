@@ -1,0 +1,98 @@
+package dev.genapi.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A GenApi launcher role running in its own JVM, started from the test class path; its output is kept so tests can
+ * wait for log lines.
+ */
+public final class JvmProcess implements AutoCloseable {
+
+  private final Process process;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> seen = new ArrayList<>();
+
+  private JvmProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "jvm-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * @param role {@code gateway}, {@code node} or {@code all-in-one}
+   * @param options launcher options
+   * @return the started process
+   */
+  public static JvmProcess launch(String role, String... options) {
+    List<String> command = new ArrayList<>(List.of(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "-cp", System.getProperty("java.class.path"), "dev.genapi.launcher.Main", role));
+    command.addAll(List.of(options));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().keySet().removeIf(name -> name.startsWith("GENAPI_"));
+      return new JvmProcess(builder.start());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + role, e);
+    }
+  }
+
+  /**
+   * Waits for a line of output that contains the text.
+   *
+   * @return the line
+   */
+  public String awaitLine(String text, long timeoutMs) {
+    long end = System.currentTimeMillis() + timeoutMs;
+    try {
+      while (System.currentTimeMillis() < end) {
+        String line = lines.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        if (line != null) {
+          seen.add(line);
+          if (line.contains(text)) {
+            return line;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new AssertionError("no line containing '" + text + "' within " + timeoutMs + " ms; output so far:\n"
+      + String.join("\n", seen));
+  }
+
+  /** Kills the process at once (SIGKILL) and waits for it to end. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}
