@@ -106,6 +106,12 @@ final class Invocation implements InFlightCall {
     onContext(() -> fail(failure));
   }
 
+  void nodeGone(String name) {
+    if (node.equals(name)) {
+      onContext(() -> fail(GenApiException.unavailable(function.service())));
+    }
+  }
+
   private void onTimeout() {
     timer = -1;
     if (!done) {

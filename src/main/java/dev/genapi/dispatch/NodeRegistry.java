@@ -15,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry, and dropped at
- * once when Hazelcast reports the node's member gone or a call finds the node unreachable. Reads are local.
+ * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry. A node is
+ * dropped when it gives its lease up, when its lease goes stale, when Hazelcast reports its member gone, or when a
+ * call finds it unreachable. A stale lease or a departed member means the node's JVM is gone: the calls waiting on it
+ * are failed at once rather than left to their timeouts. Reads are local.
  */
 public final class NodeRegistry {
 
@@ -27,13 +31,20 @@ public final class NodeRegistry {
 
   private final Map<String, LiveNode> nodes = new ConcurrentHashMap<>();
   private final long leaseTimeoutNanos;
+  private final Consumer<String> onNodeGone;
   private IMap<String, String> leases;
   private UUID leaseListener;
   private UUID memberListener;
+  private long sweeper = -1;
 
-  /** @param leaseTimeoutMs how long a lease stays valid without renewal */
-  public NodeRegistry(long leaseTimeoutMs) {
+  /**
+   * @param leaseTimeoutMs how long a lease stays valid without renewal
+   * @param onNodeGone called with the name of each node whose lease went stale or whose JVM left the cluster (its
+   *                   calls will never be answered)
+   */
+  public NodeRegistry(long leaseTimeoutMs, Consumer<String> onNodeGone) {
     this.leaseTimeoutNanos = leaseTimeoutMs * 1_000_000;
+    this.onNodeGone = onNodeGone;
   }
 
   /**
@@ -44,23 +55,27 @@ public final class NodeRegistry {
    * @return completed when the current leases are known
    */
   public Future<Void> start(Vertx vertx, HazelcastInstance hazelcast) {
-    return vertx.executeBlocking(() -> {
+    return vertx.<Void>executeBlocking(() -> {
       leases = hazelcast.getMap(Addresses.NODES_MAP);
       leaseListener = leases.addEntryListener(new MapChangeListener(this::renewed, nodes::remove), true);
       memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
         @Override
         public void memberRemoved(MembershipEvent event) {
           String member = event.getMember().getUuid().toString();
-          nodes.values().removeIf(node -> node.member().equals(member));
+          drop(node -> node.member().equals(member));
         }
       });
       leases.forEach(this::renewed);
       return null;
-    });
+    }).onSuccess(v -> sweeper = vertx.setPeriodic(Math.max(100, leaseTimeoutNanos / 5_000_000), id -> {
+      long now = System.nanoTime();
+      drop(node -> now - node.renewedAt() >= leaseTimeoutNanos);
+    }));
   }
 
   /** Stops listening. */
   public Future<Void> stop(Vertx vertx, HazelcastInstance hazelcast) {
+    vertx.cancelTimer(sweeper);
     return vertx.executeBlocking(() -> {
       if (leaseListener != null) {
         leases.removeEntryListener(leaseListener);
@@ -94,12 +109,21 @@ public final class NodeRegistry {
   }
 
   /**
-   * Forgets a node that could not be reached; its next lease renewal brings it back.
+   * Forgets a node that could not be reached, and fails the calls waiting on it; its next lease renewal brings it
+   * back.
    *
    * @param name the node name
    */
   public void markUnreachable(String name) {
-    nodes.remove(name);
+    drop(node -> node.name().equals(name));
+  }
+
+  private void drop(Predicate<LiveNode> gone) {
+    for (LiveNode node : nodes.values()) {
+      if (gone.test(node) && nodes.remove(node.name(), node)) {
+        onNodeGone.accept(node.name());
+      }
+    }
   }
 
   private void renewed(String name, String json) {

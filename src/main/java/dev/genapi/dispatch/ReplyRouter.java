@@ -56,6 +56,15 @@ public final class ReplyRouter {
     calls.remove(callId);
   }
 
+  /**
+   * Fails every call waiting on a node whose JVM left the cluster, instead of letting each wait for its timeout.
+   *
+   * @param node the node's name
+   */
+  public void failCallsTo(String node) {
+    calls.values().forEach(invocation -> invocation.nodeGone(node));
+  }
+
   private void route(Message<Object> message) {
     Invocation invocation = calls.get(message.headers().get(Addresses.HEADER_CALL));
     if (invocation == null) {

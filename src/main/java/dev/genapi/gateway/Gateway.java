@@ -33,7 +33,7 @@ public final class Gateway {
 
   private Gateway(Vertx vertx, GatewayOptions options) {
     this.vertx = vertx;
-    this.nodes = new NodeRegistry(options.getLeaseTimeoutMs());
+    this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), replies::failCallsTo);
   }
 
   /**
