@@ -61,7 +61,13 @@ class GatewayClusterTest {
         call.stream().write(1);
         return Future.failedFuture(GenApiException.internal("stream broke"));
       })
-      .register(fun("{'request_type':'ghost','nodes':['nobody']}"), call -> Future.succeededFuture("boo"));
+      .register(fun("{'request_type':'ghost','nodes':['nobody']}"), call -> Future.succeededFuture("boo"))
+      .register(fun("{'request_type':'endless','response_type':'stream','timeout':300}"), call -> {
+        call.stream().write("tick");
+        return Promise.promise().future();
+      })
+      .register(fun("{'request_type':'silent_failure','response_type':'none'}"),
+        call -> Future.failedFuture("nobody hears this"));
     await(testNode.start());
     await(testNode.registered());
   }
@@ -217,6 +223,25 @@ class GatewayClusterTest {
     assertThat(frames.get(1).getValue("result")).isEqualTo(1);
     assertThat(frames.get(2).getString("code")).isEqualTo("INTERNAL");
     assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a stream that outlives its timeout ends with a TIMEOUT frame")
+  void streamTimeout() {
+    ws.send(call("st", "test", "endless", new JsonObject()));
+    List<JsonObject> frames = ws.next(3, 10_000);
+    assertThat(frames).extracting(f -> f.getValue("result")).containsExactly("init", "tick", null);
+    assertThat(frames.get(2).getString("code")).isEqualTo("TIMEOUT");
+    assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a none function sends no frame on success but still reports its failure")
+  void noneFailure() {
+    ws.send(call("nf", "test", "silent_failure", new JsonObject()));
+    JsonObject error = ws.next();
+    assertThat(error.getString("request_id")).isEqualTo("nf");
+    assertThat(error.getString("code")).isEqualTo("INTERNAL");
   }
 
   @Test

@@ -1,0 +1,57 @@
+package dev.genapi.launcher;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Launcher settings")
+class SettingsTest {
+
+  @TempDir
+  Path conf;
+
+  @Test
+  @DisplayName("a flag beats the environment, which beats the conf file")
+  void precedence() throws IOException {
+    Files.writeString(conf.resolve("gateway.json"), "{\"http_port\": 7000, \"detail_errors\": true}");
+    Files.writeString(conf.resolve("cluster.json"), "{\"name\": \"from-file\", \"port\": 16000}");
+    Settings settings = Settings.load(List.of("--conf", conf.toString(), "--http-port", "9000"),
+      Map.of("GENAPI_HTTP_PORT", "8000", "GENAPI_CLUSTER_NAME", "from-env", "GENAPI_CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2"));
+    assertThat(settings.gateway().getInteger("http_port")).isEqualTo(9000);
+    assertThat(settings.gateway().getBoolean("detail_errors")).isTrue();
+    assertThat(settings.cluster().getString("name")).isEqualTo("from-env");
+    assertThat(settings.cluster().getInteger("port")).isEqualTo(16000);
+    assertThat(settings.cluster().getJsonArray("members").getList()).containsExactly("10.0.0.1", "10.0.0.2");
+  }
+
+  @Test
+  @DisplayName("flags also take the --name=value form, and a missing conf folder means defaults")
+  void equalsFormAndNoFiles() {
+    Settings settings = Settings.load(List.of("--conf=" + conf.resolve("absent"), "--node-name=node-x"), Map.of());
+    assertThat(settings.node().getString("name")).isEqualTo("node-x");
+    assertThat(settings.gateway().isEmpty()).isTrue();
+  }
+
+  @Test
+  @DisplayName("an unknown flag, a missing value, a non-number and a broken conf file are refused with a reason")
+  void badInput() throws IOException {
+    assertThatThrownBy(() -> Settings.load(List.of("--bogus", "1"), Map.of()))
+      .hasMessage("unknown option --bogus");
+    assertThatThrownBy(() -> Settings.load(List.of("--http-port"), Map.of()))
+      .hasMessage("option --http-port needs a value");
+    assertThatThrownBy(() -> Settings.load(List.of("--conf", conf.toString()), Map.of("GENAPI_HTTP_PORT", "eighty")))
+      .hasMessageContaining("'eighty' is not a number");
+    Files.writeString(conf.resolve("node.json"), "{broken");
+    assertThatThrownBy(() -> Settings.load(List.of("--conf", conf.toString()), Map.of()))
+      .hasMessageContaining("node.json is not a JSON object");
+  }
+}
