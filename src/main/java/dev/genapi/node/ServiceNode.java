@@ -150,13 +150,21 @@ public final class ServiceNode {
         : GenApiException.invalidRequest("no function key"));
       return;
     }
-    long deadline = Long.parseLong(headers.get(Addresses.HEADER_DEADLINE));
+    long deadline;
+    JsonObject body;
+    try {
+      deadline = Long.parseLong(headers.get(Addresses.HEADER_DEADLINE));
+      body = message.body().toJsonObject();
+    } catch (RuntimeException e) {
+      replyFailure(replyTo, callId, GenApiException.invalidRequest("unreadable call: " + e.getMessage()));
+      return;
+    }
     if (System.currentTimeMillis() >= deadline) {
       replyFailure(replyTo, callId, GenApiException.timeout(registration.config().timeout()));
       return;
     }
-    NodeCall call = new NodeCall(registration.config(), message.body().toJsonObject(),
-      headers.get(Addresses.HEADER_USER), headers.get(Addresses.HEADER_DEVICE), deadline, vertx, replyTo, callId);
+    NodeCall call = new NodeCall(registration.config(), body, headers.get(Addresses.HEADER_USER),
+      headers.get(Addresses.HEADER_DEVICE), deadline, vertx, replyTo, callId);
     running.put(callId, call);
     invoke(registration.handler(), call).onComplete(result -> {
       running.remove(callId);
