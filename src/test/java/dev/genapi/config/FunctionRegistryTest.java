@@ -1,0 +1,59 @@
+package dev.genapi.config;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.FunConfig;
+import dev.genapi.api.GenApiException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+@DisplayName("The local function index")
+class FunctionRegistryTest {
+
+  private final FunctionRegistry registry = new FunctionRegistry();
+
+  private static FunConfig fun(String requestType, String version) {
+    JsonObject json = new JsonObject().put("service", "demo").put("request_type", requestType);
+    return FunConfig.fromJson(version == null ? json : json.put("version", version));
+  }
+
+  @Test
+  @DisplayName("a call without version finds 0.0.0; versions match exactly and never fall back")
+  void exactLookup() {
+    registry.put(fun("echo", null));
+    registry.put(fun("get_user", "1.0.0"));
+    assertThat(registry.lookup("demo", "echo", null).version()).isEqualTo("0.0.0");
+    assertThat(registry.lookup("demo", "get_user", "1.0.0").version()).isEqualTo("1.0.0");
+    GenApiException missing = catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "get_user", null));
+    assertThat(missing.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(missing.getMessage()).isEqualTo("unsupported function: get_user version 0.0.0");
+    assertThat(catchThrowableOfType(GenApiException.class, () -> registry.lookup("other", "echo", null)).code())
+      .isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("a disabled version answers DISABLED with the original's text")
+  void disabled() {
+    registry.put(fun("get_user", "1.0.0").withDisabled(true));
+    GenApiException failure = catchThrowableOfType(GenApiException.class,
+      () -> registry.lookup("demo", "get_user", "1.0.0"));
+    assertThat(failure.code()).isEqualTo(ErrorCode.DISABLED);
+    assertThat(failure.getMessage()).isEqualTo("disabled function: get_user version 1.0.0");
+  }
+
+  @Test
+  @DisplayName("changes replace the snapshot: a reader keeps the one it had")
+  void copyOnWrite() {
+    registry.put(fun("echo", null));
+    var before = registry.all();
+    registry.put(fun("add", null));
+    registry.remove("demo/echo/0.0.0");
+    assertThat(before).extracting(FunConfig::requestType).containsExactly("echo");
+    assertThat(registry.all()).extracting(FunConfig::requestType).containsExactly("add");
+    assertThat(registry.size()).isEqualTo(1);
+    assertThat(registry.get("demo/add/0.0.0")).isNotNull();
+  }
+}
