@@ -31,6 +31,13 @@ public record ArgSpec(ArgType type, int maxBytes, int maxItems, int maxItemBytes
     return new ArgSpec(type, DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS, DEFAULT_MAX_BYTES, false, null, List.of(), List.of());
   }
 
+  /**
+   * @return a copy with that default and nil rule
+   */
+  public ArgSpec withDefault(Object defaultValue, boolean allowNil) {
+    return new ArgSpec(type, maxBytes, maxItems, maxItemBytes, allowNil, defaultValue, required, accept);
+  }
+
   static ArgSpec parse(String name, Object value, List<String> errors) {
     String where = "arg_types." + name + ": ";
     if (!(value instanceof JsonObject json)) {

@@ -20,6 +20,8 @@ import java.util.Map;
  *  "check_permission":{"mode":"role","roles":["admin"]},
  *  "request_info":true, "retry":{"mode":"all_nodes","count":3}, "disabled":false}
  * }</pre>
+ * Optional gateway hooks are named by {@code before_hook} and {@code after_hook}, each bounded by {@code hook_timeout}
+ * (default {@value #DEFAULT_HOOK_TIMEOUT} ms).
  * Instances are immutable and always valid: {@link #fromJson(JsonObject)} reports every problem at once.
  */
 public final class FunConfig {
@@ -38,6 +40,8 @@ public final class FunConfig {
   public static final int MIN_TIMEOUT = 100;
   /** The largest timeout accepted, in milliseconds. */
   public static final int MAX_TIMEOUT = 300_000;
+  /** The default bound on each hook, in milliseconds. */
+  public static final int DEFAULT_HOOK_TIMEOUT = 5000;
 
   private final String service;
   private final String requestType;
@@ -51,6 +55,9 @@ public final class FunConfig {
   private final boolean requestInfo;
   private final RetryPolicy retry;
   private final boolean disabled;
+  private final String beforeHook;
+  private final String afterHook;
+  private final int hookTimeout;
 
   private FunConfig(JsonObject json, List<String> errors) {
     service = nonEmpty(json, "service", errors);
@@ -65,6 +72,9 @@ public final class FunConfig {
     requestInfo = bool(json, "request_info", errors);
     retry = RetryPolicy.parse(json.getValue("retry"), errors);
     disabled = bool(json, "disabled", errors);
+    beforeHook = optionalName(json, "before_hook", errors);
+    afterHook = optionalName(json, "after_hook", errors);
+    hookTimeout = parseHookTimeout(json.getValue("hook_timeout"), errors);
   }
 
   private FunConfig(FunConfig other, boolean disabled) {
@@ -79,6 +89,9 @@ public final class FunConfig {
     permission = other.permission;
     requestInfo = other.requestInfo;
     retry = other.retry;
+    beforeHook = other.beforeHook;
+    afterHook = other.afterHook;
+    hookTimeout = other.hookTimeout;
     this.disabled = disabled;
   }
 
@@ -111,7 +124,8 @@ public final class FunConfig {
       .put("nodes", nodesJson).put("choose_node_mode", nodeMode.toJson()).put("timeout", timeout)
       .put("response_type", responseType.jsonName()).put("arg_types", args)
       .put("check_permission", permission.toJson()).put("request_info", requestInfo)
-      .put("retry", retry == null ? null : retry.toJson()).put("disabled", disabled);
+      .put("retry", retry == null ? null : retry.toJson()).put("disabled", disabled)
+      .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout);
   }
 
   /** @return a copy with the {@code disabled} flag set as given */
@@ -147,6 +161,12 @@ public final class FunConfig {
   public RetryPolicy retry() { return retry; }
   /** @return whether this version is disabled */
   public boolean disabled() { return disabled; }
+  /** @return the name of the gateway hook run before the permission check, or {@code null} */
+  public String beforeHook() { return beforeHook; }
+  /** @return the name of the gateway hook run on the final response, or {@code null} */
+  public String afterHook() { return afterHook; }
+  /** @return the bound on each hook, in milliseconds */
+  public int hookTimeout() { return hookTimeout; }
 
   /** @return the registry key {@code service/request_type/version} */
   public String key() {
@@ -188,6 +208,26 @@ public final class FunConfig {
     }
     errors.add(key + " must be a boolean");
     return false;
+  }
+
+  private static String optionalName(JsonObject json, String key, List<String> errors) {
+    Object value = json.getValue(key);
+    if (value == null || value instanceof String s && !s.isEmpty()) {
+      return (String) value;
+    }
+    errors.add(key + " must be null or the name of a registered hook");
+    return null;
+  }
+
+  private static int parseHookTimeout(Object value, List<String> errors) {
+    if (value == null) {
+      return DEFAULT_HOOK_TIMEOUT;
+    }
+    if (value instanceof Integer t && t > 0) {
+      return t;
+    }
+    errors.add("hook_timeout must be a positive integer");
+    return DEFAULT_HOOK_TIMEOUT;
   }
 
   private static String parseVersion(Object value, List<String> errors) {

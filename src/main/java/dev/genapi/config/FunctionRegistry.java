@@ -13,20 +13,35 @@ import java.util.Map;
  */
 public final class FunctionRegistry {
 
-  private volatile Map<String, FunConfig> functions = Map.of();
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+
+  /**
+   * @param functions every function by key
+   * @param latest the highest enabled version of each {@code service/request_type}
+   */
+  private record Snapshot(Map<String, FunConfig> functions, Map<String, FunConfig> latest) {
+  }
 
   /**
    * Finds the function a call names.
    *
    * @param service the service
    * @param requestType the function name
-   * @param version the requested version, {@code null} for {@value FunConfig#DEFAULT_VERSION}
-   * @return the FunConfig of that exact version
-   * @throws GenApiException {@code NOT_FOUND} when absent, {@code DISABLED} when disabled
+   * @param version the requested version: {@code null} for {@value FunConfig#DEFAULT_VERSION}, an exact version (never
+   *                falls back to another), or {@value FunConfig#LATEST} for the highest enabled version by SemVer
+   * @return the FunConfig
+   * @throws GenApiException {@code NOT_FOUND} when absent, {@code DISABLED} when that exact version is disabled
    */
   public FunConfig lookup(String service, String requestType, String version) {
+    if (FunConfig.LATEST.equals(version)) {
+      FunConfig config = snapshot.latest().get(service + '/' + requestType);
+      if (config == null) {
+        throw GenApiException.notFound(requestType, FunConfig.LATEST);
+      }
+      return config;
+    }
     String wanted = version == null ? FunConfig.DEFAULT_VERSION : version;
-    FunConfig config = functions.get(FunConfig.key(service, requestType, wanted));
+    FunConfig config = snapshot.functions().get(FunConfig.key(service, requestType, wanted));
     if (config == null) {
       throw GenApiException.notFound(requestType, wanted);
     }
@@ -38,30 +53,41 @@ public final class FunctionRegistry {
 
   /** @return the FunConfig stored under that key, or {@code null} */
   public FunConfig get(String key) {
-    return functions.get(key);
+    return snapshot.functions().get(key);
   }
 
   /** @return every function, disabled ones included */
   public Collection<FunConfig> all() {
-    return functions.values();
+    return snapshot.functions().values();
   }
 
   /** @return the number of functions */
   public int size() {
-    return functions.size();
+    return snapshot.functions().size();
   }
 
   synchronized void put(FunConfig config) {
-    Map<String, FunConfig> next = new HashMap<>(functions);
+    Map<String, FunConfig> next = new HashMap<>(snapshot.functions());
     next.put(config.key(), config);
-    functions = Map.copyOf(next);
+    replace(next);
   }
 
   synchronized void remove(String key) {
-    if (functions.containsKey(key)) {
-      Map<String, FunConfig> next = new HashMap<>(functions);
+    if (snapshot.functions().containsKey(key)) {
+      Map<String, FunConfig> next = new HashMap<>(snapshot.functions());
       next.remove(key);
-      functions = Map.copyOf(next);
+      replace(next);
     }
+  }
+
+  private void replace(Map<String, FunConfig> next) {
+    Map<String, FunConfig> highest = new HashMap<>();
+    for (FunConfig config : next.values()) {
+      if (!config.disabled()) {
+        highest.merge(config.service() + '/' + config.requestType(), config,
+          (a, b) -> SemVer.compare(a.version(), b.version()) >= 0 ? a : b);
+      }
+    }
+    snapshot = new Snapshot(Map.copyOf(next), Map.copyOf(highest));
   }
 }

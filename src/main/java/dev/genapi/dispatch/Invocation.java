@@ -1,8 +1,10 @@
 package dev.genapi.dispatch;
 
+import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
+import dev.genapi.api.RetryPolicy;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Request;
@@ -11,57 +13,107 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One call sent to one node: the message to the node, the frames its replies produce, its timeout and its
- * cancellation. The call is sent (not requested) so that a node that cannot be reached fails the write at once
- * instead of waiting for the timeout; replies come back through the {@link ReplyRouter}. All state changes run on
- * the connection's context.
+ * One call from the before hook to its last frame: the checks, then attempts on nodes. An attempt is sent (not
+ * requested), so a node that cannot be reached fails the write at once and the next node in the order is tried;
+ * replies come back through the {@link ReplyRouter} under the attempt's call id. A failed attempt is retried as the
+ * function's {@link RetryPolicy} says, with the original's backoff. All state changes run on the connection's context.
  */
 final class Invocation implements InFlightCall {
 
   private final Pipeline pipeline;
-  private final Request request;
   private final FunConfig function;
-  private final String node;
   private final ResponseSink sink;
   private final Context context;
+  private Request request;
+  private Buffer body;
+  private List<String> order;
+  private int position;
+  private int retriesLeft;
+  private String node;
   private String callId;
   private long timer = -1;
+  private boolean streamed;
+  private boolean acquired;
   private boolean done;
 
-  Invocation(Pipeline pipeline, Request request, FunConfig function, String node, ResponseSink sink, Context context) {
+  Invocation(Pipeline pipeline, Request request, FunConfig function, ResponseSink sink, Context context) {
     this.pipeline = pipeline;
     this.request = request;
     this.function = function;
-    this.node = node;
     this.sink = sink;
     this.context = context;
   }
 
   void start() {
-    ReplyRouter replies = pipeline.replies();
-    callId = replies.open(this);
-    DeliveryOptions options = new DeliveryOptions()
-      .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CALL)
-      .addHeader(Addresses.HEADER_FUNCTION, function.key())
-      .addHeader(Addresses.HEADER_CALL, callId)
-      .addHeader(Addresses.HEADER_REPLY_TO, replies.address())
-      .addHeader(Addresses.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + function.timeout()));
-    if (request.userId() != null) {
-      options.addHeader(Addresses.HEADER_USER, request.userId());
+    if (function.beforeHook() == null) {
+      proceed(request);
+      return;
     }
-    if (request.deviceId() != null) {
-      options.addHeader(Addresses.HEADER_DEVICE, request.deviceId());
+    pipeline.hooks().runBefore(function, request).onComplete(hooked -> onContext(() -> {
+      if (!done) {
+        if (hooked.succeeded()) {
+          proceed(hooked.result());
+        } else {
+          fail((GenApiException) hooked.cause());
+        }
+      }
+    }));
+  }
+
+  private void proceed(Request hooked) {
+    try {
+      PermissionCheck.check(function.permission(), hooked);
+      JsonObject args = ArgumentChecker.check(function, hooked.args());
+      body = hooked == request && args == hooked.args() ? hooked.raw()
+        : new JsonObject().put("request_id", hooked.requestId()).put("args", args).toBuffer();
+      request = hooked;
+      order = pipeline.selector().order(function, hooked);
+      pipeline.acquire(function);
+      acquired = true;
+    } catch (GenApiException e) {
+      fail(e);
+      return;
     }
+    retriesLeft = function.retry() == null ? 0 : function.retry().count();
     if (function.responseType() == ResponseType.ASYNC) {
       sink.send(Response.ack(request.requestId()), false);
     } else if (function.responseType() == ResponseType.STREAM) {
       sink.send(Response.streamInit(request.requestId()), false);
     }
-    timer = pipeline.vertx().setTimer(function.timeout(), id -> onTimeout());
-    pipeline.vertx().eventBus().<Buffer>sender(Addresses.node(node), options).write(request.raw())
-      .onFailure(cause -> onContext(() -> fail(pipeline.unreachable(function, node))));
+    attempt();
+  }
+
+  private void attempt() {
+    node = order.get(position);
+    callId = pipeline.replies().open(this);
+    String attemptId = callId;
+    timer = pipeline.vertx().setTimer(function.timeout(), id -> onTimeout(attemptId));
+    pipeline.vertx().eventBus().<Buffer>sender(Addresses.node(node), deliveryOptions()).write(body)
+      .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
+  }
+
+  private DeliveryOptions deliveryOptions() {
+    DeliveryOptions options = new DeliveryOptions()
+      .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CALL)
+      .addHeader(Addresses.HEADER_FUNCTION, function.key())
+      .addHeader(Addresses.HEADER_CALL, callId)
+      .addHeader(Addresses.HEADER_REPLY_TO, pipeline.replies().address())
+      .addHeader(Addresses.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + function.timeout()));
+    if (function.requestInfo()) {
+      if (request.userId() != null) {
+        options.addHeader(Addresses.HEADER_USER, request.userId());
+      }
+      if (request.deviceId() != null) {
+        options.addHeader(Addresses.HEADER_DEVICE, request.deviceId());
+      }
+    }
+    return options;
   }
 
   @Override
@@ -83,41 +135,89 @@ final class Invocation implements InFlightCall {
     });
   }
 
-  void onReply(boolean end, Buffer body) {
+  void onReply(String attemptId, boolean end, Buffer result) {
     onContext(() -> {
-      if (done) {
+      if (done || !attemptId.equals(callId)) {
         return;
       }
       String id = request.requestId();
       if (!end) {
-        sink.send(Response.chunk(id, new RawJson(body)), false);
+        streamed = true;
+        sink.send(Response.chunk(id, new RawJson(result)), false);
         return;
       }
       finish();
       switch (function.responseType()) {
-        case STREAM -> sink.send(Response.streamEnd(id, new RawJson(body)), true);
+        case STREAM -> sink.send(Response.streamEnd(id, new RawJson(result)), true);
         case NONE -> sink.send(null, true);
-        default -> sink.send(Response.ok(id, new RawJson(body)), true);
+        default -> sink.send(Response.ok(id, new RawJson(result)), true);
       }
     });
   }
 
-  void onFailure(GenApiException failure) {
-    onContext(() -> fail(failure));
+  void onFailure(String attemptId, GenApiException failure) {
+    onContext(() -> {
+      if (!done && attemptId.equals(callId)) {
+        attemptFailed(failure);
+      }
+    });
   }
 
-  void nodeGone(String name) {
-    if (node.equals(name)) {
-      onContext(() -> fail(GenApiException.unavailable(function.service())));
-    }
-  }
-
-  private void onTimeout() {
+  private void onTimeout(String attemptId) {
     timer = -1;
-    if (!done) {
-      fail(GenApiException.timeout(function.timeout()));
+    if (!done && attemptId.equals(callId)) {
       tellNodeToCancel();
+      attemptFailed(GenApiException.timeout(function.timeout()));
     }
+  }
+
+  /** The attempt's node could not be reached: forget it and fall back to the next node, if any. */
+  private void onUnreachable(String attemptId) {
+    if (done || !attemptId.equals(callId)) {
+      return;
+    }
+    endAttempt();
+    pipeline.unreachable(node);
+    if (++position < order.size()) {
+      attempt();
+    } else {
+      attemptFailed(GenApiException.unavailable(function.service()));
+    }
+  }
+
+  private void attemptFailed(GenApiException failure) {
+    endAttempt();
+    if (retriesLeft == 0 || streamed || !retryable(failure.code())) {
+      fail(failure);
+      return;
+    }
+    long backoff = Math.min(100L << Math.min(retriesLeft - 1, 10), 5000);
+    long delay = Math.max(1, (long) (backoff * (1.5 - ThreadLocalRandom.current().nextDouble())));
+    retriesLeft--;
+    timer = pipeline.vertx().setTimer(delay, id -> {
+      timer = -1;
+      if (!done) {
+        retry(failure);
+      }
+    });
+  }
+
+  private void retry(GenApiException previous) {
+    position = 0;
+    if (function.retry().mode() == RetryPolicy.Mode.ALL_NODES) {
+      try {
+        order = pipeline.selector().order(function, request);
+      } catch (GenApiException e) {
+        attemptFailed(previous);
+        return;
+      }
+    }
+    attempt();
+  }
+
+  private static boolean retryable(ErrorCode code) {
+    return code == ErrorCode.TIMEOUT || code == ErrorCode.UNAVAILABLE || code == ErrorCode.INTERNAL
+      || code == ErrorCode.OVERLOADED;
   }
 
   private void fail(GenApiException failure) {
@@ -126,21 +226,40 @@ final class Invocation implements InFlightCall {
     }
   }
 
+  private void endAttempt() {
+    if (callId != null) {
+      pipeline.replies().close(callId);
+    }
+    if (timer != -1) {
+      pipeline.vertx().cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
   private boolean finish() {
     if (done) {
       return false;
     }
     done = true;
-    pipeline.replies().close(callId);
-    if (timer != -1) {
-      pipeline.vertx().cancelTimer(timer);
+    endAttempt();
+    if (acquired) {
+      pipeline.release(function);
     }
     return true;
   }
 
+  /** Fails the attempt when it waits on a node whose JVM is gone. */
+  void nodeGone(String attemptId, String name) {
+    if (name.equals(node)) {
+      onFailure(attemptId, GenApiException.unavailable(function.service()));
+    }
+  }
+
   private void tellNodeToCancel() {
-    pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(), new DeliveryOptions()
-      .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL).addHeader(Addresses.HEADER_CALL, callId));
+    if (callId != null) {
+      pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(), new DeliveryOptions()
+        .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL).addHeader(Addresses.HEADER_CALL, callId));
+    }
   }
 
   private void onContext(Runnable action) {

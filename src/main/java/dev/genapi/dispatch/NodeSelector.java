@@ -2,18 +2,37 @@ package dev.genapi.dispatch;
 
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
+import dev.genapi.api.NodeMode;
+import dev.genapi.protocol.Request;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Picks the node that runs a call among the live nodes the function allows.
+ * Orders the live nodes a function allows for one call: the chosen node first, then the fallbacks. Round-robin
+ * counters and sticky assignments are kept per function. Candidates are sorted by name, so every gateway maps a hash
+ * key to the same node.
  */
 final class NodeSelector {
 
+  /** How long a sticky key stays on its node. */
+  static final long STICKY_TTL_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** The most sticky keys kept per function. */
+  static final int MAX_STICKY_KEYS = 100_000;
+
   private final NodeRegistry nodes;
   private final String localMember;
+  private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Sticky>> sticky = new ConcurrentHashMap<>();
+
+  private record Sticky(String node, long expiresAt) {
+  }
 
   NodeSelector(NodeRegistry nodes, String localMember) {
     this.nodes = nodes;
@@ -21,31 +40,83 @@ final class NodeSelector {
   }
 
   /**
-   * @return the chosen node's name
+   * @return the live nodes to try, the chosen one first
    * @throws GenApiException {@code UNAVAILABLE} when no allowed node is live
    */
-  String select(FunConfig function) {
+  List<String> order(FunConfig function, Request request) {
     List<String> candidates = candidates(function);
     if (candidates.isEmpty()) {
       throw GenApiException.unavailable(function.service());
     }
-    return candidates.size() == 1 ? candidates.get(0)
-      : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    int n = candidates.size();
+    if (n == 1) {
+      return candidates;
+    }
+    NodeMode mode = function.nodeMode();
+    int chosen = switch (mode.kind()) {
+      case RANDOM -> ThreadLocalRandom.current().nextInt(n);
+      case HASH -> hash(mode.key() == null ? request.requestId() : request.args().getValue(mode.key()), n);
+      case ROUND_ROBIN -> Math.floorMod(roundRobin.computeIfAbsent(function.key(), k -> new AtomicInteger())
+        .getAndIncrement(), n);
+      case STICKY -> candidates.indexOf(stickyNode(function, stickyValue(mode.key(), request), candidates));
+    };
+    List<String> ordered = new ArrayList<>(n);
+    ordered.add(candidates.get(chosen));
+    for (int i = 1; i < n; i++) {
+      ordered.add(candidates.get((chosen + i) % n));
+    }
+    if (mode.kind() == NodeMode.Kind.RANDOM) {
+      Collections.shuffle(ordered.subList(1, n), ThreadLocalRandom.current());
+    }
+    return ordered;
   }
 
   private List<String> candidates(FunConfig function) {
-    if (function.allNodes()) {
-      return nodes.liveNodes(function.service(), null);
-    }
-    if (function.local()) {
-      return nodes.liveNodes(function.service(), localMember);
-    }
-    List<String> live = new ArrayList<>(function.nodes().size());
-    for (String name : function.nodes()) {
-      if (nodes.isLive(name)) {
-        live.add(name);
+    List<String> live;
+    if (function.allNodes() || function.local()) {
+      live = nodes.liveNodes(function.service(), function.local() ? localMember : null);
+    } else {
+      live = new ArrayList<>(function.nodes().size());
+      for (String name : function.nodes()) {
+        if (nodes.isLive(name)) {
+          live.add(name);
+        }
       }
     }
+    Collections.sort(live);
     return live;
+  }
+
+  private static int hash(Object key, int n) {
+    return key == null ? ThreadLocalRandom.current().nextInt(n) : Math.floorMod(String.valueOf(key).hashCode(), n);
+  }
+
+  private static String stickyValue(String key, Request request) {
+    Object value = request.args().getValue(key);
+    if (value != null) {
+      return String.valueOf(value);
+    }
+    return "user_id".equals(key) ? request.userId() : "device_id".equals(key) ? request.deviceId() : null;
+  }
+
+  private String stickyNode(FunConfig function, String value, List<String> candidates) {
+    if (value == null) {
+      return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    }
+    Map<String, Sticky> assignments = sticky.computeIfAbsent(function.key(), k -> new ConcurrentHashMap<>());
+    long now = System.nanoTime();
+    Sticky current = assignments.get(value);
+    if (current != null && now - current.expiresAt() < 0 && candidates.contains(current.node())) {
+      return current.node();
+    }
+    if (assignments.size() >= MAX_STICKY_KEYS) {
+      assignments.values().removeIf(s -> now - s.expiresAt() >= 0);
+      if (assignments.size() >= MAX_STICKY_KEYS) {
+        assignments.remove(assignments.keySet().iterator().next());
+      }
+    }
+    String node = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    assignments.put(value, new Sticky(node, now + STICKY_TTL_NANOS));
+    return node;
   }
 }

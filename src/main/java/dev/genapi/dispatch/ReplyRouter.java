@@ -62,7 +62,7 @@ public final class ReplyRouter {
    * @param node the node's name
    */
   public void failCallsTo(String node) {
-    calls.values().forEach(invocation -> invocation.nodeGone(node));
+    calls.forEach((callId, invocation) -> invocation.nodeGone(callId, node));
   }
 
   private void route(Message<Object> message) {
@@ -72,9 +72,9 @@ public final class ReplyRouter {
     }
     String event = message.headers().get(Addresses.HEADER_REPLY_EVENT);
     if (message.body() instanceof GenApiException failure) {
-      invocation.onFailure(failure);
+      invocation.onFailure(message.headers().get(Addresses.HEADER_CALL), failure);
     } else if (message.body() instanceof Buffer body) {
-      invocation.onReply(Addresses.REPLY_END.equals(event), body);
+      invocation.onReply(message.headers().get(Addresses.HEADER_CALL), Addresses.REPLY_END.equals(event), body);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.ConfigVerticle;
 import dev.genapi.config.FunctionRegistry;
+import dev.genapi.dispatch.Hooks;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ReplyRouter;
@@ -42,14 +43,25 @@ public final class Gateway {
    * @return the gateway, once ready
    */
   public static Future<Gateway> start(Vertx vertx, GatewayOptions options) {
-    Gateway gateway = new Gateway(vertx, options);
-    return gateway.deploy(options).map(gateway);
+    return start(vertx, options, new Hooks());
   }
 
-  private Future<Void> deploy(GatewayOptions options) {
+  /**
+   * @param vertx a Vert.x instance clustered with Hazelcast
+   * @param options the gateway options
+   * @param hooks the before/after hooks FunConfigs may name
+   * @return the gateway, once ready
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayOptions options, Hooks hooks) {
+    Gateway gateway = new Gateway(vertx, options);
+    return gateway.deploy(options, hooks).map(gateway);
+  }
+
+  private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, member, options.isDetailErrors());
+    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, member, options.isDetailErrors(),
+      options.getMaxInFlightPerFunction());
     List<GatewayVerticle> servers = new ArrayList<>();
     return vertx.deployVerticle(new ConfigVerticle(registry))
       .compose(id -> {

@@ -1,6 +1,7 @@
 package dev.genapi.gateway;
 
 import dev.genapi.dispatch.NodeRegistry;
+import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +23,7 @@ public final class GatewayOptions {
   private int maxPayloadBytes = Request.DEFAULT_MAX_PAYLOAD_BYTES;
   private boolean detailErrors;
   private long leaseTimeoutMs = NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS;
+  private int maxInFlightPerFunction = Pipeline.DEFAULT_MAX_IN_FLIGHT;
 
   /** Default options. */
   public GatewayOptions() {
@@ -29,7 +31,7 @@ public final class GatewayOptions {
 
   /**
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
-   *             {@code detail_errors}, {@code lease_timeout_ms}
+   *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function}
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -38,13 +40,14 @@ public final class GatewayOptions {
     setMaxPayloadBytes(json.getInteger("max_payload_bytes", Request.DEFAULT_MAX_PAYLOAD_BYTES));
     setDetailErrors(json.getBoolean("detail_errors", false));
     setLeaseTimeoutMs(json.getLong("lease_timeout_ms", NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS));
+    setMaxInFlightPerFunction(json.getInteger("max_in_flight_per_function", Pipeline.DEFAULT_MAX_IN_FLIGHT));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
       .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
-      .put("lease_timeout_ms", leaseTimeoutMs);
+      .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction);
   }
 
   /** @return the interface the HTTP server binds */
@@ -110,6 +113,18 @@ public final class GatewayOptions {
       throw new IllegalArgumentException("leaseTimeoutMs: " + leaseTimeoutMs + " (expected: >= 500)");
     }
     this.leaseTimeoutMs = leaseTimeoutMs;
+    return this;
+  }
+
+  /** @return the bound on calls in flight per function on this gateway; more answer {@code OVERLOADED} */
+  public int getMaxInFlightPerFunction() { return maxInFlightPerFunction; }
+
+  /** @param max the in-flight bound @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMaxInFlightPerFunction(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxInFlightPerFunction: " + max + " (expected: > 0)");
+    }
+    this.maxInFlightPerFunction = max;
     return this;
   }
 }
