@@ -56,4 +56,20 @@ class FunctionRegistryTest {
     assertThat(registry.size()).isEqualTo(1);
     assertThat(registry.get("demo/add/0.0.0")).isNotNull();
   }
+
+  @Test
+  @DisplayName("latest is the highest enabled version by SemVer")
+  void latest() {
+    registry.put(fun("get_user", "1.0.0"));
+    registry.put(fun("get_user", "2.0.0"));
+    registry.put(fun("get_user", "10.0.0-beta"));
+    assertThat(registry.lookup("demo", "get_user", "latest").version()).isEqualTo("10.0.0-beta");
+    registry.put(fun("get_user", "10.0.0-beta").withDisabled(true));
+    assertThat(registry.lookup("demo", "get_user", "latest").version()).isEqualTo("2.0.0");
+    registry.remove("demo/get_user/2.0.0");
+    assertThat(registry.lookup("demo", "get_user", "latest").version()).isEqualTo("1.0.0");
+    registry.put(fun("get_user", "1.0.0").withDisabled(true));
+    assertThat(catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "get_user", "latest"))
+      .getMessage()).isEqualTo("unsupported function: get_user version latest");
+  }
 }
