@@ -126,7 +126,7 @@ public final class NodeRegistry {
     }
   }
 
-  private void renewed(String name, String json) {
+  void renewed(String name, String json) {
     JsonObject record = new JsonObject(json);
     List<String> services = record.getJsonArray("services").stream().map(String::valueOf).toList();
     nodes.put(name, new LiveNode(name, record.getString("member"), services, System.nanoTime()));
