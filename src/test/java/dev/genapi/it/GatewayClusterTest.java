@@ -1,14 +1,18 @@
 package dev.genapi.it;
 
+import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.config.ConfigService;
 import dev.genapi.demo.DemoService;
+import dev.genapi.dispatch.Hooks;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
@@ -49,8 +53,18 @@ class GatewayClusterTest {
     gatewayVertx = TestCluster.member(cluster);
     nodeVertx = TestCluster.member(cluster);
     clientVertx = Vertx.vertx();
-    gateway = await(Gateway.start(gatewayVertx,
-      new GatewayOptions().setPort(TestCluster.freePort()).setMaxPayloadBytes(4096)));
+    Hooks hooks = new Hooks()
+      .before("stamp", (request, function) -> Future.succeededFuture(new Request(request.requestId(),
+        request.service(), request.requestType(), request.version(),
+        request.args().copy().put("message", "stamped " + request.args().getString("message")),
+        request.userId(), request.deviceId(), request.userRoles(), request.raw())))
+      .before("deny", (request, function) -> Future.failedFuture(
+        new GenApiException(ErrorCode.PERMISSION_DENIED, "not today")))
+      .before("stuck", (request, function) -> Promise.<Request>promise().future())
+      .after("wrap", (request, function, response) -> Future.succeededFuture(
+        Response.ok(response.requestId(), new JsonObject().put("wrapped", response.toJson().getValue("result")))));
+    gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3), hooks));
     ServiceNode demo = DemoService.registerOn(
       ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
     await(demo.start());
@@ -67,7 +81,16 @@ class GatewayClusterTest {
         return Promise.promise().future();
       })
       .register(fun("{'request_type':'silent_failure','response_type':'none'}"),
-        call -> Future.failedFuture("nobody hears this"));
+        call -> Future.failedFuture("nobody hears this"))
+      .register(fun("{'request_type':'hooked','before_hook':'stamp','after_hook':'wrap','arg_types':{'message':'string'}}"),
+        call -> Future.succeededFuture(call.args().getString("message")))
+      .register(fun("{'request_type':'denied','before_hook':'deny'}"), call -> Future.succeededFuture("no"))
+      .register(fun("{'request_type':'stuck_hook','before_hook':'stuck','hook_timeout':200}"),
+        call -> Future.succeededFuture("no"))
+      .register(fun("{'request_type':'info','request_info':true}"), call -> Future.succeededFuture(
+        new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
+      .register(fun("{'request_type':'no_info'}"), call -> Future.succeededFuture(
+        new JsonObject().put("user", call.userId()).put("id", call.requestId())));
     await(testNode.start());
     await(testNode.registered());
   }
@@ -301,6 +324,51 @@ class GatewayClusterTest {
     JsonObject mismatch = await(config.verify("test", "other"));
     assertThat(mismatch.getString("status")).isEqualTo("mismatch");
     assertThat(await(config.verify("test", mismatch.getString("stored"))).getString("status")).isEqualTo("matched");
+  }
+
+  @Test
+  @DisplayName("a before hook may rewrite the call and an after hook may replace the result")
+  void hooksRewrite() {
+    ws.send(call("h1", "test", "hooked", new JsonObject().put("message", "hi")));
+    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().put("wrapped", "stamped hi"));
+  }
+
+  @Test
+  @DisplayName("a before hook may reject the call; one that outlives hook_timeout rejects it too")
+  void hooksReject() {
+    ws.send(call("h2", "test", "denied", new JsonObject()));
+    JsonObject denied = ws.next();
+    assertThat(denied.getString("code")).isEqualTo("PERMISSION_DENIED");
+    assertThat(denied.getString("error")).isEqualTo("not today");
+    long before = System.nanoTime();
+    ws.send(call("h3", "test", "stuck_hook", new JsonObject()));
+    JsonObject stuck = ws.next();
+    assertThat(stuck.getString("code")).isEqualTo("INTERNAL");
+    assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(5_000);
+  }
+
+  @Test
+  @DisplayName("request_info gives the handler the caller's user and device; without it they stay hidden")
+  void requestInfo() {
+    ws.send(call("i1", "test", "info", new JsonObject()).put("user_id", "u7").put("device_id", "d7"));
+    assertThat(ws.next().getJsonObject("result"))
+      .isEqualTo(new JsonObject().put("user", "u7").put("device", "d7").put("id", "i1"));
+    ws.send(call("i2", "test", "no_info", new JsonObject()).put("user_id", "u7"));
+    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().putNull("user").put("id", "i2"));
+  }
+
+  @Test
+  @DisplayName("calls over the in-flight bound of a function answer OVERLOADED")
+  void overloaded() {
+    for (int i = 0; i < 4; i++) {
+      ws.send(call("o" + i, "test", "hang", new JsonObject()));
+    }
+    JsonObject overloaded = ws.next();
+    assertThat(overloaded.getString("request_id")).isEqualTo("o3");
+    assertThat(overloaded.getString("code")).isEqualTo("OVERLOADED");
+    assertThat(overloaded.getString("error")).isEqualTo("Service temporarily unavailable");
+    assertThat(overloaded.getBoolean("can_retry")).isTrue();
+    assertThat(ws.next(3, 10_000)).extracting(f -> f.getString("code")).containsOnly("TIMEOUT");
   }
 
   private static FunConfig fun(String json) {
