@@ -191,8 +191,7 @@ final class Invocation implements InFlightCall {
       fail(failure);
       return;
     }
-    long backoff = Math.min(100L << Math.min(retriesLeft - 1, 10), 5000);
-    long delay = Math.max(1, (long) (backoff * (1.5 - ThreadLocalRandom.current().nextDouble())));
+    long delay = backoffMs(retriesLeft, ThreadLocalRandom.current().nextDouble());
     retriesLeft--;
     timer = pipeline.vertx().setTimer(delay, id -> {
       timer = -1;
@@ -213,6 +212,18 @@ final class Invocation implements InFlightCall {
       }
     }
     attempt();
+  }
+
+  /**
+   * The original's backoff: {@code min(100 * 2^(k-1), 5000)} ms times a jitter in (0.5, 1.5], where k is the number of
+   * retries left, so the first retry waits longest.
+   *
+   * @param retriesLeft retries left before this one (at least 1)
+   * @param random a uniform number in [0, 1)
+   */
+  static long backoffMs(int retriesLeft, double random) {
+    long base = Math.min(100L << Math.min(retriesLeft - 1, 10), 5000);
+    return Math.max(1, (long) (base * (1.5 - random)));
   }
 
   private static boolean retryable(ErrorCode code) {

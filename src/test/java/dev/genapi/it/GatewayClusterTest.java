@@ -28,6 +28,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
@@ -45,6 +46,8 @@ class GatewayClusterTest {
   private static Vertx clientVertx;
   private static Gateway gateway;
   private static ServiceNode testNode;
+  private static final AtomicInteger flakyAttempts = new AtomicInteger();
+  private static final AtomicInteger hopelessAttempts = new AtomicInteger();
   private WsClient ws;
 
   @BeforeAll
@@ -89,6 +92,15 @@ class GatewayClusterTest {
         call -> Future.succeededFuture("no"))
       .register(fun("{'request_type':'info','request_info':true}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
+      .register(fun("{'request_type':'guarded','check_permission':'any_authenticated','after_hook':'wrap'}"),
+        call -> Future.succeededFuture("secret"))
+      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000}"),
+        call -> flakyAttempts.incrementAndGet() % 3 == 0 ? Future.succeededFuture("third time lucky")
+          : Future.failedFuture("not yet"))
+      .register(fun("{'request_type':'hopeless','retry':1}"), call -> {
+        hopelessAttempts.incrementAndGet();
+        return Future.failedFuture("never");
+      })
       .register(fun("{'request_type':'no_info'}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("id", call.requestId())));
     await(testNode.start());
@@ -345,6 +357,26 @@ class GatewayClusterTest {
     JsonObject stuck = ws.next();
     assertThat(stuck.getString("code")).isEqualTo("INTERNAL");
     assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(5_000);
+  }
+
+  @Test
+  @DisplayName("the after hook also sees responses the pipeline produced itself, such as a denial")
+  void afterHookOnDenial() {
+    ws.send(call("h4", "test", "guarded", new JsonObject()));
+    JsonObject answer = ws.next();
+    assertThat(answer.getJsonObject("result")).isEqualTo(new JsonObject().putNull("wrapped"));
+  }
+
+  @Test
+  @DisplayName("retry re-runs a failing function: n retries mean at most n + 1 attempts")
+  void retryCounts() {
+    ws.send(call("r1", "test", "flaky", new JsonObject()));
+    assertThat(ws.next(10_000).getString("result")).isEqualTo("third time lucky");
+    assertThat(flakyAttempts.get()).isEqualTo(3);
+    ws.send(call("r2", "test", "hopeless", new JsonObject()));
+    JsonObject failed = ws.next(10_000);
+    assertThat(failed.getString("code")).isEqualTo("INTERNAL");
+    assertThat(hopelessAttempts.get()).isEqualTo(2);
   }
 
   @Test
