@@ -17,6 +17,8 @@ public final class Addresses {
   public static final String FUNCTIONS_MAP = "genapi.functions";
   /** Cluster map of pushed services: key service, value {@code {config_version, nodes, pushed_at}}. */
   public static final String SERVICES_MAP = "genapi.services";
+  /** Cluster map of rejected FunConfigs, each kept 24 h: key a unique id, value the failure record. */
+  public static final String FAILED_MAP = "genapi.failed-configs";
   /** Cluster map of node leases: key node name, value {@code {node, member, services, renewed_at}}. */
   public static final String NODES_MAP = "genapi.nodes";
 
@@ -26,6 +28,12 @@ public final class Addresses {
   public static final String ACTION_CALL = "call";
   /** Action: cancel a running async or stream call. */
   public static final String ACTION_CANCEL = "cancel";
+  /** Action: answer the node's FunConfigs of one service (a pull). */
+  public static final String ACTION_PULL = "pull";
+  /** Action: answer the node's {@code config_version} of one service (a pull's version check). */
+  public static final String ACTION_VERSION = "version";
+  /** Header: the service a pull asks about. */
+  public static final String HEADER_SERVICE = "genapi-service";
   /** Header: the function key {@code service/request_type/version}. */
   public static final String HEADER_FUNCTION = "genapi-fn";
   /** Header: epoch milliseconds after which the gateway no longer waits. */

@@ -5,6 +5,7 @@ import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -41,4 +42,29 @@ public interface ConfigService {
    * @return {@code {"status":"matched"}}, {@code {"status":"mismatch","stored":v}} or {@code {"status":"not_found"}}
    */
   Future<JsonObject> verify(String service, String configVersion);
+
+  /**
+   * Disables or enables one function version on every gateway.
+   *
+   * @return {@code {"status":"disabled"|"enabled"}}, or {@code {"status":"not_found"}}
+   */
+  Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled);
+
+  /**
+   * Removes one function version from every gateway.
+   *
+   * @return {@code {"status":"deleted"}} or {@code {"status":"not_found"}}
+   */
+  Future<JsonObject> delete(String service, String requestType, String version);
+
+  /**
+   * @return every pushed or pulled service: {@code service, config_version, nodes, source, functions, updated_at}
+   */
+  Future<JsonArray> services();
+
+  /**
+   * @return the FunConfigs rejected in the last 24 hours, newest first:
+   *   {@code id, service, request_type, version, source, node, reasons, config, inserted_at}
+   */
+  Future<JsonArray> failedConfigs();
 }

@@ -6,23 +6,27 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The gateway side of pushes: validates, skips a {@code config_version} already stored, and writes the valid
- * FunConfigs to the cluster registry (a push with some invalid FunConfigs stores the valid ones and lists the rest).
+ * The gateway side of pushes and of the registry's admin operations: checks the push token, skips a
+ * {@code config_version} already stored, and writes the valid FunConfigs to the cluster registry; invalid ones are
+ * recorded as failed configs with their reasons.
  */
 final class ConfigServiceImpl implements ConfigService {
 
   private static final Logger LOG = Logger.getLogger(ConfigServiceImpl.class.getName());
 
   private final ConfigStore store;
+  private final byte[] pushToken;
 
-  ConfigServiceImpl(ConfigStore store) {
+  ConfigServiceImpl(ConfigStore store, String pushToken) {
     this.store = store;
+    this.pushToken = pushToken == null ? null : pushToken.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -30,6 +34,9 @@ final class ConfigServiceImpl implements ConfigService {
     List<String> errors = config.validate();
     if (!errors.isEmpty()) {
       return Future.failedFuture(new InvalidConfigException(errors));
+    }
+    if (!tokenAccepted(config.getPushToken())) {
+      return Future.failedFuture(new InvalidConfigException(List.of("invalid push token")));
     }
     return store.service(config.getService()).compose(stored -> {
       if (!force && stored != null && config.getConfigVersion().equals(stored.getString("config_version"))) {
@@ -52,34 +59,51 @@ final class ConfigServiceImpl implements ConfigService {
     });
   }
 
+  @Override
+  public Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled) {
+    return store.setDisabled(FunConfig.key(service, requestType, version), disabled)
+      .map(found -> new JsonObject().put("status", !found ? "not_found" : disabled ? "disabled" : "enabled"));
+  }
+
+  @Override
+  public Future<JsonObject> delete(String service, String requestType, String version) {
+    return store.deleteFunction(FunConfig.key(service, requestType, version))
+      .map(found -> new JsonObject().put("status", found ? "deleted" : "not_found"));
+  }
+
+  @Override
+  public Future<JsonArray> services() {
+    return store.services().map(list -> new JsonArray(list.stream()
+      .sorted(Comparator.comparing(s -> s.getString("service"))).toList()));
+  }
+
+  @Override
+  public Future<JsonArray> failedConfigs() {
+    return store.failures().map(list -> new JsonArray(list.stream()
+      .sorted(Comparator.comparing((JsonObject f) -> f.getLong("inserted_at")).reversed()).toList()));
+  }
+
+  private boolean tokenAccepted(String given) {
+    return pushToken == null
+      || given != null && MessageDigest.isEqual(pushToken, given.getBytes(StandardCharsets.UTF_8));
+  }
+
   private Future<JsonObject> store(PushConfig config) {
-    Map<String, String> accepted = new HashMap<>();
-    JsonArray rejected = new JsonArray();
-    for (Object item : config.getFunConfigs()) {
-      JsonObject json = item instanceof JsonObject object ? object : new JsonObject();
-      try {
-        FunConfig function = FunConfig.fromJson(json);
-        if (!function.service().equals(config.getService())) {
-          throw new InvalidConfigException(List.of("service must be \"" + config.getService() + "\" as in the push"));
-        }
-        accepted.put(function.key(), function.toJson().encode());
-      } catch (InvalidConfigException e) {
-        rejected.add(new JsonObject().put("request_type", json.getValue("request_type"))
-          .put("version", json.getValue("version")).put("reasons", new JsonArray(e.reasons())));
-      }
+    Registration registration = Registration.of(config.getService(), config.getFunConfigs(), "push",
+      String.join(",", config.getNodes()));
+    if (registration.accepted().isEmpty()) {
+      return registration.recordFailures(store).compose(v -> Future.failedFuture(new InvalidConfigException(
+        List.of("every fun_config is invalid: " + registration.rejected().encode()))));
     }
-    if (accepted.isEmpty()) {
-      return Future.failedFuture(new InvalidConfigException(List.of("every fun_config is invalid: " + rejected.encode())));
-    }
-    JsonObject record = new JsonObject().put("config_version", config.getConfigVersion())
-      .put("nodes", new JsonArray(config.getNodes())).put("pushed_at", System.currentTimeMillis());
-    return store.putFunctions(accepted)
+    JsonObject record = registration.serviceRecord(config.getConfigVersion(), config.getNodes());
+    return registration.recordFailures(store)
+      .compose(v -> store.putFunctions(registration.accepted()))
       .compose(v -> store.putService(config.getService(), record))
       .map(v -> {
         LOG.info("Push of " + config.getService() + " config_version " + config.getConfigVersion() + ": "
-          + accepted.size() + " accepted, " + rejected.size() + " rejected");
-        return new JsonObject().put("status", "accepted").put("accepted", new JsonArray(List.copyOf(accepted.keySet())))
-          .put("rejected", rejected);
+          + registration.accepted().size() + " accepted, " + registration.rejected().size() + " rejected");
+        return new JsonObject().put("status", "accepted").put("accepted", record.getJsonArray("functions"))
+          .put("rejected", registration.rejected());
       });
   }
 }

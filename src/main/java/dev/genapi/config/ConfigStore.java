@@ -9,11 +9,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -28,15 +31,18 @@ import java.util.logging.Logger;
 final class ConfigStore {
 
   private static final Logger LOG = Logger.getLogger(ConfigStore.class.getName());
+  private static final long FAILED_TTL_HOURS = 24;
 
   private final Vertx vertx;
   private final IMap<String, String> functions;
   private final IMap<String, String> services;
+  private final IMap<String, String> failed;
 
   ConfigStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.functions = hazelcast.getMap(Addresses.FUNCTIONS_MAP);
     this.services = hazelcast.getMap(Addresses.SERVICES_MAP);
+    this.failed = hazelcast.getMap(Addresses.FAILED_MAP);
   }
 
   /**
@@ -76,6 +82,44 @@ final class ConfigStore {
 
   Future<Void> putFunctions(Map<String, String> entries) {
     return future(functions.putAllAsync(entries));
+  }
+
+  Future<Void> removeFunctions(Collection<String> keys) {
+    List<Future<String>> removals = keys.stream().map(key -> future(functions.removeAsync(key))).toList();
+    return Future.all(removals).mapEmpty();
+  }
+
+  /** Flips the flag of one function; {@code false} when it is not stored. */
+  Future<Boolean> setDisabled(String key, boolean disabled) {
+    return vertx.executeBlocking(() -> {
+      for (int attempt = 0; attempt < 10; attempt++) {
+        String json = functions.get(key);
+        if (json == null) {
+          return false;
+        }
+        String changed = FunConfig.fromJson(new JsonObject(json)).withDisabled(disabled).toJson().encode();
+        if (json.equals(changed) || functions.replace(key, json, changed)) {
+          return true;
+        }
+      }
+      throw new IllegalStateException("function " + key + " kept changing while it was being updated");
+    });
+  }
+
+  Future<Boolean> deleteFunction(String key) {
+    return future(functions.removeAsync(key)).map(json -> json != null);
+  }
+
+  Future<List<JsonObject>> services() {
+    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList());
+  }
+
+  Future<Void> recordFailure(JsonObject failure) {
+    return future(failed.setAsync(failure.getString("id"), failure.encode(), FAILED_TTL_HOURS, TimeUnit.HOURS));
+  }
+
+  Future<List<JsonObject>> failures() {
+    return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList());
   }
 
   Future<JsonObject> service(String service) {

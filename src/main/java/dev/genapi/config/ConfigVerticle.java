@@ -11,38 +11,49 @@ import io.vertx.serviceproxy.ServiceBinder;
 import java.util.UUID;
 
 /**
- * Keeps a gateway's {@link FunctionRegistry} equal to the cluster registry and serves {@link ConfigService} at
- * {@value Addresses#CONFIG_SERVICE}. Deploy one per gateway JVM; its start completes once the whole registry is
- * loaded.
+ * Keeps a gateway's {@link FunctionRegistry} equal to the cluster registry, serves {@link ConfigService} at
+ * {@value Addresses#CONFIG_SERVICE}, and pulls the services listed in {@code service_configs}. Deploy one per gateway
+ * JVM; its start completes once the whole registry is loaded.
  */
 public final class ConfigVerticle extends VerticleBase {
 
   private final FunctionRegistry registry;
+  private final ConfigOptions options;
   private ConfigStore store;
+  private ConfigPuller puller;
   private UUID listener;
   private MessageConsumer<JsonObject> binding;
 
   /**
    * @param registry the index this gateway's pipeline reads
+   * @param options push token and pull settings
    */
-  public ConfigVerticle(FunctionRegistry registry) {
+  public ConfigVerticle(FunctionRegistry registry, ConfigOptions options) {
     this.registry = registry;
+    this.options = options;
   }
 
   @Override
   public Future<?> start() {
     store = new ConfigStore(vertx, ClusterSupport.hazelcast(vertx));
+    puller = new ConfigPuller(vertx, store, options);
     return store.syncInto(registry).compose(id -> {
       listener = id;
       binding = new ServiceBinder(vertx).setAddress(Addresses.CONFIG_SERVICE)
-        .register(ConfigService.class, new ConfigServiceImpl(store));
+        .register(ConfigService.class, new ConfigServiceImpl(store, options.getPushToken()));
       return binding.completion();
-    });
+    }).onSuccess(v -> puller.start());
   }
 
   @Override
   public Future<?> stop() {
+    puller.stop();
     Future<?> unbound = binding == null ? Future.succeededFuture() : binding.unregister();
     return listener == null ? unbound : unbound.compose(v -> store.stopSync(listener));
+  }
+
+  /** @return the state of each pulled service: last result, failures, version, next delay */
+  public JsonObject pullStatus() {
+    return puller.status();
   }
 }

@@ -8,6 +8,7 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -100,6 +101,17 @@ public final class NodeRegistry {
       }
     }
     return live;
+  }
+
+  /** @return every node with a current lease: {@code node, member, services, lease_age_ms}, by name */
+  public JsonArray snapshot() {
+    long now = System.nanoTime();
+    return new JsonArray(nodes.values().stream()
+      .filter(node -> now - node.renewedAt() < leaseTimeoutNanos)
+      .sorted(java.util.Comparator.comparing(LiveNode::name))
+      .map(node -> new JsonObject().put("node", node.name()).put("member", node.member())
+        .put("services", new JsonArray(node.services())).put("lease_age_ms", (now - node.renewedAt()) / 1_000_000))
+      .toList());
   }
 
   /** @return whether that node's lease is current */

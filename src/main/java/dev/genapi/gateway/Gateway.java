@@ -11,6 +11,7 @@ import dev.genapi.dispatch.ReplyRouter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class Gateway {
   private final NodeRegistry nodes;
   private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
+  private ConfigVerticle configVerticle;
   private int port;
 
   private Gateway(Vertx vertx, GatewayOptions options) {
@@ -63,14 +65,15 @@ public final class Gateway {
     Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, member, options.isDetailErrors(),
       options.getMaxInFlightPerFunction());
     List<GatewayVerticle> servers = new ArrayList<>();
-    return vertx.deployVerticle(new ConfigVerticle(registry))
+    configVerticle = new ConfigVerticle(registry, options.getConfig());
+    return vertx.deployVerticle(configVerticle)
       .compose(id -> {
         deployments.add(id);
         return nodes.start(vertx, hazelcast);
       })
       .compose(v -> replies.start(vertx))
       .compose(v -> vertx.deployVerticle(() -> {
-        GatewayVerticle server = new GatewayVerticle(pipeline, options);
+        GatewayVerticle server = new GatewayVerticle(this, pipeline, options);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(options.getInstances())))
@@ -89,6 +92,11 @@ public final class Gateway {
   /** @return this gateway's local function index */
   public FunctionRegistry registry() {
     return registry;
+  }
+
+  /** @return the state of each service this gateway pulls */
+  public JsonObject pullStatus() {
+    return configVerticle.pullStatus();
   }
 
   /** @return this gateway's view of the live nodes */

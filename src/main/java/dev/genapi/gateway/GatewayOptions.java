@@ -1,5 +1,6 @@
 package dev.genapi.gateway;
 
+import dev.genapi.config.ConfigOptions;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
@@ -24,6 +25,8 @@ public final class GatewayOptions {
   private boolean detailErrors;
   private long leaseTimeoutMs = NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS;
   private int maxInFlightPerFunction = Pipeline.DEFAULT_MAX_IN_FLIGHT;
+  private String adminToken;
+  private ConfigOptions config = new ConfigOptions();
 
   /** Default options. */
   public GatewayOptions() {
@@ -31,7 +34,8 @@ public final class GatewayOptions {
 
   /**
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
-   *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function}
+   *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
+   *             {@code admin_token}, and the keys of {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -41,13 +45,16 @@ public final class GatewayOptions {
     setDetailErrors(json.getBoolean("detail_errors", false));
     setLeaseTimeoutMs(json.getLong("lease_timeout_ms", NodeRegistry.DEFAULT_LEASE_TIMEOUT_MS));
     setMaxInFlightPerFunction(json.getInteger("max_in_flight_per_function", Pipeline.DEFAULT_MAX_IN_FLIGHT));
+    setAdminToken(json.getString("admin_token"));
+    setConfig(new ConfigOptions(json));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
       .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
-      .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction);
+      .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
+      .mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -125,6 +132,24 @@ public final class GatewayOptions {
       throw new IllegalArgumentException("maxInFlightPerFunction: " + max + " (expected: > 0)");
     }
     this.maxInFlightPerFunction = max;
+    return this;
+  }
+
+  /** @return the bearer token of the admin API, or {@code null} when the admin API is off */
+  public String getAdminToken() { return adminToken; }
+
+  /** @param adminToken the admin token @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setAdminToken(String adminToken) {
+    this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
+    return this;
+  }
+
+  /** @return how this gateway accepts pushes and pulls configurations */
+  public ConfigOptions getConfig() { return config; }
+
+  /** @param config push and pull settings @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setConfig(ConfigOptions config) {
+    this.config = config;
     return this;
   }
 }

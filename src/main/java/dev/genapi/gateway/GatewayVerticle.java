@@ -9,20 +9,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /**
- * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws} and the health endpoints. Deploy several
- * instances to serve connections on several event loops; they share the port and the pipeline.
+ * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws}, the public catalogue
+ * {@code /api/functions}, the admin API and the health endpoints. Deploy several instances to serve connections on
+ * several event loops; they share the port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  private final Gateway gateway;
   private final Pipeline pipeline;
   private final GatewayOptions options;
   private HttpServer server;
 
   /**
+   * @param gateway the gateway this server belongs to (registry, nodes, pulls)
    * @param pipeline the shared call pipeline
    * @param options the gateway options
    */
-  public GatewayVerticle(Pipeline pipeline, GatewayOptions options) {
+  public GatewayVerticle(Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+    this.gateway = gateway;
     this.pipeline = pipeline;
     this.options = options;
   }
@@ -33,6 +37,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ws").handler(rc -> rc.request().toWebSocket()
       .onSuccess(socket -> new WebSocketSession(socket, pipeline, options))
       .onFailure(rc::fail));
+    router.get("/api/functions").handler(rc -> rc.json(Catalogue.of(gateway.registry())));
+    router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
     router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close

@@ -30,6 +30,9 @@ final class Settings {
     new Setting("gateway", "instances", "GENAPI_GATEWAY_INSTANCES", "--instances", Type.INT),
     new Setting("gateway", "max_payload_bytes", "GENAPI_MAX_PAYLOAD_BYTES", "--max-payload-bytes", Type.INT),
     new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
+    new Setting("gateway", "admin_token", "GENAPI_ADMIN_TOKEN", "--admin-token", Type.STRING),
+    new Setting("gateway", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
+    new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
     new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),
     new Setting("cluster", "port", "GENAPI_CLUSTER_PORT", "--cluster-port", Type.INT),
@@ -75,10 +78,15 @@ final class Settings {
   /** @return one line per setting: flag, variable and file key */
   static String usage() {
     StringBuilder out = new StringBuilder();
-    for (Setting s : TABLE) {
+    for (Setting s : TABLE.stream().filter(distinctFlag()).toList()) {
       out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", s.flag() + " <v>", s.env(), s.file(), s.key()));
     }
     return out.append(String.format("  %-26s %-32s default: conf%n", "--conf <dir>", "GENAPI_CONF_DIR")).toString();
+  }
+
+  private static java.util.function.Predicate<Setting> distinctFlag() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    return setting -> seen.add(setting.flag());
   }
 
   private static Map<String, String> parseFlags(List<String> flags) {

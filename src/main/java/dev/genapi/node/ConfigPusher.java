@@ -17,13 +17,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
  * The node side of pushes: one {@link PushConfig} per service, sent through the {@link ConfigService} proxy. The
  * {@code config_version} is the configured one, or a digest of the FunConfigs, so a node that changes its functions
- * pushes a new version by itself.
+ * pushes a new version by itself. Once registered, the node verifies its version on an interval and pushes again
+ * when the registry no longer knows its service (every gateway restarted and the cluster lost it).
  */
 public final class ConfigPusher {
 
@@ -32,60 +34,91 @@ public final class ConfigPusher {
 
   private final Vertx vertx;
   private final ServiceNodeOptions options;
+  private final Supplier<List<FunConfig>> functions;
   private final ConfigService service;
-  private long retryTimer = -1;
+  private long timer = -1;
   private boolean stopped;
 
   /**
    * @param vertx a clustered Vert.x instance
-   * @param options the pushing node's options (name, config version, push token)
+   * @param options the pushing node's options (name, config version, push token, verify interval)
+   * @param functions the node's current FunConfigs, of one or more services
    */
-  public ConfigPusher(Vertx vertx, ServiceNodeOptions options) {
+  public ConfigPusher(Vertx vertx, ServiceNodeOptions options, Supplier<List<FunConfig>> functions) {
     this.vertx = vertx;
     this.options = options;
+    this.functions = functions;
     this.service = ConfigService.createProxy(vertx);
   }
 
   /**
-   * @param functions the FunConfigs to push, of one or more services
    * @param force re-apply even when the same {@code config_version} is stored
    * @return the gateway's answer per service
    */
-  public Future<JsonObject> push(List<FunConfig> functions, boolean force) {
-    Map<String, List<FunConfig>> byService = functions.stream()
-      .collect(Collectors.groupingBy(FunConfig::service, TreeMap::new, Collectors.toList()));
+  public Future<JsonObject> push(boolean force) {
     JsonObject answers = new JsonObject();
     List<Future<?>> pushes = new ArrayList<>();
-    byService.forEach((name, configs) -> pushes.add(service.push(pushConfig(name, configs), force)
+    byService().forEach((name, configs) -> pushes.add(service.push(pushConfig(name, configs), force)
       .onSuccess(answer -> answers.put(name, answer))));
     return Future.all(pushes).map(v -> answers);
   }
 
-  Future<JsonObject> pushUntilAccepted(List<FunConfig> functions) {
+  /**
+   * @param name a service of this node
+   * @return the push this node makes for it, or {@code null} when it serves no function of that service
+   */
+  public PushConfig pushConfig(String name) {
+    List<FunConfig> configs = byService().get(name);
+    return configs == null ? null : pushConfig(name, configs);
+  }
+
+  /** Pushes until a gateway accepts, then verifies on an interval; the future completes with the first answer. */
+  Future<JsonObject> pushUntilAccepted() {
     Promise<JsonObject> accepted = Promise.promise();
-    attempt(functions, options.getPushRetryMs(), accepted);
-    return accepted.future();
+    attempt(options.getPushRetryMs(), accepted);
+    return accepted.future().onSuccess(v -> {
+      if (!stopped) {
+        timer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
+      }
+    });
   }
 
   void stop() {
     stopped = true;
-    vertx.cancelTimer(retryTimer);
+    vertx.cancelTimer(timer);
   }
 
-  private void attempt(List<FunConfig> functions, long delay, Promise<JsonObject> accepted) {
+  private void attempt(long delay, Promise<JsonObject> accepted) {
     if (stopped) {
       accepted.tryFail("node stopped before its functions were pushed");
       return;
     }
-    push(functions, false)
+    push(false)
       .onSuccess(answers -> {
         LOG.info("Node " + options.getName() + " pushed its functions: " + answers.encode());
         accepted.tryComplete(answers);
       })
       .onFailure(e -> {
         LOG.fine("Push from node " + options.getName() + " failed, retrying in " + delay + " ms: " + e.getMessage());
-        retryTimer = vertx.setTimer(delay, id -> attempt(functions, Math.min(delay * 2, MAX_RETRY_MS), accepted));
+        timer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
       });
+  }
+
+  private void verify() {
+    byService().forEach((name, configs) -> {
+      PushConfig push = pushConfig(name, configs);
+      service.verify(name, push.getConfigVersion())
+        .compose(answer -> "not_found".equals(answer.getString("status"))
+          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost service " + name + "; node "
+            + options.getName() + " pushed it again: " + a.encode()))
+          : Future.succeededFuture())
+        .onFailure(e -> LOG.fine("Verify of " + name + " failed: " + e.getMessage()));
+    });
+  }
+
+  private Map<String, List<FunConfig>> byService() {
+    return functions.get().stream()
+      .collect(Collectors.groupingBy(FunConfig::service, TreeMap::new, Collectors.toList()));
   }
 
   private PushConfig pushConfig(String name, List<FunConfig> configs) {

@@ -5,6 +5,7 @@ import dev.genapi.api.FunctionHandler;
 import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.config.PushConfig;
 import dev.genapi.protocol.GenApiExceptionCodec;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -47,7 +48,7 @@ public final class ServiceNode {
   private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
     this.vertx = vertx;
     this.options = options;
-    this.pusher = new ConfigPusher(vertx, options);
+    this.pusher = new ConfigPusher(vertx, options, this::functions);
   }
 
   /**
@@ -95,12 +96,15 @@ public final class ServiceNode {
       .compose(v -> lease.start())
       .onSuccess(v -> {
         LOG.info("Service node " + name() + " started with " + functions.size() + " functions of " + services());
-        pusher.pushUntilAccepted(functions()).onComplete(registered);
+        if (options.isPushOnStart()) {
+          pusher.pushUntilAccepted().onComplete(registered);
+        }
       });
   }
 
   /**
-   * @return completed with the gateways' answer once the FunConfigs pushed at start were accepted (or skipped)
+   * @return completed with the gateways' answer once the FunConfigs pushed at start were accepted (or skipped);
+   *   never completed when the node does not push at start
    */
   public Future<JsonObject> registered() {
     return registered.future();
@@ -113,7 +117,18 @@ public final class ServiceNode {
    * @return the gateway's answer per service, e.g. {@code {"demo":{"status":"accepted",...}}}
    */
   public Future<JsonObject> push(boolean force) {
-    return pusher.push(functions(), force);
+    return pusher.push(force);
+  }
+
+  /**
+   * Removes a function; gateways learn it from the next pull (or push).
+   *
+   * @param key the function key {@code service/request_type/version}
+   * @return a reference to this, so the API can be used fluently
+   */
+  public ServiceNode unregister(String key) {
+    functions.remove(key);
+    return this;
   }
 
   /** Gives up the lease and stops consuming calls. */
@@ -129,8 +144,13 @@ public final class ServiceNode {
 
   private void onMessage(Message<Buffer> message) {
     MultiMap headers = message.headers();
+    String action = headers.get(Addresses.HEADER_ACTION);
+    if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
+      answerPull(message, action);
+      return;
+    }
     String callId = headers.get(Addresses.HEADER_CALL);
-    if (Addresses.ACTION_CANCEL.equals(headers.get(Addresses.HEADER_ACTION))) {
+    if (Addresses.ACTION_CANCEL.equals(action)) {
       NodeCall call = running.get(callId);
       if (call != null) {
         call.cancel();
@@ -174,6 +194,17 @@ public final class ServiceNode {
         call.fail(failure(result.cause()));
       }
     });
+  }
+
+  private void answerPull(Message<Buffer> message, String action) {
+    PushConfig config = pusher.pushConfig(String.valueOf(message.headers().get(Addresses.HEADER_SERVICE)));
+    if (config == null) {
+      message.fail(404, "node " + name() + " serves no function of " + message.headers().get(Addresses.HEADER_SERVICE));
+    } else if (Addresses.ACTION_VERSION.equals(action)) {
+      message.reply(new JsonObject().put("config_version", config.getConfigVersion()));
+    } else {
+      message.reply(config.toJson().put("push_token", null));
+    }
   }
 
   private void replyFailure(String replyTo, String callId, GenApiException failure) {

@@ -13,6 +13,8 @@ public final class ServiceNodeOptions {
 
   /** Default lease renewal interval, in milliseconds. */
   public static final long DEFAULT_LEASE_RENEW_MS = 1000;
+  /** Default interval between checks that the registry still knows this node's services, in milliseconds. */
+  public static final long DEFAULT_VERIFY_INTERVAL_MS = 5000;
   /** Default first delay between push attempts while no gateway accepts, in milliseconds (doubled up to 10 s). */
   public static final long DEFAULT_PUSH_RETRY_MS = 500;
 
@@ -21,24 +23,32 @@ public final class ServiceNodeOptions {
   private String pushToken;
   private long leaseRenewMs = DEFAULT_LEASE_RENEW_MS;
   private long pushRetryMs = DEFAULT_PUSH_RETRY_MS;
+  private long verifyIntervalMs = DEFAULT_VERIFY_INTERVAL_MS;
+  private boolean pushOnStart = true;
 
   /** Default options. */
   public ServiceNodeOptions() {
   }
 
-  /** @param json keys {@code name}, {@code config_version}, {@code push_token}, {@code lease_renew_ms}, {@code push_retry_ms} */
+  /**
+   * @param json keys {@code name}, {@code config_version}, {@code push_token}, {@code lease_renew_ms},
+   *             {@code push_retry_ms}, {@code verify_interval_ms}, {@code push_on_start}
+   */
   public ServiceNodeOptions(JsonObject json) {
     setName(json.getString("name", name));
     setConfigVersion(json.getString("config_version"));
     setPushToken(json.getString("push_token"));
     setLeaseRenewMs(json.getLong("lease_renew_ms", DEFAULT_LEASE_RENEW_MS));
     setPushRetryMs(json.getLong("push_retry_ms", DEFAULT_PUSH_RETRY_MS));
+    setVerifyIntervalMs(json.getLong("verify_interval_ms", DEFAULT_VERIFY_INTERVAL_MS));
+    setPushOnStart(json.getBoolean("push_on_start", true));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("config_version", configVersion).put("push_token", pushToken)
-      .put("lease_renew_ms", leaseRenewMs).put("push_retry_ms", pushRetryMs);
+      .put("lease_renew_ms", leaseRenewMs).put("push_retry_ms", pushRetryMs)
+      .put("verify_interval_ms", verifyIntervalMs).put("push_on_start", pushOnStart);
   }
 
   /** @return the host name and process id, e.g. {@code host-1234} */
@@ -103,6 +113,27 @@ public final class ServiceNodeOptions {
       throw new IllegalArgumentException("pushRetryMs: " + pushRetryMs + " (expected: >= 10)");
     }
     this.pushRetryMs = pushRetryMs;
+    return this;
+  }
+
+  /** @return the interval between checks that the registry still knows this node's services, in milliseconds */
+  public long getVerifyIntervalMs() { return verifyIntervalMs; }
+
+  /** @param verifyIntervalMs the check interval @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setVerifyIntervalMs(long verifyIntervalMs) {
+    if (verifyIntervalMs < 100) {
+      throw new IllegalArgumentException("verifyIntervalMs: " + verifyIntervalMs + " (expected: >= 100)");
+    }
+    this.verifyIntervalMs = verifyIntervalMs;
+    return this;
+  }
+
+  /** @return whether the node pushes its FunConfigs when it starts (false: gateways pull them) */
+  public boolean isPushOnStart() { return pushOnStart; }
+
+  /** @param pushOnStart push at start @return a reference to this, so the API can be used fluently */
+  public ServiceNodeOptions setPushOnStart(boolean pushOnStart) {
+    this.pushOnStart = pushOnStart;
     return this;
   }
 }

@@ -1,0 +1,151 @@
+package dev.genapi.gateway;
+
+import dev.genapi.api.FunConfig;
+import dev.genapi.config.ConfigService;
+import dev.genapi.config.PushConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.TreeMap;
+
+/**
+ * The admin API under {@code /admin}: functions (list, enable, disable, delete, push), services, nodes and failed
+ * configs. Every route needs {@code Authorization: Bearer <admin token>} ({@code 401} without it); with no admin
+ * token configured the routes answer {@code 404}.
+ */
+final class AdminApi {
+
+  private static final int MAX_BODY_BYTES = 1_000_000;
+
+  private final Gateway gateway;
+  private final ConfigService config;
+  private final byte[] token;
+  private final String pushToken;
+
+  private AdminApi(Vertx vertx, Gateway gateway, GatewayOptions options) {
+    this.gateway = gateway;
+    this.config = ConfigService.createProxy(vertx);
+    this.token = options.getAdminToken() == null ? null : options.getAdminToken().getBytes(StandardCharsets.UTF_8);
+    this.pushToken = options.getConfig().getPushToken();
+  }
+
+  /** @return the router to mount at {@code /admin} */
+  static Router router(Vertx vertx, Gateway gateway, GatewayOptions options) {
+    AdminApi api = new AdminApi(vertx, gateway, options);
+    Router router = Router.router(vertx);
+    router.route().handler(api::authorize);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.get("/functions").handler(api::functions);
+    router.post("/functions/:service/:requestType/:version/disable").handler(rc -> api.setDisabled(rc, true));
+    router.post("/functions/:service/:requestType/:version/enable").handler(rc -> api.setDisabled(rc, false));
+    router.delete("/functions/:service/:requestType/:version").handler(api::delete);
+    router.post("/push").handler(api::push);
+    router.get("/services").handler(api::services);
+    router.get("/nodes").handler(rc -> rc.json(gateway.nodes().snapshot()));
+    router.get("/failed-configs").handler(api::failedConfigs);
+    return router;
+  }
+
+  private void authorize(RoutingContext rc) {
+    if (token == null) {
+      error(rc, 404, "the admin API is off: no admin token is configured");
+      return;
+    }
+    String header = rc.request().getHeader("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+      ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!MessageDigest.isEqual(token, given)) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer");
+      error(rc, 401, "a valid admin bearer token is required");
+      return;
+    }
+    rc.next();
+  }
+
+  private void functions(RoutingContext rc) {
+    TreeMap<String, TreeMap<String, JsonArray>> tree = new TreeMap<>();
+    gateway.registry().all().stream().sorted(Comparator.comparing(FunConfig::key)).forEach(f ->
+      tree.computeIfAbsent(f.service(), s -> new TreeMap<>()).computeIfAbsent(f.requestType(), t -> new JsonArray())
+        .add(new JsonObject().put("version", f.version()).put("disabled", f.disabled())
+          .put("response_type", f.responseType().jsonName()).put("nodes", new JsonArray(f.nodes()))));
+    JsonObject body = new JsonObject();
+    tree.forEach((service, functions) -> body.put(service, new JsonObject(new java.util.LinkedHashMap<>(functions))));
+    rc.json(body);
+  }
+
+  private void setDisabled(RoutingContext rc, boolean disabled) {
+    answer(rc, config.setDisabled(rc.pathParam("service"), rc.pathParam("requestType"), rc.pathParam("version"),
+      disabled));
+  }
+
+  private void delete(RoutingContext rc) {
+    answer(rc, config.delete(rc.pathParam("service"), rc.pathParam("requestType"), rc.pathParam("version")));
+  }
+
+  private void push(RoutingContext rc) {
+    JsonObject body;
+    try {
+      body = rc.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      error(rc, 400, "the body must be a JSON object: " + e.getMessage());
+      return;
+    }
+    if (body == null) {
+      error(rc, 400, "the body must be a PushConfig JSON object");
+      return;
+    }
+    PushConfig push = new PushConfig(body).setPushToken(pushToken);
+    config.push(push, "true".equals(rc.queryParams().get("force")))
+      .onSuccess(rc::json)
+      .onFailure(e -> error(rc, 400, e.getMessage()));
+  }
+
+  private void services(RoutingContext rc) {
+    JsonObject pulls = gateway.pullStatus();
+    config.services().onSuccess(list -> {
+      list.forEach(item -> {
+        JsonObject service = (JsonObject) item;
+        service.put("pull", pulls.getJsonObject(service.getString("service")));
+      });
+      rc.json(list);
+    }).onFailure(rc::fail);
+  }
+
+  private void failedConfigs(RoutingContext rc) {
+    String service = rc.queryParams().get("service");
+    String source = rc.queryParams().get("source");
+    int limit;
+    try {
+      limit = Integer.parseInt(rc.queryParams().get("limit") == null ? "100" : rc.queryParams().get("limit"));
+    } catch (NumberFormatException e) {
+      error(rc, 400, "limit must be a number");
+      return;
+    }
+    config.failedConfigs().onSuccess(list -> rc.json(new JsonArray(list.stream().map(JsonObject.class::cast)
+      .filter(f -> service == null || service.equals(f.getString("service")))
+      .filter(f -> source == null || source.equals(f.getString("source")))
+      .limit(limit).toList()))).onFailure(rc::fail);
+  }
+
+  private static void answer(RoutingContext rc, Future<JsonObject> result) {
+    result.onSuccess(body -> {
+      rc.response().setStatusCode("not_found".equals(body.getString("status")) ? 404 : 200);
+      rc.json(body);
+    }).onFailure(e -> error(rc, e instanceof ReplyException ? 502 : 500, e.getMessage()));
+  }
+
+  private static void error(RoutingContext rc, int status, String message) {
+    rc.response().setStatusCode(status);
+    rc.json(new JsonObject().put("error", message));
+  }
+}
