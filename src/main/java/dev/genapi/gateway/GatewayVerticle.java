@@ -8,12 +8,17 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws}, the public catalogue
  * {@code /api/functions}, the admin API and the health endpoints. Deploy several instances to serve connections on
  * several event loops; they share the port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
 
   private final Gateway gateway;
   private final Pipeline pipeline;
@@ -37,7 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ws").handler(rc -> rc.request().toWebSocket()
       .onSuccess(socket -> new WebSocketSession(socket, pipeline, options))
       .onFailure(rc::fail));
-    router.get("/api/functions").handler(rc -> rc.json(Catalogue.of(gateway.registry())));
+    router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+      .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
     router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
@@ -45,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions serverOptions = new HttpServerOptions()
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
       .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
+    router.errorHandler(500, rc -> LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure()));
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     return server.listen(options.getPort(), options.getHost());
   }
