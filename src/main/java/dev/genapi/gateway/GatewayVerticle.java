@@ -51,7 +51,12 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions serverOptions = new HttpServerOptions()
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
       .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
-    router.errorHandler(500, rc -> LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure()));
+    router.errorHandler(500, rc -> {
+      LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(500).end();
+      }
+    });
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     return server.listen(options.getPort(), options.getHost());
   }
