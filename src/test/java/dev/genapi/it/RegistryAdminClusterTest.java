@@ -12,6 +12,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -207,22 +208,8 @@ class RegistryAdminClusterTest {
     }
   }
 
-  /** Repeats the call until the answer matches, for at most 10 s; changes usually show within milliseconds. */
   private static JsonObject eventually(Supplier<JsonObject> call, java.util.function.Predicate<JsonObject> done) {
-    JsonObject answer = call.get();
-    for (int i = 0; i < 100 && !done.test(answer); i++) {
-      sleep(100);
-      answer = call.get();
-    }
-    return answer;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return Eventually.until(call, done, 10_000);
   }
 
   private static FunConfig fun(String json) {
