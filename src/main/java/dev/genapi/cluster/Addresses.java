@@ -13,6 +13,11 @@ public final class Addresses {
   /** Prefix of a gateway's reply address: {@code genapi.gateway.<id>.replies}. */
   public static final String GATEWAY_PREFIX = "genapi.gateway.";
 
+  /** Where gateways publish their rate-limit admissions and heartbeats. */
+  public static final String RATE_LIMIT_SYNC = "genapi.ratelimit.sync";
+  /** Cluster map of gateway settings changed at runtime, such as {@code rate_limits}. */
+  public static final String SETTINGS_MAP = "genapi.settings";
+
   /** Cluster map of every registered function: key {@code service/request_type/version}, value FunConfig JSON. */
   public static final String FUNCTIONS_MAP = "genapi.functions";
   /** Cluster map of pushed services: key service, value {@code {config_version, nodes, pushed_at}}. */

@@ -69,6 +69,7 @@ final class Invocation implements InFlightCall {
   private void proceed(Request hooked) {
     try {
       PermissionCheck.check(function.permission(), hooked);
+      pipeline.rateLimiter().check(hooked);
       JsonObject args = ArgumentChecker.check(function, hooked.args());
       body = hooked == request && args == hooked.args() ? hooked.raw()
         : new JsonObject().put("request_id", hooked.requestId()).put("args", args).toBuffer();

@@ -5,6 +5,7 @@ import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.config.FunctionRegistry;
 import dev.genapi.protocol.Request;
+import dev.genapi.ratelimit.RateLimiter;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Vertx;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The call pipeline every transport shares, built once per gateway JVM. One call goes through: lookup (local
- * index) → before hook → permission → arguments → in-flight bound → node selection → invoke with timeout, fallback
+ * index) → before hook → permission → rate limit → arguments → in-flight bound → node selection → invoke with timeout, fallback
  * and retry → after hook. Nothing here waits on Hazelcast.
  */
 public final class Pipeline {
@@ -28,6 +29,7 @@ public final class Pipeline {
   private final NodeSelector selector;
   private final ReplyRouter replies;
   private final Hooks hooks;
+  private final RateLimiter rateLimiter;
   private final boolean detailErrors;
   private final int maxInFlight;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -38,18 +40,20 @@ public final class Pipeline {
    * @param nodes the live nodes
    * @param replies this gateway's reply address
    * @param hooks the named before/after hooks
+   * @param rateLimiter the rate limits, checked after the permission
    * @param localMember this JVM's Hazelcast member UUID (for {@code "nodes":"local"})
    * @param detailErrors whether {@code INTERNAL} errors show their reason
    * @param maxInFlight the bound on calls in flight per function on this gateway
    */
   public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies, Hooks hooks,
-                  String localMember, boolean detailErrors, int maxInFlight) {
+                  RateLimiter rateLimiter, String localMember, boolean detailErrors, int maxInFlight) {
     this.vertx = vertx;
     this.registry = registry;
     this.nodes = nodes;
     this.selector = new NodeSelector(nodes, localMember);
     this.replies = replies;
     this.hooks = hooks;
+    this.rateLimiter = rateLimiter;
     this.detailErrors = detailErrors;
     this.maxInFlight = maxInFlight;
   }
@@ -89,6 +93,10 @@ public final class Pipeline {
 
   Hooks hooks() {
     return hooks;
+  }
+
+  RateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   boolean detailErrors() {

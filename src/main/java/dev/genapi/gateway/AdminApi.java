@@ -1,8 +1,10 @@
 package dev.genapi.gateway;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.api.InvalidConfigException;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
+import dev.genapi.ratelimit.RateLimitOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -19,8 +21,8 @@ import java.util.Comparator;
 import java.util.TreeMap;
 
 /**
- * The admin API under {@code /admin}: functions (list, enable, disable, delete, push), services, nodes and failed
- * configs. Every route needs {@code Authorization: Bearer <admin token>} ({@code 401} without it); with no admin
+ * The admin API under {@code /admin}: functions (list, enable, disable, delete, push), services, nodes, failed
+ * configs and rate limits. Every route needs {@code Authorization: Bearer <admin token>} ({@code 401} without it); with no admin
  * token configured the routes answer {@code 404}.
  */
 final class AdminApi {
@@ -53,6 +55,8 @@ final class AdminApi {
     router.get("/services").handler(api::services);
     router.get("/nodes").handler(rc -> rc.json(gateway.nodes().snapshot()));
     router.get("/failed-configs").handler(api::failedConfigs);
+    router.get("/rate-limits").handler(rc -> rc.json(gateway.rateLimiter().options().toJson()));
+    router.put("/rate-limits").handler(api::putRateLimits);
     return router;
   }
 
@@ -92,22 +96,45 @@ final class AdminApi {
     answer(rc, config.delete(rc.pathParam("service"), rc.pathParam("requestType"), rc.pathParam("version")));
   }
 
-  private void push(RoutingContext rc) {
-    JsonObject body;
+  /** @return the body as a JSON object, or {@code null} after answering {@code 400} */
+  private static JsonObject jsonBody(RoutingContext rc) {
     try {
-      body = rc.body().asJsonObject();
+      JsonObject body = rc.body().asJsonObject();
+      if (body == null) {
+        error(rc, 400, "the body must be a JSON object");
+      }
+      return body;
     } catch (DecodeException | ClassCastException e) {
       error(rc, 400, "the body must be a JSON object: " + e.getMessage());
-      return;
+      return null;
     }
+  }
+
+  private void push(RoutingContext rc) {
+    JsonObject body = jsonBody(rc);
     if (body == null) {
-      error(rc, 400, "the body must be a PushConfig JSON object");
       return;
     }
     PushConfig push = new PushConfig(body).setPushToken(pushToken);
     config.push(push, "true".equals(rc.queryParams().get("force")))
       .onSuccess(rc::json)
       .onFailure(e -> error(rc, 400, e.getMessage()));
+  }
+
+  private void putRateLimits(RoutingContext rc) {
+    JsonObject body = jsonBody(rc);
+    if (body == null) {
+      return;
+    }
+    RateLimitOptions limits;
+    try {
+      limits = new RateLimitOptions(body);
+    } catch (InvalidConfigException e) {
+      rc.response().setStatusCode(400);
+      rc.json(new JsonObject().put("error", "invalid rate limits").put("reasons", new JsonArray(e.reasons())));
+      return;
+    }
+    gateway.rateLimitSettings().put(limits).onSuccess(v -> rc.json(limits.toJson())).onFailure(rc::fail);
   }
 
   private void services(RoutingContext rc) {

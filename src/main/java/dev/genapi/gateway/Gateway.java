@@ -8,6 +8,10 @@ import dev.genapi.dispatch.Hooks;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ReplyRouter;
+import dev.genapi.ratelimit.RateLimitOptions;
+import dev.genapi.ratelimit.RateLimitSettings;
+import dev.genapi.ratelimit.RateLimitSync;
+import dev.genapi.ratelimit.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +36,9 @@ public final class Gateway {
   private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
   private ConfigVerticle configVerticle;
+  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
+  private RateLimitSettings rateLimitSettings;
+  private RateLimitSync rateLimitSync;
   private int port;
 
   private Gateway(Vertx vertx, GatewayOptions options) {
@@ -62,8 +69,10 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, member, options.isDetailErrors(),
-      options.getMaxInFlightPerFunction());
+    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
+      options.isDetailErrors(), options.getMaxInFlightPerFunction());
+    rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter);
+    rateLimitSync = new RateLimitSync(vertx, rateLimiter);
     List<GatewayVerticle> servers = new ArrayList<>();
     configVerticle = new ConfigVerticle(registry, options.getConfig());
     return vertx.deployVerticle(configVerticle)
@@ -72,6 +81,8 @@ public final class Gateway {
         return nodes.start(vertx, hazelcast);
       })
       .compose(v -> replies.start(vertx))
+      .compose(v -> rateLimitSettings.start(options.getRateLimits()))
+      .compose(v -> rateLimitSync.start())
       .compose(v -> vertx.deployVerticle(() -> {
         GatewayVerticle server = new GatewayVerticle(this, pipeline, options);
         servers.add(server);
@@ -99,6 +110,16 @@ public final class Gateway {
     return configVerticle.pullStatus();
   }
 
+  /** @return this gateway's rate limiter */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  /** @return the cluster-wide rate-limit settings */
+  public RateLimitSettings rateLimitSettings() {
+    return rateLimitSettings;
+  }
+
   /** @return this gateway's view of the live nodes */
   public NodeRegistry nodes() {
     return nodes;
@@ -110,6 +131,8 @@ public final class Gateway {
     deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
     return Future.join(undeployed)
       .eventually(replies::stop)
+      .eventually(rateLimitSync::stop)
+      .eventually(rateLimitSettings::stop)
       .eventually(() -> nodes.stop(vertx, ClusterSupport.hazelcast(vertx)))
       .mapEmpty();
   }

@@ -3,6 +3,7 @@ package dev.genapi.gateway;
 import dev.genapi.config.ConfigOptions;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.protocol.Request;
 import io.vertx.core.json.JsonObject;
 
@@ -27,6 +28,7 @@ public final class GatewayOptions {
   private int maxInFlightPerFunction = Pipeline.DEFAULT_MAX_IN_FLIGHT;
   private String adminToken;
   private ConfigOptions config = new ConfigOptions();
+  private RateLimitOptions rateLimits = new RateLimitOptions();
 
   /** Default options. */
   public GatewayOptions() {
@@ -35,7 +37,8 @@ public final class GatewayOptions {
   /**
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
    *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
-   *             {@code admin_token}, and the keys of {@link ConfigOptions} (push token and pulls)
+   *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), and the keys of
+   *             {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -47,6 +50,7 @@ public final class GatewayOptions {
     setMaxInFlightPerFunction(json.getInteger("max_in_flight_per_function", Pipeline.DEFAULT_MAX_IN_FLIGHT));
     setAdminToken(json.getString("admin_token"));
     setConfig(new ConfigOptions(json));
+    setRateLimits(new RateLimitOptions(json.getJsonObject("rate_limits", new JsonObject())));
   }
 
   /** @return the JSON form */
@@ -54,7 +58,7 @@ public final class GatewayOptions {
     return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
       .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
       .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
-      .mergeIn(config.toJson());
+      .put("rate_limits", rateLimits.toJson()).mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -150,6 +154,15 @@ public final class GatewayOptions {
   /** @param config push and pull settings @return a reference to this, so the API can be used fluently */
   public GatewayOptions setConfig(ConfigOptions config) {
     this.config = config;
+    return this;
+  }
+
+  /** @return the rate limits this gateway seeds the cluster with (the cluster's current ones win) */
+  public RateLimitOptions getRateLimits() { return rateLimits; }
+
+  /** @param rateLimits the initial rate limits @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setRateLimits(RateLimitOptions rateLimits) {
+    this.rateLimits = rateLimits;
     return this;
   }
 }

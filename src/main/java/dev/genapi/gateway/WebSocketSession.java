@@ -25,6 +25,7 @@ final class WebSocketSession {
   private final Pipeline pipeline;
   private final int maxPayloadBytes;
   private final boolean detailErrors;
+  private final String ipAddress;
   private Map<String, InFlightCall> inFlight;
 
   WebSocketSession(ServerWebSocket socket, Pipeline pipeline, GatewayOptions options) {
@@ -32,6 +33,7 @@ final class WebSocketSession {
     this.pipeline = pipeline;
     this.maxPayloadBytes = options.getMaxPayloadBytes();
     this.detailErrors = options.isDetailErrors();
+    this.ipAddress = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
     socket.textMessageHandler(text -> onFrame(Buffer.buffer(text)));
     socket.binaryMessageHandler(this::onFrame);
     socket.closeHandler(v -> onClose());
@@ -45,7 +47,7 @@ final class WebSocketSession {
       if (op != null) {
         onControl(op, json);
       } else {
-        onCall(Request.fromJson(json, frame));
+        onCall(Request.fromJson(json, frame, ipAddress));
       }
     } catch (GenApiException e) {
       write(Response.error(Request.idOf(json), e, detailErrors));

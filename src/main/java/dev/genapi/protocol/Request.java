@@ -26,9 +26,10 @@ import java.util.List;
  * @param deviceId the device id the client claims, or {@code null}
  * @param userRoles the roles the client claims (empty when absent)
  * @param raw the frame as received
+ * @param ipAddress the client's address as the gateway sees it, or {@code null}
  */
 public record Request(String requestId, String service, String requestType, String version, JsonObject args,
-                      String userId, String deviceId, List<String> userRoles, Buffer raw) {
+                      String userId, String deviceId, List<String> userRoles, Buffer raw, String ipAddress) {
 
   /** The original's default payload limit, in bytes. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1_000_000;
@@ -64,10 +65,11 @@ public record Request(String requestId, String service, String requestType, Stri
    *
    * @param json the frame's JSON object
    * @param raw the frame's bytes
+   * @param ipAddress the client's address, or {@code null}
    * @return the call
    * @throws GenApiException {@code INVALID_REQUEST} naming every missing or mistyped field
    */
-  public static Request fromJson(JsonObject json, Buffer raw) {
+  public static Request fromJson(JsonObject json, Buffer raw, String ipAddress) {
     List<String> missing = new ArrayList<>(3);
     String requestType = required(json, "request_type", missing);
     String requestId = required(json, "request_id", missing);
@@ -81,7 +83,12 @@ public record Request(String requestId, String service, String requestType, Stri
     }
     return new Request(requestId, service, requestType, optional(json, "version"),
       args == null ? new JsonObject() : (JsonObject) args, optional(json, "user_id"), optional(json, "device_id"),
-      roles(json.getValue("user_roles")), raw);
+      roles(json.getValue("user_roles")), raw, ipAddress);
+  }
+
+  /** @return the same call with other args (a hook's rewrite), keeping everything else */
+  public Request withArgs(JsonObject newArgs) {
+    return new Request(requestId, service, requestType, version, newArgs, userId, deviceId, userRoles, raw, ipAddress);
   }
 
   /**

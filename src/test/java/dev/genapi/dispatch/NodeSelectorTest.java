@@ -44,7 +44,7 @@ class NodeSelectorTest {
   }
 
   private static Request request(String id, String userId, JsonObject args) {
-    return new Request(id, "svc", "t", null, args, userId, null, List.of(), null);
+    return new Request(id, "svc", "t", null, args, userId, null, List.of(), null, null);
   }
 
   @Test

@@ -22,7 +22,7 @@ class PermissionCheckTest {
   private static final Permission ADMIN = new Permission(Permission.Mode.ROLE, null, List.of("admin", "ops"));
 
   private static Request request(String userId, JsonObject args, List<String> roles) {
-    return new Request("r", "s", "t", null, args, userId, null, roles, null);
+    return new Request("r", "s", "t", null, args, userId, null, roles, null, null);
   }
 
   private static boolean allowed(Permission permission, Request request) {

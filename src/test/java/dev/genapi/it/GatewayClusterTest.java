@@ -57,10 +57,8 @@ class GatewayClusterTest {
     nodeVertx = TestCluster.member(cluster);
     clientVertx = Vertx.vertx();
     Hooks hooks = new Hooks()
-      .before("stamp", (request, function) -> Future.succeededFuture(new Request(request.requestId(),
-        request.service(), request.requestType(), request.version(),
-        request.args().copy().put("message", "stamped " + request.args().getString("message")),
-        request.userId(), request.deviceId(), request.userRoles(), request.raw())))
+      .before("stamp", (request, function) -> Future.succeededFuture(request.withArgs(
+        request.args().copy().put("message", "stamped " + request.args().getString("message")))))
       .before("deny", (request, function) -> Future.failedFuture(
         new GenApiException(ErrorCode.PERMISSION_DENIED, "not today")))
       .before("stuck", (request, function) -> Promise.<Request>promise().future())

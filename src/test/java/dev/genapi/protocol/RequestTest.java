@@ -15,12 +15,12 @@ class RequestTest {
 
   private static Request decode(String frame) {
     Buffer raw = Buffer.buffer(frame);
-    return Request.fromJson(Request.parseFrame(raw, 1000), raw);
+    return Request.fromJson(Request.parseFrame(raw, 1000), raw, null);
   }
 
   private static GenApiException failure(String frame, int maxBytes) {
     Buffer raw = Buffer.buffer(frame);
-    return catchThrowableOfType(GenApiException.class, () -> Request.fromJson(Request.parseFrame(raw, maxBytes), raw));
+    return catchThrowableOfType(GenApiException.class, () -> Request.fromJson(Request.parseFrame(raw, maxBytes), raw, null));
   }
 
   @Test

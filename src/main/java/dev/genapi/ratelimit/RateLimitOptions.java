@@ -1,0 +1,102 @@
+package dev.genapi.ratelimit;
+
+import dev.genapi.api.InvalidConfigException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rate limits of a gateway, in the JSON form of {@code PUT /admin/rate-limits}:
+ * <pre>{@code {"enabled":true, "fail_open":true, "cluster":true, "sync_interval_ms":200,
+ *  "global_limits":[{"key":"user_id","max_requests":100,"window_ms":10000}],
+ *  "api_limits":[{"service":"demo","request_type":"echo","key":"ip_address","max_requests":5,"window_ms":2000}]}}</pre>
+ */
+public final class RateLimitOptions {
+
+  /** Default interval between exchanges of counts among gateways, in milliseconds. */
+  public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
+
+  private final boolean enabled;
+  private final boolean failOpen;
+  private final boolean cluster;
+  private final long syncIntervalMs;
+  private final List<RateLimit> globalLimits;
+  private final List<RateLimit> apiLimits;
+
+  /** No limits. */
+  public RateLimitOptions() {
+    this(new JsonObject());
+  }
+
+  /**
+   * @param json the JSON form; absent keys take their defaults (enabled, fail open, cluster mode, 200 ms, no limits)
+   * @throws InvalidConfigException listing every problem
+   */
+  public RateLimitOptions(JsonObject json) {
+    List<String> errors = new ArrayList<>();
+    enabled = bool(json, "enabled", true, errors);
+    failOpen = bool(json, "fail_open", true, errors);
+    cluster = bool(json, "cluster", true, errors);
+    Object interval = json.getValue("sync_interval_ms", DEFAULT_SYNC_INTERVAL_MS);
+    if (!(interval instanceof Number n && n.longValue() >= 10 && n.longValue() <= 10_000)) {
+      errors.add("sync_interval_ms must be between 10 and 10000");
+    }
+    syncIntervalMs = interval instanceof Number n ? n.longValue() : DEFAULT_SYNC_INTERVAL_MS;
+    globalLimits = limits(json, "global_limits", false, errors);
+    apiLimits = limits(json, "api_limits", true, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigException(errors);
+    }
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    return new JsonObject().put("enabled", enabled).put("fail_open", failOpen).put("cluster", cluster)
+      .put("sync_interval_ms", syncIntervalMs)
+      .put("global_limits", new JsonArray(globalLimits.stream().map(RateLimit::toJson).toList()))
+      .put("api_limits", new JsonArray(apiLimits.stream().map(RateLimit::toJson).toList()));
+  }
+
+  /** @return whether limits are enforced at all */
+  public boolean isEnabled() { return enabled; }
+  /** @return whether a call is admitted when the limiter itself fails */
+  public boolean isFailOpen() { return failOpen; }
+  /** @return whether gateways exchange counts so that limits hold across the cluster */
+  public boolean isCluster() { return cluster; }
+  /** @return the interval between exchanges of counts, in milliseconds */
+  public long getSyncIntervalMs() { return syncIntervalMs; }
+  /** @return limits checked on every call, in order */
+  public List<RateLimit> getGlobalLimits() { return globalLimits; }
+  /** @return limits of one function each, checked after the global ones */
+  public List<RateLimit> getApiLimits() { return apiLimits; }
+
+  private static boolean bool(JsonObject json, String key, boolean fallback, List<String> errors) {
+    Object value = json.getValue(key, fallback);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    errors.add(key + " must be a boolean");
+    return fallback;
+  }
+
+  private static List<RateLimit> limits(JsonObject json, String key, boolean api, List<String> errors) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      errors.add(key + " must be a list");
+      return List.of();
+    }
+    List<RateLimit> limits = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      RateLimit limit = RateLimit.parse(array.getValue(i), api, key + "[" + i + "]", errors);
+      if (limit != null) {
+        limits.add(limit);
+      }
+    }
+    return List.copyOf(limits);
+  }
+}

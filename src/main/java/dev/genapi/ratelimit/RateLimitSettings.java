@@ -1,0 +1,81 @@
+package dev.genapi.ratelimit;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.MapChangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
+ * configuration, {@code PUT /admin/rate-limits} replaces it, and every gateway applies each change as it arrives.
+ *
+ * @implNote reads and writes here cross the network; none happens on the request path.
+ */
+public final class RateLimitSettings {
+
+  private static final Logger LOG = Logger.getLogger(RateLimitSettings.class.getName());
+  private static final String KEY = "rate_limits";
+
+  private final Vertx vertx;
+  private final IMap<String, String> settings;
+  private final RateLimiter limiter;
+  private UUID listener;
+
+  /**
+   * @param vertx the gateway's clustered Vert.x
+   * @param hazelcast its Hazelcast instance
+   * @param limiter the limiter to keep up to date
+   */
+  public RateLimitSettings(Vertx vertx, HazelcastInstance hazelcast, RateLimiter limiter) {
+    this.vertx = vertx;
+    this.settings = hazelcast.getMap(Addresses.SETTINGS_MAP);
+    this.limiter = limiter;
+  }
+
+  /**
+   * Seeds the cluster's limits with these unless some are already set, then follows the cluster's limits.
+   *
+   * @param configured the limits from this gateway's configuration
+   */
+  public Future<Void> start(RateLimitOptions configured) {
+    return vertx.executeBlocking(() -> {
+      listener = settings.addEntryListener(new MapChangeListener((key, json) -> {
+        if (KEY.equals(key)) {
+          apply(json);
+        }
+      }, key -> { }), KEY, true);
+      settings.putIfAbsent(KEY, configured.toJson().encode());
+      apply(settings.get(KEY));
+      return null;
+    });
+  }
+
+  /** Stops following the cluster's limits. */
+  public Future<Void> stop() {
+    return vertx.executeBlocking(() -> listener == null || settings.removeEntryListener(listener)).mapEmpty();
+  }
+
+  /**
+   * Replaces the limits of every gateway.
+   *
+   * @param limits the new limits, already validated
+   */
+  public Future<Void> put(RateLimitOptions limits) {
+    return Future.fromCompletionStage(settings.setAsync(KEY, limits.toJson().encode()), vertx.getOrCreateContext());
+  }
+
+  private void apply(String json) {
+    try {
+      limiter.update(new RateLimitOptions(new JsonObject(json)));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Ignoring invalid rate limits from the cluster: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.genapi.ratelimit;
+
+import dev.genapi.cluster.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Exchanges admissions among the gateways of a cluster every {@code sync_interval_ms}: each gateway publishes what it
+ * admitted since the last round and merges what the others published. Every round is also a heartbeat, so each
+ * gateway knows how many gateways share the limits. Outside cluster mode nothing is exchanged (and the limiter drops
+ * its idle keys on the same schedule).
+ */
+public final class RateLimitSync {
+
+  private final Vertx vertx;
+  private final RateLimiter limiter;
+  private final String gatewayId = UUID.randomUUID().toString();
+  private final Map<String, Long> peers = new ConcurrentHashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private long timer = -1;
+  private volatile boolean stopped;
+
+  /**
+   * @param vertx the gateway's clustered Vert.x
+   * @param limiter the limiter whose admissions are exchanged
+   */
+  public RateLimitSync(Vertx vertx, RateLimiter limiter) {
+    this.vertx = vertx;
+    this.limiter = limiter;
+  }
+
+  /** Starts receiving and publishing rounds. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.RATE_LIMIT_SYNC, message -> {
+      JsonObject body = message.body();
+      String from = body.getString("gateway");
+      if (!gatewayId.equals(from)) {
+        peers.put(from, System.currentTimeMillis());
+        limiter.merge(body.getJsonObject("admissions"), System.currentTimeMillis());
+      }
+    });
+    return consumer.completion().onSuccess(v -> schedule());
+  }
+
+  /** Stops exchanging. */
+  public Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** @return the number of gateways this one has heard from recently, itself included */
+  public int gateways() {
+    long now = System.currentTimeMillis();
+    long horizon = 3 * limiter.options().getSyncIntervalMs() + 1000;
+    peers.values().removeIf(seen -> now - seen > horizon);
+    return 1 + peers.size();
+  }
+
+  private void schedule() {
+    if (!stopped) {
+      timer = vertx.setTimer(limiter.options().getSyncIntervalMs(), id -> {
+        round();
+        schedule();
+      });
+    }
+  }
+
+  private void round() {
+    long now = System.currentTimeMillis();
+    boolean cluster = limiter.options().isCluster();
+    JsonObject admissions = limiter.exchange(now, cluster ? gateways() : 1);
+    if (cluster) {
+      vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
+        new JsonObject().put("gateway", gatewayId).put("admissions", admissions));
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.genapi.ratelimit;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import dev.genapi.protocol.Request;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A gateway's rate limiter: global limits first, then the limits of the called function; the first rejection wins
+ * and earlier limits keep the call counted, as in the original. Checks read and write local memory only; in cluster
+ * mode {@link RateLimitSync} exchanges admissions with the other gateways in the background.
+ */
+public final class RateLimiter {
+
+  /** The most keys tracked per limit; calls with further keys are admitted untracked (fail open). */
+  public static final int MAX_KEYS_PER_LIMIT = 100_000;
+
+  private final Counter checks = Metrics.counter("genapi.ratelimit.checks");
+  private final Counter rejections = Metrics.counter("genapi.ratelimit.rejections");
+  private volatile State state;
+
+  private record Limit(RateLimit limit, Map<String, SlidingWindow> windows) {
+  }
+
+  private record State(RateLimitOptions options, List<Limit> global, Map<String, List<Limit>> api,
+                       Map<String, Limit> byId) {
+  }
+
+  /** @param options the initial limits */
+  public RateLimiter(RateLimitOptions options) {
+    update(options);
+  }
+
+  /** Replaces the limits; limits that did not change keep their counts. */
+  public synchronized void update(RateLimitOptions options) {
+    Map<String, Limit> previous = state == null ? Map.of() : state.byId();
+    Map<String, Limit> byId = new HashMap<>();
+    List<Limit> global = new ArrayList<>();
+    Map<String, List<Limit>> api = new HashMap<>();
+    for (RateLimit limit : options.getGlobalLimits()) {
+      global.add(byId.computeIfAbsent(limit.id(), id -> reuse(previous, limit)));
+    }
+    for (RateLimit limit : options.getApiLimits()) {
+      api.computeIfAbsent(limit.service() + '/' + limit.requestType(), k -> new ArrayList<>())
+        .add(byId.computeIfAbsent(limit.id(), id -> reuse(previous, limit)));
+    }
+    state = new State(options, List.copyOf(global), Map.copyOf(api), Map.copyOf(byId));
+  }
+
+  /** @return the limits in force */
+  public RateLimitOptions options() {
+    return state.options();
+  }
+
+  /**
+   * Counts the call against every limit that applies to it.
+   *
+   * @param request the call, with the caller's identity and address
+   * @throws GenApiException {@code RATE_LIMITED} with {@code retry_after_ms} when a limit is exhausted
+   */
+  public void check(Request request) {
+    State current = state;
+    if (!current.options().isEnabled() || current.byId().isEmpty()) {
+      return;
+    }
+    checks.increment();
+    long now = System.currentTimeMillis();
+    long exchangeMs = current.options().isCluster() ? current.options().getSyncIntervalMs() : Long.MAX_VALUE;
+    try {
+      for (Limit limit : current.global()) {
+        apply(limit, request, now, exchangeMs);
+      }
+      List<Limit> api = current.api().get(request.service() + '/' + request.requestType());
+      if (api != null) {
+        for (Limit limit : api) {
+          apply(limit, request, now, exchangeMs);
+        }
+      }
+    } catch (GenApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (!current.options().isFailOpen()) {
+        throw new GenApiException(ErrorCode.RATE_LIMITED, "Rate limit service unavailable");
+      }
+    }
+  }
+
+  /**
+   * Starts an exchange round: the local admissions since the last round, by limit id and key.
+   *
+   * @param gateways how many gateways share the limits
+   */
+  JsonObject exchange(long now, int gateways) {
+    JsonObject message = new JsonObject();
+    state.byId().forEach((id, limit) -> {
+      JsonObject keys = new JsonObject();
+      limit.windows().entrySet().removeIf(entry -> {
+        long[] admitted = entry.getValue().exchange(now, gateways);
+        if (admitted != null) {
+          keys.put(entry.getKey(), new JsonArray(java.util.Arrays.stream(admitted).boxed().toList()));
+        }
+        return admitted == null && entry.getValue().idle(now);
+      });
+      if (!keys.isEmpty()) {
+        message.put(id, keys);
+      }
+    });
+    return message;
+  }
+
+  /** Merges the admissions another gateway reported. */
+  void merge(JsonObject admissions, long now) {
+    Map<String, Limit> byId = state.byId();
+    admissions.forEach(entry -> {
+      Limit limit = byId.get(entry.getKey());
+      if (limit != null && entry.getValue() instanceof JsonObject keys) {
+        keys.forEach(key -> {
+          JsonArray times = (JsonArray) key.getValue();
+          long[] remote = new long[times.size()];
+          for (int i = 0; i < remote.length; i++) {
+            remote[i] = times.getLong(i);
+          }
+          window(limit, key.getKey()).merge(remote, now);
+        });
+      }
+    });
+  }
+
+  private void apply(Limit limit, Request request, long now, long exchangeMs) {
+    String value = keyValue(limit.limit().key(), request);
+    if (value == null) {
+      return;
+    }
+    SlidingWindow window = limit.windows().get(value);
+    if (window == null) {
+      if (limit.windows().size() >= MAX_KEYS_PER_LIMIT) {
+        return;
+      }
+      window = window(limit, value);
+    }
+    long retryAfter = window.acquire(now, exchangeMs);
+    if (retryAfter >= 0) {
+      rejections.increment();
+      throw new GenApiException(ErrorCode.RATE_LIMITED,
+        "Rate limit exceeded. Please retry after " + retryAfter / 1000 + " seconds.", retryAfter);
+    }
+  }
+
+  private static SlidingWindow window(Limit limit, String value) {
+    return limit.windows().computeIfAbsent(value,
+      v -> new SlidingWindow(limit.limit().maxRequests(), limit.limit().windowMs()));
+  }
+
+  private static String keyValue(String key, Request request) {
+    Object value = switch (key) {
+      case "user_id" -> request.userId();
+      case "device_id" -> request.deviceId();
+      case "ip_address" -> request.ipAddress();
+      default -> request.args().getValue(key);
+    };
+    if (value instanceof String s) {
+      return s.isEmpty() ? null : s;
+    }
+    return value instanceof Number ? value.toString() : null;
+  }
+
+  private static Limit reuse(Map<String, Limit> previous, RateLimit limit) {
+    Limit old = previous.get(limit.id());
+    return old != null ? old : new Limit(limit, new ConcurrentHashMap<>());
+  }
+}
