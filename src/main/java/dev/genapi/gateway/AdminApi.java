@@ -55,7 +55,8 @@ final class AdminApi {
     router.get("/services").handler(api::services);
     router.get("/nodes").handler(rc -> rc.json(gateway.nodes().snapshot()));
     router.get("/failed-configs").handler(api::failedConfigs);
-    router.get("/rate-limits").handler(rc -> rc.json(gateway.rateLimiter().options().toJson()));
+    router.get("/rate-limits").handler(rc -> rc.json(gateway.rateLimiter().options().toJson()
+      .put("gateways", gateway.rateLimitGateways())));
     router.put("/rate-limits").handler(api::putRateLimits);
     return router;
   }

@@ -115,6 +115,11 @@ public final class Gateway {
     return rateLimiter;
   }
 
+  /** @return how many gateways this one knows to share the rate limits with, itself included */
+  public int rateLimitGateways() {
+    return rateLimitSync.gateways();
+  }
+
   /** @return the cluster-wide rate-limit settings */
   public RateLimitSettings rateLimitSettings() {
     return rateLimitSettings;

@@ -11,10 +11,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Exchanges admissions among the gateways of a cluster every {@code sync_interval_ms}: each gateway publishes what it
- * admitted since the last round and merges what the others published. Every round is also a heartbeat, so each
- * gateway knows how many gateways share the limits. Outside cluster mode nothing is exchanged (and the limiter drops
- * its idle keys on the same schedule).
+ * Exchanges admissions among the gateways of a cluster: every {@code sync_interval_ms} each gateway publishes what it
+ * admitted since the last round, and the limiter publishes the admissions of keys near their limit at once; each
+ * gateway merges what the others publish. Every round is also a heartbeat, so each gateway knows how many gateways
+ * share the limits. Outside cluster mode nothing is exchanged (and the limiter drops its idle keys on the same
+ * schedule).
  */
 public final class RateLimitSync {
 
@@ -45,6 +46,8 @@ public final class RateLimitSync {
         limiter.merge(body.getJsonObject("admissions"), System.currentTimeMillis());
       }
     });
+    limiter.publisher((limitId, key, admissions) -> publish(new JsonObject().put(limitId,
+      new JsonObject().put(key, new io.vertx.core.json.JsonArray(java.util.Arrays.stream(admissions).boxed().toList())))));
     return consumer.completion().onSuccess(v -> schedule());
   }
 
@@ -77,8 +80,12 @@ public final class RateLimitSync {
     boolean cluster = limiter.options().isCluster();
     JsonObject admissions = limiter.exchange(now, cluster ? gateways() : 1);
     if (cluster) {
-      vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
-        new JsonObject().put("gateway", gatewayId).put("admissions", admissions));
+      publish(admissions);
     }
+  }
+
+  private void publish(JsonObject admissions) {
+    vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
+      new JsonObject().put("gateway", gatewayId).put("admissions", admissions));
   }
 }

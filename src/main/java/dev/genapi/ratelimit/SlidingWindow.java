@@ -1,12 +1,11 @@
 package dev.genapi.ratelimit;
 
+import java.util.Arrays;
+
 /**
  * The admissions of one key under one limit: an exact sliding log kept as a sorted ring of at most
- * {@code maxRequests} wall-clock timestamps (no allocation per call). Local admissions are appended and also queued
- * for the other gateways; theirs arrive in batches and are merged in timestamp order.
- * <p>
- * In cluster mode a gateway may admit at most its {@code share} of what is left of the limit between two exchanges,
- * so N gateways cannot together overshoot the limit by more than N - 1 calls.
+ * {@code maxRequests} wall-clock timestamps (no allocation per call). Local admissions are appended and queued for
+ * the other gateways; theirs arrive in batches and are merged in timestamp order.
  */
 final class SlidingWindow {
 
@@ -16,8 +15,6 @@ final class SlidingWindow {
   private int size;
   private final long[] outbox;
   private int outboxSize;
-  private int sinceExchange;
-  private int share = Integer.MAX_VALUE;
   private long lastUsed;
 
   SlidingWindow(int maxRequests, long windowMs) {
@@ -31,22 +28,26 @@ final class SlidingWindow {
    *
    * @return a negative number when admitted, else the milliseconds after which a call may be admitted again
    */
-  synchronized long acquire(long now, long exchangeMs) {
+  synchronized long acquire(long now) {
     lastUsed = now;
     evict(now);
     if (size >= times.length) {
       return Math.max(1, times[head] + windowMs - now);
     }
-    if (sinceExchange >= share) {
-      return Math.max(1, Math.min(exchangeMs, size == 0 ? exchangeMs : times[head] + windowMs - now));
-    }
     times[(head + size) % times.length] = now;
     size++;
-    sinceExchange++;
     if (outboxSize < outbox.length) {
       outbox[outboxSize++] = now;
     }
     return -1;
+  }
+
+  /**
+   * @return whether this key is close enough to its limit that admissions should reach the other gateways at once:
+   *   the known admissions are at least this gateway's fair part of the limit
+   */
+  synchronized boolean hot(int gateways) {
+    return (long) size * gateways >= times.length;
   }
 
   /** Merges admissions other gateways made, keeping the newest {@code maxRequests}. */
@@ -59,22 +60,12 @@ final class SlidingWindow {
     }
   }
 
-  /**
-   * Starts an exchange round: hands out the admissions to publish and sets the share this gateway may admit until
-   * the next round.
-   *
-   * @param gateways how many gateways share the limit (1 outside cluster mode)
-   * @return the local admissions since the last round, or {@code null} when there are none
-   */
-  synchronized long[] exchange(long now, int gateways) {
-    evict(now);
-    int left = times.length - size;
-    share = gateways <= 1 ? Integer.MAX_VALUE : left <= 0 ? 0 : (left + gateways - 1) / gateways;
-    sinceExchange = 0;
+  /** @return the local admissions not yet sent to the other gateways, or {@code null} when there are none */
+  synchronized long[] drain() {
     if (outboxSize == 0) {
       return null;
     }
-    long[] sent = java.util.Arrays.copyOf(outbox, outboxSize);
+    long[] sent = Arrays.copyOf(outbox, outboxSize);
     outboxSize = 0;
     return sent;
   }

@@ -13,6 +13,7 @@ import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
+import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
@@ -65,7 +66,9 @@ class GatewayClusterTest {
       .after("wrap", (request, function, response) -> Future.succeededFuture(
         Response.ok(response.requestId(), new JsonObject().put("wrapped", response.toJson().getValue("result")))));
     gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3), hooks));
+      .setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3)
+      .setRateLimits(new RateLimitOptions(new JsonObject("{\"api_limits\":[{\"service\":\"test\","
+        + "\"request_type\":\"limited\",\"key\":\"user_id\",\"max_requests\":5,\"window_ms\":2000}]}"))), hooks));
     ServiceNode demo = DemoService.registerOn(
       ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
     await(demo.start());
@@ -99,6 +102,7 @@ class GatewayClusterTest {
         hopelessAttempts.incrementAndGet();
         return Future.failedFuture("never");
       })
+      .register(fun("{'request_type':'limited'}"), call -> Future.succeededFuture("ok"))
       .register(fun("{'request_type':'no_info'}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("id", call.requestId())));
     await(testNode.start());
@@ -375,6 +379,32 @@ class GatewayClusterTest {
     JsonObject failed = ws.next(10_000);
     assertThat(failed.getString("code")).isEqualTo("INTERNAL");
     assertThat(hopelessAttempts.get()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a limit of 5 per 2 s admits exactly 5 of a burst of 20, with a shrinking retry_after_ms, then admits again")
+  void rateLimit() {
+    int admitted = 0;
+    long lastRetry = Long.MAX_VALUE;
+    for (int i = 0; i < 20; i++) {
+      ws.send(call("l" + i, "test", "limited", new JsonObject()).put("user_id", "burst"));
+      JsonObject answer = ws.next();
+      if (answer.getBoolean("success")) {
+        admitted++;
+        continue;
+      }
+      assertThat(answer.getString("code")).isEqualTo("RATE_LIMITED");
+      assertThat(answer.getBoolean("can_retry")).isTrue();
+      long retry = answer.getLong("retry_after_ms");
+      assertThat(retry).isBetween(1L, 2000L).isLessThanOrEqualTo(lastRetry);
+      assertThat(answer.getString("error")).isEqualTo("Rate limit exceeded. Please retry after " + retry / 1000
+        + " seconds.");
+      lastRetry = retry;
+    }
+    assertThat(admitted).isEqualTo(5);
+    ws.drain(lastRetry + 50);
+    ws.send(call("after", "test", "limited", new JsonObject()).put("user_id", "burst"));
+    assertThat(ws.next().getBoolean("success")).isTrue();
   }
 
   @Test
