@@ -7,13 +7,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws}, the public catalogue
- * {@code /api/functions}, the admin API and the health endpoints. Deploy several instances to serve connections on
+ * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws}, calls over HTTP {@code /api/call}, the
+ * public catalogue {@code /api/functions}, the admin API and the health endpoints. Deploy several instances to serve connections on
  * several event loops; they share the port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -42,6 +43,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ws").handler(rc -> rc.request().toWebSocket()
       .onSuccess(socket -> new WebSocketSession(socket, pipeline, options))
       .onFailure(rc::fail));
+    router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L))
+      .handler(new HttpTransport(pipeline, options)::handle);
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));

@@ -14,11 +14,13 @@ import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import dev.genapi.ratelimit.RateLimitOptions;
+import dev.genapi.testing.Http;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -405,6 +407,43 @@ class GatewayClusterTest {
     ws.drain(lastRetry + 50);
     ws.send(call("after", "test", "limited", new JsonObject()).put("user_id", "burst"));
     assertThat(ws.next().getBoolean("success")).isTrue();
+  }
+
+  @Test
+  @DisplayName("POST /api/call answers the final response, streams NDJSON, and maps errors to status codes")
+  void httpCalls() {
+    Http http = new Http(clientVertx, gateway.port());
+    Http.Reply echo = http.send(HttpMethod.POST, "/api/call", null,
+      call("http1", "demo", "echo", new JsonObject().put("message", "over http")).encode());
+    assertThat(echo.status()).isEqualTo(200);
+    assertThat(echo.json().getJsonObject("result").getString("message")).isEqualTo("over http");
+    Http.Reply slow = http.send(HttpMethod.POST, "/api/call", null,
+      call("http2", "demo", "slow", new JsonObject().put("ms", 10)).encode());
+    assertThat(slow.json().getBoolean("async")).isFalse();
+    assertThat(slow.json().getJsonObject("result").getInteger("slept")).isEqualTo(10);
+
+    Http.Reply stream = http.send(HttpMethod.POST, "/api/call", null,
+      call("http3", "demo", "count", new JsonObject().put("n", 2)).encode());
+    assertThat(stream.header("Content-Type")).isEqualTo("application/x-ndjson");
+    assertThat(stream.raw().toString().lines().map(JsonObject::new).map(f -> f.getValue("result")))
+      .containsExactly("init", 1, 2, null);
+
+    assertThat(http.send(HttpMethod.POST, "/api/call", null, "{broken").status()).isEqualTo(400);
+    assertThat(http.send(HttpMethod.POST, "/api/call", null,
+      call("http4", "demo", "notify", new JsonObject().put("message", "m")).encode()).status()).isEqualTo(204);
+    Http.Reply missing = http.send(HttpMethod.POST, "/api/call", null,
+      call("http5", "demo", "nope", new JsonObject()).encode());
+    assertThat(missing.status()).isEqualTo(200);
+    assertThat(missing.json().getString("code")).isEqualTo("NOT_FOUND");
+
+    Http.Reply limited = null;
+    for (int i = 0; i < 6; i++) {
+      limited = http.send(HttpMethod.POST, "/api/call", null,
+        call("http-l" + i, "test", "limited", new JsonObject()).put("user_id", "http-user").encode());
+    }
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.json().getString("code")).isEqualTo("RATE_LIMITED");
+    assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
   }
 
   @Test

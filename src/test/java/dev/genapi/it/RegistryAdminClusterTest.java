@@ -152,7 +152,7 @@ class RegistryAdminClusterTest {
   void adminAuthorization() {
     Http.Reply noToken = adminA.get("/admin/functions", null);
     assertThat(noToken.status()).isEqualTo(401);
-    assertThat(noToken.wwwAuthenticate()).isEqualTo("Bearer");
+    assertThat(noToken.header("WWW-Authenticate")).isEqualTo("Bearer");
     assertThat(adminA.get("/admin/functions", "guess").status()).isEqualTo(401);
     Http.Reply malformed = adminA.send(HttpMethod.POST, "/admin/push", ADMIN, "{broken");
     assertThat(malformed.status()).isEqualTo(400);

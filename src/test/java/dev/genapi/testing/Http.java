@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.Json;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * A real HTTP client for tests, against {@code 127.0.0.1}.
@@ -15,18 +17,23 @@ public final class Http {
 
   /**
    * @param status the HTTP status
-   * @param body the decoded JSON body ({@code JsonObject}, {@code JsonArray}, ...) or {@code null}
-   * @param headers the response's {@code WWW-Authenticate} header, if any
+   * @param headers the response headers
+   * @param raw the body as received
    */
-  public record Reply(int status, Object body, String wwwAuthenticate) {
+  public record Reply(int status, MultiMap headers, Buffer raw) {
     /** @return the body as a JSON object */
-    public io.vertx.core.json.JsonObject json() {
-      return (io.vertx.core.json.JsonObject) body;
+    public JsonObject json() {
+      return raw.toJsonObject();
     }
 
     /** @return the body as a JSON array */
-    public io.vertx.core.json.JsonArray array() {
-      return (io.vertx.core.json.JsonArray) body;
+    public JsonArray array() {
+      return raw.toJsonArray();
+    }
+
+    /** @return a response header, or {@code null} */
+    public String header(String name) {
+      return headers.get(name);
     }
   }
 
@@ -56,7 +63,6 @@ public final class Http {
   }
 
   private static Reply reply(HttpClientResponse response, Buffer bytes) {
-    Object body = bytes.length() == 0 ? null : Json.decodeValue(bytes);
-    return new Reply(response.statusCode(), body, response.getHeader("WWW-Authenticate"));
+    return new Reply(response.statusCode(), response.headers(), bytes);
   }
 }
