@@ -36,6 +36,8 @@ public final class Gateway {
   private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
   private ConfigVerticle configVerticle;
+  private final Authenticator authenticator;
+  private final ConnectionLimit connections;
   private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
@@ -43,6 +45,8 @@ public final class Gateway {
 
   private Gateway(Vertx vertx, GatewayOptions options) {
     this.vertx = vertx;
+    this.authenticator = Authenticator.create(vertx, options.getAuth());
+    this.connections = new ConnectionLimit(options.getMaxConnections());
     this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), replies::failCallsTo);
   }
 
@@ -62,7 +66,12 @@ public final class Gateway {
    * @return the gateway, once ready
    */
   public static Future<Gateway> start(Vertx vertx, GatewayOptions options, Hooks hooks) {
-    Gateway gateway = new Gateway(vertx, options);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(vertx, options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return gateway.deploy(options, hooks).map(gateway);
   }
 
@@ -113,6 +122,14 @@ public final class Gateway {
   /** @return this gateway's rate limiter */
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  ConnectionLimit connections() {
+    return connections;
   }
 
   /** @return how many gateways this one knows to share the rate limits with, itself included */

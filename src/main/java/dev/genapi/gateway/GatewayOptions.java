@@ -16,6 +16,12 @@ public final class GatewayOptions {
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default HTTP port. */
   public static final int DEFAULT_PORT = 8080;
+  /** Default bound on open client connections (WebSocket, SockJS, Phoenix). */
+  public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+  /** Default bound on calls in flight on one connection. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 1000;
+  /** Default Phoenix event that carries calls and their responses. */
+  public static final String DEFAULT_PHOENIX_EVENT = "phoenix_gen_api";
   /** Default number of {@link GatewayVerticle} instances (event loops serving connections). */
   public static final int DEFAULT_INSTANCES = 1;
 
@@ -29,6 +35,10 @@ public final class GatewayOptions {
   private String adminToken;
   private ConfigOptions config = new ConfigOptions();
   private RateLimitOptions rateLimits = new RateLimitOptions();
+  private AuthOptions auth = new AuthOptions();
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private int maxInFlightPerConnection = DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+  private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
 
   /** Default options. */
   public GatewayOptions() {
@@ -37,8 +47,9 @@ public final class GatewayOptions {
   /**
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
    *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
-   *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), and the keys of
-   *             {@link ConfigOptions} (push token and pulls)
+   *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
+   *             {@code max_in_flight_per_connection}, {@code phoenix_event}, and the keys of {@link AuthOptions}
+   *             and {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -51,6 +62,10 @@ public final class GatewayOptions {
     setAdminToken(json.getString("admin_token"));
     setConfig(new ConfigOptions(json));
     setRateLimits(new RateLimitOptions(json.getJsonObject("rate_limits", new JsonObject())));
+    setAuth(new AuthOptions(json));
+    setMaxConnections(json.getInteger("max_connections", DEFAULT_MAX_CONNECTIONS));
+    setMaxInFlightPerConnection(json.getInteger("max_in_flight_per_connection", DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION));
+    setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
   }
 
   /** @return the JSON form */
@@ -58,7 +73,9 @@ public final class GatewayOptions {
     return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
       .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
       .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
-      .put("rate_limits", rateLimits.toJson()).mergeIn(config.toJson());
+      .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
+      .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
+      .mergeIn(auth.toJson()).mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -163,6 +180,48 @@ public final class GatewayOptions {
   /** @param rateLimits the initial rate limits @return a reference to this, so the API can be used fluently */
   public GatewayOptions setRateLimits(RateLimitOptions rateLimits) {
     this.rateLimits = rateLimits;
+    return this;
+  }
+
+  /** @return how callers are identified */
+  public AuthOptions getAuth() { return auth; }
+
+  /** @param auth the identity options @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setAuth(AuthOptions auth) {
+    this.auth = auth;
+    return this;
+  }
+
+  /** @return the bound on open client connections; more are refused */
+  public int getMaxConnections() { return maxConnections; }
+
+  /** @param max the connection bound @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMaxConnections(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnections: " + max + " (expected: > 0)");
+    }
+    this.maxConnections = max;
+    return this;
+  }
+
+  /** @return the bound on calls in flight on one connection; more answer {@code OVERLOADED} */
+  public int getMaxInFlightPerConnection() { return maxInFlightPerConnection; }
+
+  /** @param max the per-connection bound @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMaxInFlightPerConnection(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxInFlightPerConnection: " + max + " (expected: > 0)");
+    }
+    this.maxInFlightPerConnection = max;
+    return this;
+  }
+
+  /** @return the Phoenix event that carries calls and their responses */
+  public String getPhoenixEvent() { return phoenixEvent; }
+
+  /** @param event the Phoenix event @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setPhoenixEvent(String event) {
+    this.phoenixEvent = event;
     return this;
   }
 }

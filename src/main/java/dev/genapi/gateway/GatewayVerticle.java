@@ -1,20 +1,29 @@
 package dev.genapi.gateway;
 
 import dev.genapi.dispatch.Pipeline;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP server of a gateway: the native WebSocket endpoint {@code /ws}, calls over HTTP {@code /api/call}, the
- * public catalogue {@code /api/functions}, the admin API and the health endpoints. Deploy several instances to serve connections on
+ * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
+ * Channels v2 ({@code /socket/websocket}), calls over HTTP ({@code /api/call}), the public catalogue
+ * ({@code /api/functions}), the admin API and the health endpoints. Deploy several instances to serve connections on
  * several event loops; they share the port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -27,7 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
 
   /**
-   * @param gateway the gateway this server belongs to (registry, nodes, pulls)
+   * @param gateway the gateway this server belongs to (registry, nodes, pulls, identity, connection bound)
    * @param pipeline the shared call pipeline
    * @param options the gateway options
    */
@@ -40,26 +49,28 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/ws").handler(rc -> rc.request().toWebSocket()
-      .onSuccess(socket -> new WebSocketSession(socket, pipeline, options))
-      .onFailure(rc::fail));
+    router.get("/ws").handler(rc -> upgrade(rc, false));
+    router.get("/socket/websocket").handler(rc -> upgrade(rc, true));
+    router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
+      .setRegisterWriteHandler(false)).socketHandler(this::sockJs));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L))
-      .handler(new HttpTransport(pipeline, options)::handle);
+      .handler(new HttpTransport(pipeline, gateway.authenticator(), options)::handle);
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
     router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-    // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close
-    HttpServerOptions serverOptions = new HttpServerOptions()
-      .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
-      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
+    Playground.mount(router);
     router.errorHandler(500, rc -> {
       LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
       if (!rc.response().ended()) {
         rc.response().setStatusCode(500).end();
       }
     });
+    // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close
+    HttpServerOptions serverOptions = new HttpServerOptions()
+      .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
+      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
     return server.listen(options.getPort(), options.getHost());
   }
@@ -67,5 +78,78 @@ public final class GatewayVerticle extends VerticleBase {
   /** @return the port the server listens on */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** A WebSocket upgrade: refused with 503 over the connection bound, 401 with an expired or forged token. */
+  private void upgrade(RoutingContext rc, boolean phoenix) {
+    ConnectionLimit connections = gateway.connections();
+    if (!connections.tryAcquire()) {
+      rc.response().setStatusCode(503).end("too many connections");
+      return;
+    }
+    rc.request().pause();
+    gateway.authenticator().authenticate(Authenticator.tokenOf(rc.request())).onComplete(auth -> {
+      if (auth.failed()) {
+        connections.release();
+        rc.response().setStatusCode(401).end("invalid token");
+        return;
+      }
+      rc.request().toWebSocket().onSuccess(ws -> attach(ws, auth.result(), phoenix)).onFailure(e -> {
+        connections.release();
+        rc.fail(e);
+      });
+    });
+  }
+
+  private void attach(ServerWebSocket ws, Identity identity, boolean phoenix) {
+    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
+      identity);
+    String ip = ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress();
+    java.util.function.Consumer<String> out = text -> {
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(text);
+      }
+    };
+    if (phoenix) {
+      PhoenixSession session = new PhoenixSession(out, calls, gateway.authenticator(), options, ip);
+      ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
+      ws.closeHandler(v -> closed(session::onClose));
+    } else {
+      NativeSession session = new NativeSession(out, calls, options, ip);
+      ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
+      ws.binaryMessageHandler(session::onFrame);
+      ws.closeHandler(v -> closed(session::onClose));
+    }
+  }
+
+  /** A SockJS session (WebSocket or an HTTP fallback): closed with 4401 for an expired or forged token. */
+  private void sockJs(SockJSSocket socket) {
+    ConnectionLimit connections = gateway.connections();
+    if (!connections.tryAcquire()) {
+      socket.close(4503, "too many connections");
+      return;
+    }
+    List<String> tokens = new QueryStringDecoder(socket.uri()).parameters().get("token");
+    String header = socket.headers().get("Authorization");
+    String token = header != null && header.startsWith("Bearer ") ? header.substring(7)
+      : tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+    gateway.authenticator().authenticate(token).onComplete(auth -> {
+      if (auth.failed()) {
+        connections.release();
+        socket.close(4401, "invalid token");
+        return;
+      }
+      SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
+        auth.result());
+      String ip = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+      NativeSession session = new NativeSession(socket::write, calls, options, ip);
+      socket.handler(session::onFrame);
+      socket.endHandler(v -> closed(session::onClose));
+    });
+  }
+
+  private void closed(Runnable session) {
+    gateway.connections().release();
+    session.run();
   }
 }

@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /api/call}: the body is one call object, the answer its final Response as JSON. Success and business
- * errors answer {@code 200}, a malformed call {@code 400}, a missing identity {@code 401}, a rate limit {@code 429}
+ * errors answer {@code 200}, a malformed call {@code 400}, a missing, expired or forged identity {@code 401}, a rate limit {@code 429}
  * with {@code Retry-After}; a {@code none} function answers {@code 204}. A stream answers
  * {@code application/x-ndjson}: one Response per line as the chunks arrive.
  */
@@ -22,22 +22,35 @@ final class HttpTransport {
   private static final Buffer NEW_LINE = Buffer.buffer("\n");
 
   private final Pipeline pipeline;
+  private final Authenticator authenticator;
   private final int maxPayloadBytes;
   private final boolean detailErrors;
 
-  HttpTransport(Pipeline pipeline, GatewayOptions options) {
+  HttpTransport(Pipeline pipeline, Authenticator authenticator, GatewayOptions options) {
     this.pipeline = pipeline;
+    this.authenticator = authenticator;
     this.maxPayloadBytes = options.getMaxPayloadBytes();
     this.detailErrors = options.isDetailErrors();
   }
 
   void handle(RoutingContext rc) {
+    authenticator.authenticate(Authenticator.tokenOf(rc.request())).onComplete(auth -> {
+      if (auth.failed()) {
+        respond(rc.response(), Response.error(Request.UNKNOWN_ID,
+          new GenApiException(ErrorCode.UNAUTHENTICATED, "Authentication required"), false));
+      } else {
+        call(rc, auth.result());
+      }
+    });
+  }
+
+  private void call(RoutingContext rc, Identity identity) {
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
     JsonObject json = null;
     Request request;
     try {
       json = Request.parseFrame(body, maxPayloadBytes);
-      request = Request.fromJson(json, body, rc.request().remoteAddress().hostAddress());
+      request = authenticator.apply(Request.fromJson(json, body, rc.request().remoteAddress().hostAddress()), identity);
     } catch (GenApiException e) {
       respond(rc.response(), Response.error(Request.idOf(json), e, detailErrors));
       return;

@@ -45,10 +45,7 @@ public record Request(String requestId, String service, String requestType, Stri
    * @throws GenApiException {@code INVALID_REQUEST} when the frame is too large, malformed or not an object
    */
   public static JsonObject parseFrame(Buffer frame, int maxBytes) {
-    if (frame.length() > maxBytes) {
-      throw GenApiException.invalidRequest("Request payload exceeds maximum size of " + maxBytes
-        + " bytes (got " + frame.length() + " bytes)");
-    }
+    checkSize(frame.length(), maxBytes);
     try {
       Object value = io.vertx.core.json.Json.decodeValue(frame);
       if (value instanceof JsonObject json) {
@@ -57,6 +54,18 @@ public record Request(String requestId, String service, String requestType, Stri
       throw GenApiException.invalidRequest("Malformed request payload: expected a JSON object");
     } catch (DecodeException e) {
       throw GenApiException.invalidRequest("Malformed request payload: " + e.getMessage());
+    }
+  }
+
+  /**
+   * @param size a payload's size in bytes
+   * @param maxBytes the payload limit in bytes
+   * @throws GenApiException {@code INVALID_REQUEST} when the payload is over the limit
+   */
+  public static void checkSize(int size, int maxBytes) {
+    if (size > maxBytes) {
+      throw GenApiException.invalidRequest("Request payload exceeds maximum size of " + maxBytes
+        + " bytes (got " + size + " bytes)");
     }
   }
 
@@ -89,6 +98,11 @@ public record Request(String requestId, String service, String requestType, Stri
   /** @return the same call with other args (a hook's rewrite), keeping everything else */
   public Request withArgs(JsonObject newArgs) {
     return new Request(requestId, service, requestType, version, newArgs, userId, deviceId, userRoles, raw, ipAddress);
+  }
+
+  /** @return the same call made by that user with those roles (a verified identity replacing the client's claims) */
+  public Request withIdentity(String user, List<String> roles) {
+    return new Request(requestId, service, requestType, version, args, user, deviceId, roles, raw, ipAddress);
   }
 
   /**

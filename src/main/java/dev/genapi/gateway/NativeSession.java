@@ -1,0 +1,71 @@
+package dev.genapi.gateway;
+
+import dev.genapi.api.GenApiException;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Consumer;
+
+/**
+ * One connection speaking the native frames (WebSocket {@code /ws} and SockJS {@code /sockjs}): decodes each text
+ * frame once, answers control frames ({@code ping}, {@code cancel}), runs calls and writes their frames back. Bad input
+ * gets an error frame; the connection stays open.
+ */
+final class NativeSession {
+
+  private static final String PONG = new JsonObject().put("op", "pong").encode();
+
+  private final Consumer<String> out;
+  private final SessionCalls calls;
+  private final int maxPayloadBytes;
+  private final boolean detailErrors;
+  private final String ipAddress;
+
+  /**
+   * @param out writes one text frame to the client (dropping it when the connection is closed)
+   */
+  NativeSession(Consumer<String> out, SessionCalls calls, GatewayOptions options, String ipAddress) {
+    this.out = out;
+    this.calls = calls;
+    this.maxPayloadBytes = options.getMaxPayloadBytes();
+    this.detailErrors = options.isDetailErrors();
+    this.ipAddress = ipAddress;
+  }
+
+  void onFrame(Buffer frame) {
+    JsonObject json = null;
+    try {
+      json = Request.parseFrame(frame, maxPayloadBytes);
+      Object op = json.getValue("op");
+      if (op != null) {
+        onControl(op, json);
+      } else {
+        calls.start(Request.fromJson(json, frame, ipAddress), (response, last) -> write(response));
+      }
+    } catch (GenApiException e) {
+      write(Response.error(Request.idOf(json), e, detailErrors));
+    }
+  }
+
+  void onClose() {
+    calls.abandonAll();
+  }
+
+  private void onControl(Object op, JsonObject json) {
+    if ("ping".equals(op)) {
+      out.accept(PONG);
+    } else if ("cancel".equals(op)) {
+      calls.cancel(Request.idOf(json));
+    } else {
+      throw GenApiException.invalidRequest("unknown op: " + op);
+    }
+  }
+
+  private void write(Response response) {
+    if (response != null) {
+      out.accept(response.toBuffer().toString());
+    }
+  }
+}

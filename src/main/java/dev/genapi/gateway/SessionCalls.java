@@ -1,0 +1,83 @@
+package dev.genapi.gateway;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import dev.genapi.dispatch.InFlightCall;
+import dev.genapi.dispatch.Pipeline;
+import dev.genapi.dispatch.ResponseSink;
+import dev.genapi.protocol.Request;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The calls of one client connection, whatever its transport: applies the connection's identity, refuses a
+ * request_id already in flight or one call too many, runs the pipeline, and cancels or abandons calls. Used on the
+ * connection's event loop only.
+ */
+final class SessionCalls {
+
+  private final Pipeline pipeline;
+  private final Authenticator authenticator;
+  private final int maxInFlight;
+  private Identity identity;
+  private Map<String, InFlightCall> inFlight;
+
+  SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, Identity identity) {
+    this.pipeline = pipeline;
+    this.authenticator = authenticator;
+    this.maxInFlight = maxInFlight;
+    this.identity = identity;
+  }
+
+  /** Replaces the identity (a Phoenix join may bring a token). */
+  void identity(Identity identity) {
+    this.identity = identity;
+  }
+
+  /**
+   * Runs one call; its frames go to the sink.
+   *
+   * @throws GenApiException when the call is refused before it starts
+   */
+  void start(Request sent, ResponseSink sink) {
+    Request request = authenticator.apply(sent, identity);
+    String id = request.requestId();
+    if (inFlight != null && inFlight.containsKey(id)) {
+      throw GenApiException.invalidRequest("request_id " + id + " is already in flight");
+    }
+    if (inFlight != null && inFlight.size() >= maxInFlight) {
+      throw new GenApiException(ErrorCode.OVERLOADED, "Too many calls in flight on this connection (max "
+        + maxInFlight + ")");
+    }
+    InFlightCall call = pipeline.execute(request, (response, last) -> {
+      if (last && inFlight != null) {
+        inFlight.remove(id);
+      }
+      sink.send(response, last);
+    });
+    if (call != null) {
+      if (inFlight == null) {
+        inFlight = new HashMap<>(4);
+      }
+      inFlight.put(id, call);
+    }
+  }
+
+  /** Cancels the call with that request_id, if it is still in flight. */
+  void cancel(String requestId) {
+    InFlightCall call = inFlight == null ? null : inFlight.get(requestId);
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  /** The client is gone: every call in flight ends without a frame and its node is told. */
+  void abandonAll() {
+    if (inFlight != null) {
+      Map<String, InFlightCall> calls = inFlight;
+      inFlight = null;
+      calls.values().forEach(InFlightCall::abandon);
+    }
+  }
+}
