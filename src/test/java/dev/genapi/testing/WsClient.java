@@ -3,6 +3,7 @@ package dev.genapi.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -30,8 +31,22 @@ public final class WsClient implements AutoCloseable {
 
   /** Connects to {@code ws://127.0.0.1:<port>/ws}. */
   public static WsClient connect(Vertx vertx, int port) {
+    return connect(vertx, port, null);
+  }
+
+  /** Connects to {@code ws://127.0.0.1:<port>/ws} with a bearer token (or none). */
+  public static WsClient connect(Vertx vertx, int port, String token) {
     WebSocketClient client = vertx.createWebSocketClient();
-    return new WsClient(client, TestCluster.await(client.connect(port, "127.0.0.1", "/ws")));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
+    if (token != null) {
+      options.addHeader("Authorization", "Bearer " + token);
+    }
+    try {
+      return new WsClient(client, TestCluster.await(client.connect(options)));
+    } catch (RuntimeException e) {
+      TestCluster.await(client.close());
+      throw e;
+    }
   }
 
   /** Sends one text frame. */

@@ -1,0 +1,130 @@
+package dev.genapi.it;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.demo.DemoService;
+import dev.genapi.gateway.AuthOptions;
+import dev.genapi.gateway.Gateway;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Http;
+import dev.genapi.testing.TestCluster;
+import dev.genapi.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static dev.genapi.testing.TestCluster.await;
+import static dev.genapi.testing.WsClient.call;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A gateway in {@code jwt} mode, and a gateway with tight connection limits, in front of the demo node.
+ */
+@DisplayName("JWT identity and connection limits")
+class AuthAndLimitsTest {
+
+  static final String SECRET = "test-secret-of-enough-length-0123456789";
+
+  private static Vertx gatewayVertx;
+  private static Vertx nodeVertx;
+  private static Vertx client;
+  static Gateway secured;
+  private static Gateway tight;
+
+  @BeforeAll
+  static void start() {
+    ClusterOptions cluster = TestCluster.newCluster();
+    gatewayVertx = TestCluster.member(cluster);
+    nodeVertx = TestCluster.member(cluster);
+    client = Vertx.vertx();
+    secured = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(SECRET))));
+    tight = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setMaxConnections(2).setMaxInFlightPerConnection(2)));
+    ServiceNode node = DemoService.registerOn(ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-auth")),
+      nodeVertx);
+    await(node.start());
+    await(node.registered());
+  }
+
+  @AfterAll
+  static void stop() {
+    TestCluster.close(client, nodeVertx, gatewayVertx);
+  }
+
+  /** @return a token signed with the gateway's secret (or another), for that subject and roles, expiring in seconds */
+  static String token(Vertx vertx, String secret, String subject, JsonArray roles, long expiresInSeconds) {
+    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    long now = System.currentTimeMillis() / 1000;
+    return jwt.generateToken(new JsonObject().put("sub", subject).put("roles", roles).put("iat", now - 120)
+      .put("exp", now + expiresInSeconds), new JWTOptions().setAlgorithm("HS256"));
+  }
+
+  @Test
+  @DisplayName("the token's subject is the caller, whatever user_id the frame claims, and its roles open admin_stats")
+  void tokenIdentity() {
+    String alice = token(client, SECRET, "alice", new JsonArray(), 600);
+    try (WsClient ws = WsClient.connect(client, secured.port(), alice)) {
+      ws.send(call("w1", "demo", "whoami", new JsonObject()).put("user_id", "mallory"));
+      assertThat(ws.next().getJsonObject("result").getString("user_id")).isEqualTo("alice");
+      ws.send(call("w2", "demo", "admin_stats", new JsonObject()).put("user_roles", new JsonArray().add("admin")));
+      assertThat(ws.next().getString("code")).isEqualTo("PERMISSION_DENIED");
+    }
+    String admin = token(client, SECRET, "root", new JsonArray().add("admin"), 600);
+    try (WsClient ws = WsClient.connect(client, secured.port(), admin)) {
+      ws.send(call("w3", "demo", "admin_stats", new JsonObject()));
+      assertThat(ws.next().getBoolean("success")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("without a token, calls answer UNAUTHENTICATED; expired or forged tokens are refused at connect")
+  void refusedTokens() {
+    try (WsClient ws = WsClient.connect(client, secured.port())) {
+      ws.send(call("u1", "demo", "echo", new JsonObject().put("message", "m")));
+      JsonObject refused = ws.next();
+      assertThat(refused.getString("code")).isEqualTo("UNAUTHENTICATED");
+      assertThat(refused.getString("error")).isEqualTo("Authentication required");
+    }
+    String expired = token(client, SECRET, "alice", new JsonArray(), -60);
+    String forged = token(client, "another-secret-of-enough-length-987654", "alice", new JsonArray(), 600);
+    assertThatThrownBy(() -> WsClient.connect(client, secured.port(), expired)).hasStackTraceContaining("401");
+    assertThatThrownBy(() -> WsClient.connect(client, secured.port(), forged)).hasStackTraceContaining("401");
+
+    Http http = new Http(client, secured.port());
+    String body = call("h1", "demo", "echo", new JsonObject().put("message", "m")).encode();
+    assertThat(http.send(HttpMethod.POST, "/api/call", forged, body).status()).isEqualTo(401);
+    assertThat(http.send(HttpMethod.POST, "/api/call", null, body).status()).isEqualTo(401);
+    Http.Reply ok = http.send(HttpMethod.POST, "/api/call", token(client, SECRET, "bob", new JsonArray(), 600), body);
+    assertThat(ok.status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a client over its in-flight bound gets OVERLOADED; over the connection bound, the upgrade is refused")
+  void connectionLimits() {
+    try (WsClient greedy = WsClient.connect(client, tight.port()); WsClient polite = WsClient.connect(client, tight.port())) {
+      for (int i = 0; i < 3; i++) {
+        greedy.send(call("g" + i, "demo", "slow", new JsonObject().put("ms", 500)));
+      }
+      JsonObject third = greedy.next(3, 10_000).stream().filter(f -> "g2".equals(f.getString("request_id")))
+        .findFirst().orElseThrow();
+      assertThat(third.getString("code")).isEqualTo("OVERLOADED");
+      assertThat(third.getString("error")).isEqualTo("Too many calls in flight on this connection (max 2)");
+      assertThatThrownBy(() -> WsClient.connect(client, tight.port())).hasStackTraceContaining("503");
+      polite.send(call("p1", "demo", "echo", new JsonObject().put("message", "fine")));
+      assertThat(polite.next().getJsonObject("result").getString("message")).isEqualTo("fine");
+    }
+  }
+}
