@@ -1,6 +1,10 @@
 package dev.genapi.gateway;
 
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/ws").handler(rc -> upgrade(rc, false));
     router.get("/socket/websocket").handler(rc -> upgrade(rc, true));
+    router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L));
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
       .setRegisterWriteHandler(false)).socketHandler(this::sockJs));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L))
@@ -122,7 +127,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  /** A SockJS session (WebSocket or an HTTP fallback): closed with 4401 for an expired or forged token. */
+  /**
+   * A SockJS session (WebSocket or an HTTP fallback). An expired or forged token gets an {@code UNAUTHENTICATED} frame
+   * and the session is closed (4401).
+   */
   private void sockJs(SockJSSocket socket) {
     ConnectionLimit connections = gateway.connections();
     if (!connections.tryAcquire()) {
@@ -136,6 +144,8 @@ public final class GatewayVerticle extends VerticleBase {
     gateway.authenticator().authenticate(token).onComplete(auth -> {
       if (auth.failed()) {
         connections.release();
+        socket.write(Response.error(Request.UNKNOWN_ID, new GenApiException(ErrorCode.UNAUTHENTICATED,
+          "Invalid or expired token"), false).toBuffer());
         socket.close(4401, "invalid token");
         return;
       }

@@ -1,0 +1,113 @@
+package dev.genapi.it;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.demo.DemoService;
+import dev.genapi.gateway.AuthOptions;
+import dev.genapi.gateway.Gateway;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.NodeClients;
+import dev.genapi.testing.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.genapi.testing.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The official {@code phoenix} client and {@code sockjs-client}, under Node, against an open gateway and a
+ * {@code jwt} gateway.
+ */
+@DisplayName("Real npm clients")
+class NodeClientsTest {
+
+  private static Vertx vertx;
+  private static Gateway open;
+  private static Gateway secured;
+
+  @BeforeAll
+  static void start() {
+    ClusterOptions cluster = TestCluster.newCluster();
+    vertx = TestCluster.member(cluster);
+    open = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())));
+    secured = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(AuthAndLimitsTest.SECRET))));
+    ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions().setName("demo-npm")), vertx);
+    await(node.start());
+    await(node.registered());
+  }
+
+  @AfterAll
+  static void stop() {
+    TestCluster.close(vertx);
+  }
+
+  @Test
+  @DisplayName("phoenix joins, calls echo, slow and count, receives every push, replies and heartbeats")
+  void phoenix() {
+    JsonObject seen = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + open.port() + "/socket");
+    assertThat(seen.getValue("join")).isEqualTo("ok");
+    assertThat(seen.getInteger("heartbeats")).isPositive();
+    JsonObject replies = seen.getJsonObject("replies");
+    assertThat(replies.getJsonObject("e1")).isEqualTo(new JsonObject().put("status", "ok").put("response", "echo"));
+    assertThat(replies.getJsonObject("bad").getString("status")).isEqualTo("error");
+    assertThat(replies.getJsonObject("bad").getJsonObject("response").getString("reason"))
+      .isEqualTo("Invalid request: Missing required fields: request_type, service");
+    List<JsonObject> pushes = pushes(seen);
+    assertThat(of(pushes, "e1").get(0).getJsonObject("result").getString("message")).isEqualTo("hi from phoenix");
+    assertThat(of(pushes, "s1")).extracting(p -> p.getBoolean("async")).containsExactly(true, false);
+    assertThat(of(pushes, "s1").get(1).getJsonObject("result").getInteger("slept")).isEqualTo(50);
+    assertThat(of(pushes, "c1")).extracting(p -> p.getValue("result")).containsExactly("init", 1, 2, 3, null);
+    assertThat(of(pushes, "bad").get(0).getString("code")).isEqualTo("INVALID_REQUEST");
+  }
+
+  @Test
+  @DisplayName("a Phoenix join with a forged token is refused; with a valid one, calls run as its subject")
+  void phoenixJoinToken() {
+    String forged = AuthAndLimitsTest.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
+    JsonObject refused = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", forged);
+    assertThat(refused.getJsonObject("join")).isEqualTo(new JsonObject().put("reason", "unauthorized"));
+    String valid = AuthAndLimitsTest.token(vertx, AuthAndLimitsTest.SECRET, "carol", new JsonArray(), 600);
+    JsonObject joined = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", valid);
+    assertThat(joined.getValue("join")).isEqualTo("ok");
+    assertThat(of(pushes(joined), "e1").get(0).getBoolean("success")).isTrue();
+  }
+
+  @Test
+  @DisplayName("sockjs-client calls echo over WebSocket and over xhr-streaming")
+  void sockJs() {
+    for (String transport : List.of("websocket", "xhr-streaming")) {
+      JsonObject seen = NodeClients.run("sockjs-client.js", "http://127.0.0.1:" + open.port() + "/sockjs", transport);
+      assertThat(seen.getBoolean("open")).as(transport).isTrue();
+      assertThat(seen.getString("transport")).isEqualTo(transport);
+      assertThat(seen.getJsonArray("frames").getJsonObject(0).getJsonObject("result").getString("message"))
+        .isEqualTo("hi from sockjs");
+    }
+  }
+
+  @Test
+  @DisplayName("a SockJS session with a forged token gets UNAUTHENTICATED and is closed")
+  void sockJsForgedToken() {
+    String forged = AuthAndLimitsTest.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
+    JsonObject seen = NodeClients.run("sockjs-client.js", "http://127.0.0.1:" + secured.port() + "/sockjs",
+      "websocket", forged);
+    assertThat(seen.getJsonArray("frames").getJsonObject(0).getString("code")).isEqualTo("UNAUTHENTICATED");
+    assertThat(seen.getJsonObject("close")).isNotNull();
+  }
+
+  private static List<JsonObject> pushes(JsonObject seen) {
+    return seen.getJsonArray("pushes").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static List<JsonObject> of(List<JsonObject> pushes, String requestId) {
+    return pushes.stream().filter(p -> requestId.equals(p.getString("request_id"))).toList();
+  }
+}

@@ -1,0 +1,45 @@
+// Drives GenApi's Phoenix Channels endpoint with the official phoenix client and prints what it saw as one JSON line.
+// Usage: node phoenix-client.js ws://127.0.0.1:PORT/socket [token]
+'use strict';
+const { Socket } = require('phoenix');
+const WebSocket = require('ws');
+
+const [url, token] = process.argv.slice(2);
+const seen = { join: null, replies: {}, pushes: [], heartbeats: 0 };
+const finish = () => {
+  console.log(JSON.stringify(seen));
+  process.exit(0);
+};
+setTimeout(finish, 15000);
+
+const socket = new Socket(url, { transport: WebSocket, heartbeatIntervalMs: 300, reconnectAfterMs: () => 60000 });
+socket.onMessage((message) => {
+  if (message.topic === 'phoenix' && message.event === 'phx_reply') {
+    seen.heartbeats++;
+  }
+});
+socket.connect();
+const channel = socket.channel('genapi:lobby', token ? { token } : {});
+channel.on('phoenix_gen_api', (response) => seen.pushes.push(response));
+channel.join()
+  .receive('ok', () => { seen.join = 'ok'; callAll(); })
+  .receive('error', (reason) => { seen.join = reason; finish(); });
+
+function callAll() {
+  const calls = [
+    { request_id: 'e1', service: 'demo', request_type: 'echo', args: { message: 'hi from phoenix' } },
+    { request_id: 's1', service: 'demo', request_type: 'slow', args: { ms: 50 } },
+    { request_id: 'c1', service: 'demo', request_type: 'count', args: { n: 3 } },
+    { request_id: 'bad' }
+  ];
+  for (const call of calls) {
+    channel.push('phoenix_gen_api', call)
+      .receive('ok', (response) => { seen.replies[call.request_id] = { status: 'ok', response }; })
+      .receive('error', (response) => { seen.replies[call.request_id] = { status: 'error', response }; });
+  }
+  const done = () => seen.pushes.some((p) => p.request_id === 'e1')
+    && seen.pushes.some((p) => p.request_id === 's1' && !p.async)
+    && seen.pushes.some((p) => p.request_id === 'c1' && p.async && !p.has_more)
+    && Object.keys(seen.replies).length === calls.length && seen.heartbeats > 0;
+  setInterval(() => { if (done()) finish(); }, 50);
+}
