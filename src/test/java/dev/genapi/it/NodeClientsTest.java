@@ -17,14 +17,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static dev.genapi.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The official {@code phoenix} client and {@code sockjs-client}, under Node, against an open gateway and a
- * {@code jwt} gateway.
+ * The official {@code phoenix} client and {@code sockjs-client} under Node, against an open gateway and a {@code jwt}
+ * gateway, and the playground page in Debian's Chromium driven by playwright-core (screenshot kept as
+ * {@code target/playground.png}).
  */
 @DisplayName("Real npm clients")
 class NodeClientsTest {
@@ -101,6 +104,20 @@ class NodeClientsTest {
       "websocket", forged);
     assertThat(seen.getJsonArray("frames").getJsonObject(0).getString("code")).isEqualTo("UNAUTHENTICATED");
     assertThat(seen.getJsonObject("close")).isNotNull();
+  }
+
+  @Test
+  @DisplayName("the playground, in headless Chromium, lists the functions and shows the frames of echo and count")
+  void playgroundInChromium() throws Exception {
+    Path screenshot = Path.of("target", "playground.png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    JsonObject seen = NodeClients.run("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString());
+    assertThat(seen.getJsonArray("functions")).contains("demo/echo/0.0.0", "demo/count/0.0.0", "demo/get_user/2.0.0");
+    List<JsonObject> frames = seen.getJsonArray("frames").stream().map(String.class::cast)
+      .filter(text -> !text.startsWith("→")).map(JsonObject::new).toList();
+    assertThat(of(frames, "play-1").get(0).getJsonObject("result").getString("message")).isEqualTo("hi from chromium");
+    assertThat(of(frames, "play-2")).extracting(f -> f.getValue("result")).containsExactly("init", 1, 2, 3, null);
+    assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 
   private static List<JsonObject> pushes(JsonObject seen) {
