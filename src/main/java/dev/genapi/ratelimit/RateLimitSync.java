@@ -22,7 +22,8 @@ public final class RateLimitSync {
   private final Vertx vertx;
   private final RateLimiter limiter;
   private final String gatewayId = UUID.randomUUID().toString();
-  private final Map<String, Long> peers = new ConcurrentHashMap<>();
+  /** When each peer's last round arrived; eager messages do not count, they flush one key only. */
+  private final Map<String, Long> rounds = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private long timer = -1;
   private volatile boolean stopped;
@@ -42,12 +43,16 @@ public final class RateLimitSync {
       JsonObject body = message.body();
       String from = body.getString("gateway");
       if (!gatewayId.equals(from)) {
-        peers.put(from, System.currentTimeMillis());
-        limiter.merge(body.getJsonObject("admissions"), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        limiter.merge(body.getJsonObject("admissions"), now, from);
+        if (body.getBoolean("round", false)) {
+          rounds.put(from, now);
+        }
       }
     });
     limiter.publisher((limitId, key, admissions) -> publish(new JsonObject().put(limitId,
-      new JsonObject().put(key, new io.vertx.core.json.JsonArray(java.util.Arrays.stream(admissions).boxed().toList())))));
+      new JsonObject().put(key, new io.vertx.core.json.JsonArray(java.util.Arrays.stream(admissions).boxed().toList()))),
+      false));
     return consumer.completion().onSuccess(v -> schedule());
   }
 
@@ -60,10 +65,14 @@ public final class RateLimitSync {
 
   /** @return the number of gateways this one has heard from recently, itself included */
   public int gateways() {
+    return 1 + livePeers().size();
+  }
+
+  private Map<String, Long> livePeers() {
     long now = System.currentTimeMillis();
     long horizon = 3 * limiter.options().getSyncIntervalMs() + 1000;
-    peers.values().removeIf(seen -> now - seen > horizon);
-    return 1 + peers.size();
+    rounds.values().removeIf(seen -> now - seen > horizon);
+    return Map.copyOf(rounds);
   }
 
   private void schedule() {
@@ -78,14 +87,14 @@ public final class RateLimitSync {
   private void round() {
     long now = System.currentTimeMillis();
     boolean cluster = limiter.options().isCluster();
-    JsonObject admissions = limiter.exchange(now, cluster ? gateways() : 1);
+    JsonObject admissions = limiter.exchange(now, cluster ? livePeers() : Map.of());
     if (cluster) {
-      publish(admissions);
+      publish(admissions, true);
     }
   }
 
-  private void publish(JsonObject admissions) {
+  private void publish(JsonObject admissions, boolean round) {
     vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
-      new JsonObject().put("gateway", gatewayId).put("admissions", admissions));
+      new JsonObject().put("gateway", gatewayId).put("round", round).put("admissions", admissions));
   }
 }

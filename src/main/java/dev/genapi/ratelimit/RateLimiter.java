@@ -19,12 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * and earlier limits keep the call counted, as in the original. Checks read and write local memory only. In cluster
  * mode {@link RateLimitSync} exchanges admissions with the other gateways: in batches every
  * {@code sync_interval_ms} while a key is far from its limit, and at once (a fire-and-forget publish) as soon as the
- * admissions known for the key reach this gateway's fair part of the limit ({@code max / gateways}).
+ * admissions known for the key reach this gateway's fair part of the limit ({@code max / gateways}), when it also
+ * flushes what it had not sent yet.
  * <p>
- * Accuracy: before any gateway sends at once, each has admitted less than its fair part unreported, so together
- * less than the limit; after that every admission is published as it happens. N gateways therefore overshoot a limit
- * by at most N calls plus the calls admitted cluster-wide during one event-bus publish (well under a millisecond on
- * a LAN).
+ * Accuracy: before a key turns hot on a gateway, every gateway has admitted less than its fair part unreported, so
+ * together less than the limit. From then on the gateway counts each peer that has not flushed that key since as
+ * holding a full fair part, until the peer's admissions (or its next round) arrive; and every further admission is
+ * published as it happens. N gateways therefore overshoot a limit by at most the calls admitted cluster-wide during
+ * one event-bus publish, plus N rounding calls; the price is that a hot key may be refused for at most one round
+ * ({@code sync_interval_ms}) more than needed while the peers flush.
  */
 public final class RateLimiter {
 
@@ -42,6 +45,9 @@ public final class RateLimiter {
   interface Publisher {
     void publish(String limitId, String key, long[] admissions);
   }
+
+  /** When each live peer's last exchange round arrived. */
+  private volatile Map<String, Long> peerRounds = Map.of();
 
   private record Limit(RateLimit limit, Map<String, SlidingWindow> windows) {
   }
@@ -116,10 +122,11 @@ public final class RateLimiter {
   /**
    * An exchange round: the local admissions not sent yet, by limit id and key; idle keys are dropped.
    *
-   * @param gateways how many gateways share the limits
+   * @param rounds when each live peer's last round arrived (outside cluster mode: none)
    */
-  JsonObject exchange(long now, int gateways) {
-    this.gateways = gateways;
+  JsonObject exchange(long now, Map<String, Long> rounds) {
+    this.peerRounds = rounds;
+    this.gateways = 1 + rounds.size();
     JsonObject message = new JsonObject();
     state.byId().forEach((id, limit) -> {
       JsonObject keys = new JsonObject();
@@ -137,8 +144,8 @@ public final class RateLimiter {
     return message;
   }
 
-  /** Merges the admissions another gateway reported. */
-  void merge(JsonObject admissions, long now) {
+  /** Merges the admissions another gateway reported; a key that turns hot here flushes its own at once. */
+  void merge(JsonObject admissions, long now, String from) {
     Map<String, Limit> byId = state.byId();
     admissions.forEach(entry -> {
       Limit limit = byId.get(entry.getKey());
@@ -149,7 +156,9 @@ public final class RateLimiter {
           for (int i = 0; i < remote.length; i++) {
             remote[i] = times.getLong(i);
           }
-          window(limit, key.getKey()).merge(remote, now);
+          SlidingWindow window = window(limit, key.getKey());
+          window.merge(remote, now, from);
+          flushIfHot(limit, key.getKey(), window, gateways, now);
         });
       }
     });
@@ -168,19 +177,28 @@ public final class RateLimiter {
       }
       window = window(limit, value);
     }
-    long retryAfter = window.acquire(now);
+    int unreported = 0;
+    if (sharing > 1) {
+      int fairPart = (limit.limit().maxRequests() + sharing - 1) / sharing;
+      unreported = window.unflushedPeers(peerRounds) * Math.max(0, fairPart - 1);
+    }
+    long retryAfter = window.acquire(now, unreported, state.options().getSyncIntervalMs());
     if (retryAfter < 0) {
-      Publisher eager = publisher;
-      if (sharing > 1 && eager != null && window.hot(sharing)) {
-        long[] admitted = window.drain();
-        if (admitted != null) {
-          eager.publish(limit.limit().id(), value, admitted);
-        }
-      }
+      flushIfHot(limit, value, window, sharing, now);
     } else {
       rejections.increment();
       throw new GenApiException(ErrorCode.RATE_LIMITED,
         "Rate limit exceeded. Please retry after " + retryAfter / 1000 + " seconds.", retryAfter);
+    }
+  }
+
+  private void flushIfHot(Limit limit, String value, SlidingWindow window, int sharing, long now) {
+    Publisher eager = publisher;
+    if (sharing > 1 && eager != null && window.hot(sharing, now)) {
+      long[] admitted = window.drain();
+      if (admitted != null) {
+        eager.publish(limit.limit().id(), value, admitted);
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.genapi.ratelimit;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The admissions of one key under one limit: an exact sliding log kept as a sorted ring of at most
@@ -16,6 +19,8 @@ final class SlidingWindow {
   private final long[] outbox;
   private int outboxSize;
   private long lastUsed;
+  private long hotSince = -1;
+  private Set<String> flushedPeers;
 
   SlidingWindow(int maxRequests, long windowMs) {
     this.windowMs = windowMs;
@@ -26,13 +31,18 @@ final class SlidingWindow {
   /**
    * Records a call at {@code now} if the limit allows it.
    *
+   * @param unreported admissions other gateways may have made and not reported yet, counted as if known
+   * @param exchangeMs when they will be reported at the latest
    * @return a negative number when admitted, else the milliseconds after which a call may be admitted again
    */
-  synchronized long acquire(long now) {
+  synchronized long acquire(long now, int unreported, long exchangeMs) {
     lastUsed = now;
     evict(now);
     if (size >= times.length) {
       return Math.max(1, times[head] + windowMs - now);
+    }
+    if (size + unreported >= times.length) {
+      return Math.max(1, exchangeMs);
     }
     times[(head + size) % times.length] = now;
     size++;
@@ -46,17 +56,47 @@ final class SlidingWindow {
    * @return whether this key is close enough to its limit that admissions should reach the other gateways at once:
    *   the known admissions are at least this gateway's fair part of the limit
    */
-  synchronized boolean hot(int gateways) {
-    return (long) size * gateways >= times.length;
+  synchronized boolean hot(int gateways, long now) {
+    boolean hot = (long) size * gateways >= times.length;
+    if (!hot) {
+      hotSince = -1;
+      flushedPeers = null;
+    } else if (hotSince < 0) {
+      hotSince = now;
+    }
+    return hot;
   }
 
-  /** Merges admissions other gateways made, keeping the newest {@code maxRequests}. */
-  synchronized void merge(long[] remote, long now) {
+  /**
+   * @param lastRounds when each live peer's last exchange round arrived (a round flushes every key of that peer)
+   * @return how many peers may still hold admissions of this key they have not reported since it turned hot
+   */
+  synchronized int unflushedPeers(Map<String, Long> lastRounds) {
+    if (hotSince < 0) {
+      return 0;
+    }
+    int unflushed = 0;
+    for (Map.Entry<String, Long> peer : lastRounds.entrySet()) {
+      if (peer.getValue() <= hotSince && (flushedPeers == null || !flushedPeers.contains(peer.getKey()))) {
+        unflushed++;
+      }
+    }
+    return unflushed;
+  }
+
+  /** Merges admissions another gateway made, keeping the newest {@code maxRequests}. */
+  synchronized void merge(long[] remote, long now, String from) {
     evict(now);
     for (long time : remote) {
       if (time > now - windowMs) {
         insert(time);
       }
+    }
+    if (hotSince >= 0) {
+      if (flushedPeers == null) {
+        flushedPeers = new HashSet<>(4);
+      }
+      flushedPeers.add(from);
     }
   }
 

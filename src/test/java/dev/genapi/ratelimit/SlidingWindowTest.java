@@ -15,7 +15,7 @@ class SlidingWindowTest {
     int admitted = 0;
     long previousRetry = Long.MAX_VALUE;
     for (int i = 0; i < 20; i++) {
-      long retry = window.acquire(1000 + i * 10);
+      long retry = window.acquire(1000 + i * 10, 0, 200);
       if (retry < 0) {
         admitted++;
       } else {
@@ -24,40 +24,45 @@ class SlidingWindowTest {
       }
     }
     assertThat(admitted).isEqualTo(5);
-    assertThat(window.acquire(999 + 2000)).as("the first call is still in the window").isEqualTo(1);
-    assertThat(window.acquire(1000 + 2000)).as("the first call left the window").isNegative();
-    assertThat(window.acquire(1000 + 2000)).isPositive();
+    assertThat(window.acquire(999 + 2000, 0, 200)).as("the first call is still in the window").isEqualTo(1);
+    assertThat(window.acquire(1000 + 2000, 0, 200)).as("the first call left the window").isNegative();
+    assertThat(window.acquire(1000 + 2000, 0, 200)).isPositive();
   }
 
   @Test
   @DisplayName("counts admissions merged from other gateways, in timestamp order")
   void merge() {
     SlidingWindow window = new SlidingWindow(5, 1000);
-    window.acquire(500);
-    window.merge(new long[] {100, 600, 50}, 700);
-    assertThat(window.acquire(700)).as("four in the window, room for one").isNegative();
-    assertThat(window.acquire(700)).isEqualTo(50 + 1000 - 700);
-    assertThat(window.acquire(1101)).as("50 and 100 left the window").isNegative();
+    window.acquire(500, 0, 200);
+    window.merge(new long[] {100, 600, 50}, 700, "peer");
+    assertThat(window.acquire(700, 0, 200)).as("four in the window, room for one").isNegative();
+    assertThat(window.acquire(700, 0, 200)).isEqualTo(50 + 1000 - 700);
+    assertThat(window.acquire(1101, 0, 200)).as("50 and 100 left the window").isNegative();
   }
 
   @Test
   @DisplayName("turns hot at its fair part of the limit, and hands out each unsent admission once")
   void hotAndDrain() {
     SlidingWindow window = new SlidingWindow(9, 10_000);
-    window.acquire(1);
-    window.acquire(2);
-    assertThat(window.hot(3)).isFalse();
-    window.merge(new long[] {0}, 3);
-    assertThat(window.hot(3)).as("3 known of 9, shared by 3 gateways").isTrue();
+    window.acquire(1, 0, 200);
+    window.acquire(2, 0, 200);
+    assertThat(window.hot(3, 5)).isFalse();
+    window.merge(new long[] {0}, 3, "peer");
+    assertThat(window.hot(3, 5)).as("3 known of 9, shared by 3 gateways").isTrue();
     assertThat(window.drain()).containsExactly(1, 2);
     assertThat(window.drain()).isNull();
+    assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 4L))).isEqualTo(2);
+    window.merge(new long[] {6}, 7, "peer");
+    assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 4L))).as("peer flushed").isEqualTo(1);
+    assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 8L))).as("other had a round").isZero();
+    assertThat(window.acquire(9, 5, 200)).as("4 known + 5 unreported of 9").isEqualTo(200);
   }
 
   @Test
   @DisplayName("is idle once its calls left the window")
   void idle() {
     SlidingWindow window = new SlidingWindow(3, 100);
-    window.acquire(0);
+    window.acquire(0, 0, 200);
     window.drain();
     assertThat(window.idle(50)).isFalse();
     assertThat(window.idle(200)).isTrue();
