@@ -23,6 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+
 import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +115,37 @@ class AuthAndLimitsTest {
     assertThat(http.send(HttpMethod.POST, "/api/call", null, body).status()).isEqualTo(401);
     Http.Reply ok = http.send(HttpMethod.POST, "/api/call", token(client, SECRET, "bob", new JsonArray(), 600), body);
     assertThat(ok.status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an RS256 public key verifies tokens signed with its private key, and refuses others")
+  void rs256() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair keys = generator.generateKeyPair();
+    Path publicKey = Files.createTempFile("genapi-rs256", ".pem");
+    Files.writeString(publicKey, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+    Gateway rsa = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtPublicKey(publicKey.toString()))));
+    try {
+      JWTAuth signer = JWTAuth.create(client, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
+      String token = signer.generateToken(new JsonObject().put("sub", "dave"), new JWTOptions().setAlgorithm("RS256"));
+      try (WsClient ws = WsClient.connect(client, rsa.port(), token)) {
+        ws.send(call("r1", "demo", "whoami", new JsonObject()));
+        assertThat(ws.next().getJsonObject("result").getString("user_id")).isEqualTo("dave");
+      }
+      String hs = token(client, SECRET, "dave", new JsonArray(), 600);
+      assertThatThrownBy(() -> WsClient.connect(client, rsa.port(), hs)).hasStackTraceContaining("401");
+    } finally {
+      await(rsa.stop());
+      Files.deleteIfExists(publicKey);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+      + "\n-----END " + type + "-----\n";
   }
 
   @Test
