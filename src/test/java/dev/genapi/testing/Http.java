@@ -52,9 +52,10 @@ public final class Http {
     if (bearer != null) {
       options.putHeader("Authorization", "Bearer " + bearer);
     }
-    return TestCluster.await(client.request(options)
-      .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
-      .compose(response -> response.body().map(bytes -> reply(response, bytes))));
+    // body() is attached in the same event-loop task that sends, so the response cannot end before it is read
+    return TestCluster.await(client.request(options).compose(request ->
+      (body == null ? request.send() : request.send(Buffer.buffer(body)))
+        .compose(response -> response.body().map(bytes -> reply(response, bytes)))));
   }
 
   /** {@code GET} with a bearer token (or none). */
