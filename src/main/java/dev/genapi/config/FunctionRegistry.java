@@ -14,6 +14,7 @@ import java.util.Map;
 public final class FunctionRegistry {
 
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private final java.util.concurrent.atomic.LongAdder changes = new java.util.concurrent.atomic.LongAdder();
 
   /**
    * @param functions every function by key
@@ -61,6 +62,11 @@ public final class FunctionRegistry {
     return snapshot.functions().values();
   }
 
+  /** @return how many changes this index applied since it was created */
+  public long changes() {
+    return changes.sum();
+  }
+
   /** @return the number of functions */
   public int size() {
     return snapshot.functions().size();
@@ -89,5 +95,6 @@ public final class FunctionRegistry {
       }
     }
     snapshot = new Snapshot(Map.copyOf(next), Map.copyOf(highest));
+    changes.increment();
   }
 }

@@ -144,6 +144,7 @@ final class Invocation implements InFlightCall {
       String id = request.requestId();
       if (!end) {
         streamed = true;
+        pipeline.metrics().streamChunk();
         sink.send(Response.chunk(id, new RawJson(result)), false);
         return;
       }
@@ -194,6 +195,7 @@ final class Invocation implements InFlightCall {
     }
     long delay = backoffMs(retriesLeft, ThreadLocalRandom.current().nextDouble());
     retriesLeft--;
+    pipeline.metrics().retry();
     timer = pipeline.vertx().setTimer(delay, id -> {
       timer = -1;
       if (!done) {

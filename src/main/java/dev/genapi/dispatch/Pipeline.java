@@ -4,6 +4,7 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.config.FunctionRegistry;
+import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimiter;
 import dev.genapi.protocol.Response;
@@ -33,6 +34,8 @@ public final class Pipeline {
   private final boolean detailErrors;
   private final int maxInFlight;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlightTotal = new AtomicInteger();
+  private final GenApiMetrics metrics;
 
   /**
    * @param vertx the gateway's clustered Vert.x
@@ -44,9 +47,11 @@ public final class Pipeline {
    * @param localMember this JVM's Hazelcast member UUID (for {@code "nodes":"local"})
    * @param detailErrors whether {@code INTERNAL} errors show their reason
    * @param maxInFlight the bound on calls in flight per function on this gateway
+   * @param metrics where calls, chunks and retries are counted
    */
   public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies, Hooks hooks,
-                  RateLimiter rateLimiter, String localMember, boolean detailErrors, int maxInFlight) {
+                  RateLimiter rateLimiter, String localMember, boolean detailErrors, int maxInFlight,
+                  GenApiMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;
     this.nodes = nodes;
@@ -56,6 +61,7 @@ public final class Pipeline {
     this.rateLimiter = rateLimiter;
     this.detailErrors = detailErrors;
     this.maxInFlight = maxInFlight;
+    this.metrics = metrics;
   }
 
   /**
@@ -66,14 +72,23 @@ public final class Pipeline {
    * @return the call while it may still send frames, or {@code null} when it already ended
    */
   public InFlightCall execute(Request request, ResponseSink sink) {
+    long start = System.nanoTime();
     FunConfig function;
     try {
       function = registry.lookup(request.service(), request.requestType(), request.version());
     } catch (GenApiException e) {
+      metrics.call(GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN, e.code().name(), System.nanoTime() - start);
       sink.send(Response.error(request.requestId(), e, detailErrors), true);
       return null;
     }
-    Invocation invocation = new Invocation(this, request, function, hooks.wrapAfter(function, request, sink),
+    ResponseSink metered = (response, last) -> {
+      if (last) {
+        metrics.call(function.service(), function.requestType(),
+          response == null || response.code() == null ? "OK" : response.code().name(), System.nanoTime() - start);
+      }
+      sink.send(response, last);
+    };
+    Invocation invocation = new Invocation(this, request, function, hooks.wrapAfter(function, request, metered),
       vertx.getOrCreateContext());
     invocation.start();
     return invocation;
@@ -103,6 +118,15 @@ public final class Pipeline {
     return detailErrors;
   }
 
+  GenApiMetrics metrics() {
+    return metrics;
+  }
+
+  /** @return the calls in flight on this gateway, every function included */
+  public int inFlight() {
+    return inFlightTotal.get();
+  }
+
   /** A call could not be written to its node: the node is gone (or not consuming yet), so forget it for now. */
   void unreachable(String node) {
     nodes.markUnreachable(node);
@@ -115,9 +139,11 @@ public final class Pipeline {
       count.decrementAndGet();
       throw new GenApiException(ErrorCode.OVERLOADED, "Service temporarily unavailable");
     }
+    inFlightTotal.incrementAndGet();
   }
 
   void release(FunConfig function) {
     inFlight.get(function.key()).decrementAndGet();
+    inFlightTotal.decrementAndGet();
   }
 }

@@ -8,6 +8,7 @@ import dev.genapi.dispatch.Hooks;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ReplyRouter;
+import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.ratelimit.RateLimitSettings;
 import dev.genapi.ratelimit.RateLimitSync;
@@ -36,6 +37,9 @@ public final class Gateway {
   private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
   private ConfigVerticle configVerticle;
+  private Pipeline pipeline;
+  private volatile boolean ready;
+  private volatile boolean draining;
   private final Authenticator authenticator;
   private final ConnectionLimit connections;
   private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
@@ -78,8 +82,10 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    Pipeline pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
-      options.isDetailErrors(), options.getMaxInFlightPerFunction());
+    GenApiMetrics metrics = new GenApiMetrics();
+    pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
+      options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);
+    gauges(metrics);
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter);
     List<GatewayVerticle> servers = new ArrayList<>();
@@ -100,8 +106,20 @@ public final class Gateway {
       .map(id -> {
         deployments.add(id);
         port = servers.get(0).actualPort();
+        ready = true;
         return null;
       });
+  }
+
+  private void gauges(GenApiMetrics metrics) {
+    metrics.gauge("genapi.registry.functions", "Functions in this gateway's index", registry::size);
+    metrics.gauge("genapi.registry.changes", "Registry changes this gateway applied", registry::changes);
+    metrics.gauge("genapi.nodes.live", "Service nodes with a current lease", () -> nodes.snapshot().size());
+    metrics.gauge("genapi.calls.in_flight", "Calls in flight on this gateway", pipeline::inFlight);
+    for (ConnectionLimit.Transport transport : ConnectionLimit.Transport.values()) {
+      metrics.gauge("genapi.connections", "Open client connections", () -> connections.open(transport),
+        "transport", transport.name().toLowerCase());
+    }
   }
 
   /** @return the HTTP port the gateway listens on */
@@ -122,6 +140,16 @@ public final class Gateway {
   /** @return this gateway's rate limiter */
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /** @return whether the gateway serves: in its cluster, registry loaded, HTTP bound */
+  public boolean ready() {
+    return ready;
+  }
+
+  /** @return whether the gateway is draining: readiness off, no new connections */
+  public boolean draining() {
+    return draining;
   }
 
   Authenticator authenticator() {

@@ -19,6 +19,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.List;
 import java.util.logging.Level;
@@ -63,8 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
-    router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    Health.mount(vertx, router, gateway);
+    router.get("/metrics").handler(metricsHandler());
     Playground.mount(router);
     router.errorHandler(500, rc -> {
       LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
@@ -80,6 +83,13 @@ public final class GatewayVerticle extends VerticleBase {
     return server.listen(options.getPort(), options.getHost());
   }
 
+  private static io.vertx.core.Handler<RoutingContext> metricsHandler() {
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry) {
+      return PrometheusScrapingHandler.create();
+    }
+    return rc -> rc.response().setStatusCode(404).end("metrics are off: start Vert.x with Micrometer metrics");
+  }
+
   /** @return the port the server listens on */
   public int actualPort() {
     return server.actualPort();
@@ -88,19 +98,20 @@ public final class GatewayVerticle extends VerticleBase {
   /** A WebSocket upgrade: refused with 503 over the connection bound, 401 with an expired or forged token. */
   private void upgrade(RoutingContext rc, boolean phoenix) {
     ConnectionLimit connections = gateway.connections();
-    if (!connections.tryAcquire()) {
+    ConnectionLimit.Transport transport = phoenix ? ConnectionLimit.Transport.PHOENIX : ConnectionLimit.Transport.WEBSOCKET;
+    if (!connections.tryAcquire(transport)) {
       rc.response().setStatusCode(503).end("too many connections");
       return;
     }
     rc.request().pause();
     gateway.authenticator().authenticate(Authenticator.tokenOf(rc.request())).onComplete(auth -> {
       if (auth.failed()) {
-        connections.release();
+        connections.release(transport);
         rc.response().setStatusCode(401).end("invalid token");
         return;
       }
       rc.request().toWebSocket().onSuccess(ws -> attach(ws, auth.result(), phoenix)).onFailure(e -> {
-        connections.release();
+        connections.release(transport);
         rc.fail(e);
       });
     });
@@ -118,12 +129,12 @@ public final class GatewayVerticle extends VerticleBase {
     if (phoenix) {
       PhoenixSession session = new PhoenixSession(out, calls, gateway.authenticator(), options, ip);
       ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
-      ws.closeHandler(v -> closed(session::onClose));
+      ws.closeHandler(v -> closed(ConnectionLimit.Transport.PHOENIX, session::onClose));
     } else {
       NativeSession session = new NativeSession(out, calls, options, ip);
       ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
       ws.binaryMessageHandler(session::onFrame);
-      ws.closeHandler(v -> closed(session::onClose));
+      ws.closeHandler(v -> closed(ConnectionLimit.Transport.WEBSOCKET, session::onClose));
     }
   }
 
@@ -133,7 +144,7 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private void sockJs(SockJSSocket socket) {
     ConnectionLimit connections = gateway.connections();
-    if (!connections.tryAcquire()) {
+    if (!connections.tryAcquire(ConnectionLimit.Transport.SOCKJS)) {
       socket.close(4503, "too many connections");
       return;
     }
@@ -143,7 +154,7 @@ public final class GatewayVerticle extends VerticleBase {
       : tokens == null || tokens.isEmpty() ? null : tokens.get(0);
     gateway.authenticator().authenticate(token).onComplete(auth -> {
       if (auth.failed()) {
-        connections.release();
+        connections.release(ConnectionLimit.Transport.SOCKJS);
         socket.write(Response.error(Request.UNKNOWN_ID, new GenApiException(ErrorCode.UNAUTHENTICATED,
           "Invalid or expired token"), false).toBuffer());
         socket.close(4401, "invalid token");
@@ -154,12 +165,12 @@ public final class GatewayVerticle extends VerticleBase {
       String ip = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
       NativeSession session = new NativeSession(socket::write, calls, options, ip);
       socket.handler(session::onFrame);
-      socket.endHandler(v -> closed(session::onClose));
+      socket.endHandler(v -> closed(ConnectionLimit.Transport.SOCKJS, session::onClose));
     });
   }
 
-  private void closed(Runnable session) {
-    gateway.connections().release();
+  private void closed(ConnectionLimit.Transport transport, Runnable session) {
+    gateway.connections().release(transport);
     session.run();
   }
 }

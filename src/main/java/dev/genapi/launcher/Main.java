@@ -10,6 +10,8 @@ import dev.genapi.node.ServiceNodeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +59,9 @@ public final class Main {
 
   private static Future<Void> start(String role, Settings settings) {
     ClusterOptions cluster = new ClusterOptions(settings.cluster());
-    return ClusterSupport.start(cluster, new VertxOptions()).compose(vertx -> {
+    VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+      .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    return ClusterSupport.start(cluster, vertxOptions).compose(vertx -> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "genapi-shutdown"));
       if ("node".equals(role)) {
         return startNode(vertx, settings);

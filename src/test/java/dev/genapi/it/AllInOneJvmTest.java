@@ -1,5 +1,6 @@
 package dev.genapi.it;
 
+import dev.genapi.testing.Http;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -112,6 +113,29 @@ class AllInOneJvmTest {
     assertThat(ws.next().getJsonObject("result")).isEqualTo(v2.copy().put("version", 2));
     ws.send(call("v3", "demo", "get_user", v2).put("version", "latest"));
     assertThat(ws.next().getJsonObject("result").getInteger("version")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("/metrics shows GenApi's meters with calls counted by code; /health/ready is 200 once ready")
+  void metricsAndHealth() {
+    ws.send(call("m1", "demo", "echo", new JsonObject().put("message", "counted")));
+    ws.next();
+    ws.send(call("m2", "demo", "add", new JsonObject().put("a", "x").put("b", 1)));
+    ws.next();
+    ws.send(call("m3", "demo", "no_such_function", new JsonObject()));
+    ws.next();
+    Http http = new Http(client, httpPort);
+    String metrics = http.get("/metrics", null).raw().toString();
+    assertThat(metrics).contains("genapi_calls_total{code=\"OK\",request_type=\"echo\",service=\"demo\"}")
+      .contains("genapi_calls_total{code=\"INVALID_ARGUMENT\",request_type=\"add\",service=\"demo\"}")
+      .contains("genapi_calls_total{code=\"NOT_FOUND\",request_type=\"_unknown\",service=\"_unknown\"}")
+      .contains("genapi_call_duration_seconds_bucket").contains("genapi_registry_functions")
+      .contains("genapi_connections{transport=\"websocket\"}").contains("genapi_nodes_live")
+      .contains("vertx_http_server_requests_total").doesNotContain("request_id=").doesNotContain("user_id=");
+    Http.Reply ready = http.get("/health/ready", null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("status")).isEqualTo("UP");
+    assertThat(http.get("/health/live", null).status()).isEqualTo(200);
   }
 
   private String error(JsonObject call) {
