@@ -15,11 +15,13 @@ import dev.genapi.ratelimit.RateLimitSync;
 import dev.genapi.ratelimit.RateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -31,11 +33,14 @@ import java.util.List;
  */
 public final class Gateway {
 
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
   private final Vertx vertx;
   private final FunctionRegistry registry = new FunctionRegistry();
   private final NodeRegistry nodes;
   private final ReplyRouter replies = new ReplyRouter();
   private final List<String> deployments = new ArrayList<>();
+  private final List<GatewayVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ConfigVerticle configVerticle;
   private Pipeline pipeline;
   private volatile boolean ready;
@@ -88,7 +93,6 @@ public final class Gateway {
     gauges(metrics);
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter);
-    List<GatewayVerticle> servers = new ArrayList<>();
     configVerticle = new ConfigVerticle(registry, options.getConfig());
     return vertx.deployVerticle(configVerticle)
       .compose(id -> {
@@ -140,6 +144,30 @@ public final class Gateway {
   /** @return this gateway's rate limiter */
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /**
+   * Drains the gateway: readiness turns off and new connections are refused, calls in flight (streams included) may
+   * finish within the budget, then every client connection is closed with a reconnect hint (WebSocket close 1012).
+   *
+   * @param budgetMs how long calls in flight may take to finish
+   * @return completed once the clients are closed
+   */
+  public Future<Void> drain(long budgetMs) {
+    draining = true;
+    LOG.info("GenApi gateway draining: " + pipeline.inFlight() + " calls in flight");
+    long deadline = System.currentTimeMillis() + budgetMs;
+    Promise<Void> idle = Promise.promise();
+    vertx.setPeriodic(50, id -> {
+      if (pipeline.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(id);
+        idle.complete();
+      }
+    });
+    return idle.future().compose(v -> {
+      LOG.info("GenApi gateway drained; " + pipeline.inFlight() + " calls left, closing client connections");
+      return Future.join(servers.stream().map(GatewayVerticle::closeClients).toList()).mapEmpty();
+    });
   }
 
   /** @return whether the gateway serves: in its cluster, registry loaded, HTTP bound */

@@ -7,6 +7,7 @@ import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final Pipeline pipeline;
   private final GatewayOptions options;
   private HttpServer server;
+  private final java.util.Set<ServerWebSocket> sockets = new java.util.HashSet<>();
+  private final java.util.Set<SockJSSocket> sockJsSockets = new java.util.HashSet<>();
 
   /**
    * @param gateway the gateway this server belongs to (registry, nodes, pulls, identity, connection bound)
@@ -90,6 +93,18 @@ public final class GatewayVerticle extends VerticleBase {
     return rc -> rc.response().setStatusCode(404).end("metrics are off: start Vert.x with Micrometer metrics");
   }
 
+  /** Closes every client connection of this server with a reconnect hint (1012: the service restarts). */
+  Future<Void> closeClients() {
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> closing = new java.util.ArrayList<>();
+      new java.util.ArrayList<>(sockets).forEach(ws -> closing.add(ws.close((short) 1012, "service restart")));
+      new java.util.ArrayList<>(sockJsSockets).forEach(sock -> sock.close(1012, "service restart"));
+      Future.join(closing).onComplete(r -> closed.complete());
+    });
+    return closed.future();
+  }
+
   /** @return the port the server listens on */
   public int actualPort() {
     return server.actualPort();
@@ -97,6 +112,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** A WebSocket upgrade: refused with 503 over the connection bound, 401 with an expired or forged token. */
   private void upgrade(RoutingContext rc, boolean phoenix) {
+    if (gateway.draining()) {
+      rc.response().setStatusCode(503).end("draining");
+      return;
+    }
     ConnectionLimit connections = gateway.connections();
     ConnectionLimit.Transport transport = phoenix ? ConnectionLimit.Transport.PHOENIX : ConnectionLimit.Transport.WEBSOCKET;
     if (!connections.tryAcquire(transport)) {
@@ -118,6 +137,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void attach(ServerWebSocket ws, Identity identity, boolean phoenix) {
+    sockets.add(ws);
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
       identity);
     String ip = ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress();
@@ -129,12 +149,18 @@ public final class GatewayVerticle extends VerticleBase {
     if (phoenix) {
       PhoenixSession session = new PhoenixSession(out, calls, gateway.authenticator(), options, ip);
       ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
-      ws.closeHandler(v -> closed(ConnectionLimit.Transport.PHOENIX, session::onClose));
+      ws.closeHandler(v -> closed(ConnectionLimit.Transport.PHOENIX, () -> {
+        sockets.remove(ws);
+        session.onClose();
+      }));
     } else {
       NativeSession session = new NativeSession(out, calls, options, ip);
       ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
       ws.binaryMessageHandler(session::onFrame);
-      ws.closeHandler(v -> closed(ConnectionLimit.Transport.WEBSOCKET, session::onClose));
+      ws.closeHandler(v -> closed(ConnectionLimit.Transport.WEBSOCKET, () -> {
+        sockets.remove(ws);
+        session.onClose();
+      }));
     }
   }
 
@@ -143,6 +169,10 @@ public final class GatewayVerticle extends VerticleBase {
    * and the session is closed (4401).
    */
   private void sockJs(SockJSSocket socket) {
+    if (gateway.draining()) {
+      socket.close(1012, "draining");
+      return;
+    }
     ConnectionLimit connections = gateway.connections();
     if (!connections.tryAcquire(ConnectionLimit.Transport.SOCKJS)) {
       socket.close(4503, "too many connections");
@@ -165,7 +195,11 @@ public final class GatewayVerticle extends VerticleBase {
       String ip = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
       NativeSession session = new NativeSession(socket::write, calls, options, ip);
       socket.handler(session::onFrame);
-      socket.endHandler(v -> closed(ConnectionLimit.Transport.SOCKJS, session::onClose));
+      sockJsSockets.add(socket);
+      socket.endHandler(v -> closed(ConnectionLimit.Transport.SOCKJS, () -> {
+        sockJsSockets.remove(socket);
+        session.onClose();
+      }));
     });
   }
 

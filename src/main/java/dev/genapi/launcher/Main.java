@@ -29,6 +29,7 @@ public final class Main {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
   private static final List<String> ROLES = List.of("gateway", "node", "all-in-one");
+  private static final long DEFAULT_DRAIN_MS = 10_000;
 
   private Main() {
   }
@@ -62,29 +63,53 @@ public final class Main {
     VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
       .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     return ClusterSupport.start(cluster, vertxOptions).compose(vertx -> {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "genapi-shutdown"));
+      Running running = new Running(vertx, settings.gateway().getLong("drain_timeout_ms", DEFAULT_DRAIN_MS));
+      Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "genapi-shutdown"));
       if ("node".equals(role)) {
-        return startNode(vertx, settings);
+        return startNode(vertx, settings, running);
       }
       GatewayOptions options = new GatewayOptions(settings.gateway());
       return Gateway.start(vertx, options)
-        .compose(gateway -> "all-in-one".equals(role) ? startNode(vertx, settings).map(gateway) : Future.succeededFuture(gateway))
+        .onSuccess(gateway -> running.gateway = gateway)
+        .compose(gateway -> "all-in-one".equals(role) ? startNode(vertx, settings, running).map(gateway)
+          : Future.succeededFuture(gateway))
         .onSuccess(gateway -> LOG.info("GenApi gateway ready on http://" + options.getHost() + ":" + gateway.port()))
         .mapEmpty();
     });
   }
 
-  /** Starts the demo node; in all-in-one mode, completes once its functions are registered. */
-  private static Future<Void> startNode(Vertx vertx, Settings settings) {
+  /** Starts the demo node; completes once its functions are registered. */
+  private static Future<Void> startNode(Vertx vertx, Settings settings, Running running) {
     ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions(settings.node())), vertx);
+    running.node = node;
     return node.start().compose(v -> node.registered()).mapEmpty();
   }
 
-  private static void close(Vertx vertx) {
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warning("Shutdown did not finish cleanly: " + e);
+  /** What the shutdown hook drains on SIGTERM: the gateway first, then the node, then the cluster membership. */
+  private static final class Running {
+    final Vertx vertx;
+    final long drainMs;
+    volatile Gateway gateway;
+    volatile ServiceNode node;
+
+    Running(Vertx vertx, long drainMs) {
+      this.vertx = vertx;
+      this.drainMs = drainMs;
+    }
+
+    void shutdown() {
+      try {
+        if (gateway != null) {
+          gateway.drain(drainMs).toCompletionStage().toCompletableFuture().get(drainMs + 5000, TimeUnit.MILLISECONDS);
+        }
+        if (node != null) {
+          node.stop(drainMs).toCompletionStage().toCompletableFuture().get(drainMs + 5000, TimeUnit.MILLISECONDS);
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        LOG.info("GenApi stopped");
+      } catch (Exception e) {
+        LOG.warning("Shutdown did not finish cleanly: " + e);
+      }
     }
   }
 

@@ -35,6 +35,10 @@ import java.util.logging.Logger;
 public final class ServiceNode {
 
   private static final Logger LOG = Logger.getLogger(ServiceNode.class.getName());
+  /** How long {@link #stop()} lets calls in flight finish. */
+  public static final long DEFAULT_DRAIN_MS = 10_000;
+  /** How long a stopping node keeps consuming after its lease is gone, for calls already on their way. */
+  private static final long LEASE_GONE_GRACE_MS = 300;
 
   private final Vertx vertx;
   private final ServiceNodeOptions options;
@@ -131,11 +135,37 @@ public final class ServiceNode {
     return this;
   }
 
-  /** Gives up the lease and stops consuming calls. */
+  /** Stops gracefully, giving calls in flight up to {@value #DEFAULT_DRAIN_MS} ms: see {@link #stop(long)}. */
   public Future<Void> stop() {
+    return stop(DEFAULT_DRAIN_MS);
+  }
+
+  /**
+   * Stops gracefully: gives up the lease first (gateways stop choosing this node), keeps serving the calls in flight
+   * and the ones already on their way for up to the budget, then stops consuming.
+   *
+   * @param budgetMs how long calls in flight may take to finish
+   */
+  public Future<Void> stop(long budgetMs) {
     pusher.stop();
-    Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop();
-    return released.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister());
+    Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
+    return released.compose(v -> idle(budgetMs))
+      .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+      .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + running.size() + " calls left"));
+  }
+
+  /** Completes when no call has run for a moment (calls sent before the gateways saw the lease go), or at the budget. */
+  private Future<Void> idle(long budgetMs) {
+    long start = System.currentTimeMillis();
+    Promise<Void> idle = Promise.promise();
+    vertx.setPeriodic(50, id -> {
+      long elapsed = System.currentTimeMillis() - start;
+      if (running.isEmpty() && elapsed >= LEASE_GONE_GRACE_MS || elapsed >= budgetMs) {
+        vertx.cancelTimer(id);
+        idle.complete();
+      }
+    });
+    return idle.future();
   }
 
   private List<String> services() {

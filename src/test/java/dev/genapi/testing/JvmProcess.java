@@ -81,6 +81,21 @@ public final class JvmProcess implements AutoCloseable {
       + String.join("\n", seen));
   }
 
+  /**
+   * Asks the process to stop (SIGTERM), as an orchestrator does.
+   *
+   * @return whether it ended within the time
+   */
+  public boolean terminate(long timeoutMs) {
+    process.destroy();
+    try {
+      return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Kills the process at once (SIGKILL) and waits for it to end. */
   public void kill() {
     process.destroyForcibly();

@@ -21,12 +21,16 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket socket;
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private volatile Short closeStatus;
 
   private WsClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(frames::add);
-    socket.closeHandler(v -> closed = true);
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode();
+      closed = true;
+    });
   }
 
   /** Connects to {@code ws://127.0.0.1:<port>/ws}. */
@@ -103,6 +107,20 @@ public final class WsClient implements AutoCloseable {
   /** @return whether the server closed the connection */
   public boolean isClosed() {
     return closed;
+  }
+
+  /** @return the close status the server sent, waiting up to the given time, or {@code null} when still open */
+  public Short closeStatus(long timeoutMs) {
+    long end = System.currentTimeMillis() + timeoutMs;
+    while (!closed && System.currentTimeMillis() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return closeStatus;
   }
 
   @Override
