@@ -70,7 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
     Health.mount(vertx, router, gateway);
-    router.get("/metrics").handler(metricsHandler());
+    router.get(Paths.METRICS).handler(metricsHandler());
     Playground.mount(router);
     router.errorHandler(500, rc -> {
       LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());

@@ -18,7 +18,7 @@ final class Health {
   }
 
   static void mount(Vertx vertx, Router router, Gateway gateway) {
-    router.get("/health/live").handler(rc -> rc.json(new JsonObject().put("status", "UP")));
+    router.get(Paths.LIVE).handler(rc -> rc.json(new JsonObject().put("status", "UP")));
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
       .register("cluster", promise -> promise.complete(hazelcast.getLifecycleService().isRunning()
@@ -29,6 +29,6 @@ final class Health {
         : Status.KO(new JsonObject().put("reason", "loading"))))
       .register("draining", promise -> promise.complete(gateway.draining()
         ? Status.KO(new JsonObject().put("reason", "draining")) : Status.OK()));
-    router.get("/health/ready").handler(ready);
+    router.get(Paths.READY).handler(ready);
   }
 }

@@ -79,6 +79,13 @@ final class Settings {
 
   JsonObject cluster() { return files.get("cluster"); }
 
+  /** @return every environment variable the launcher reads */
+  static java.util.Set<String> environmentVariables() {
+    java.util.Set<String> names = new java.util.TreeSet<>(List.of("GENAPI_CONF_DIR"));
+    TABLE.forEach(setting -> names.add(setting.env()));
+    return names;
+  }
+
   /** @return one line per setting: flag, variable and file key */
   static String usage() {
     StringBuilder out = new StringBuilder();

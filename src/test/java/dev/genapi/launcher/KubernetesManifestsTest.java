@@ -1,0 +1,132 @@
+package dev.genapi.launcher;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.gateway.Paths;
+import dev.genapi.node.ServiceNodeOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads every manifest of {@code k8s/} and checks it against the code: files, labels and selectors, ports, probe
+ * paths, launcher roles, flags and environment variables, and the configuration the ConfigMap carries.
+ */
+@DisplayName("The Kubernetes manifests")
+class KubernetesManifestsTest {
+
+  private static final Path K8S = Path.of("k8s");
+
+  @Test
+  @DisplayName("agree with the code")
+  @SuppressWarnings("unchecked")
+  void manifestsAgreeWithCode() throws IOException {
+    Map<String, Object> kustomization = yaml("kustomization.yaml");
+    List<String> resources = (List<String>) kustomization.get("resources");
+    Map<String, Map<String, Object>> byKindAndName = new HashMap<>();
+    for (String file : resources) {
+      Map<String, Object> manifest = yaml(file);
+      byKindAndName.put(manifest.get("kind") + "/" + metadata(manifest).get("name"), manifest);
+    }
+    assertThat(byKindAndName.keySet()).contains("Deployment/genapi-gateway", "Deployment/genapi-demo-node",
+      "Service/genapi-gateway", "Service/genapi-hazelcast", "ConfigMap/genapi-conf",
+      "PodDisruptionBudget/genapi-gateway", "HorizontalPodAutoscaler/genapi-gateway");
+
+    Map<String, Object> gateway = byKindAndName.get("Deployment/genapi-gateway");
+    Map<String, Object> node = byKindAndName.get("Deployment/genapi-demo-node");
+    Map<String, Object> gatewayLabels = podLabels(gateway);
+    assertThat(selector(byKindAndName.get("Service/genapi-gateway"))).isEqualTo(gatewayLabels);
+    assertThat(path(byKindAndName.get("PodDisruptionBudget/genapi-gateway"), "spec", "selector", "matchLabels"))
+      .isEqualTo(gatewayLabels);
+    assertThat(path(gateway, "spec", "selector", "matchLabels")).isEqualTo(gatewayLabels);
+    assertThat(path(node, "spec", "selector", "matchLabels")).isEqualTo(podLabels(node));
+    Map<String, Object> hazelcastSelector = selector(byKindAndName.get("Service/genapi-hazelcast"));
+    assertThat(gatewayLabels.entrySet()).containsAll(hazelcastSelector.entrySet());
+    assertThat(podLabels(node).entrySet()).containsAll(hazelcastSelector.entrySet());
+    assertThat(path(byKindAndName.get("HorizontalPodAutoscaler/genapi-gateway"), "spec", "scaleTargetRef", "name"))
+      .isEqualTo("genapi-gateway");
+
+    Map<String, Object> gatewayContainer = container(gateway);
+    assertThat(ports(gatewayContainer)).containsEntry("http", GatewayOptions.DEFAULT_PORT)
+      .containsEntry("hazelcast", ClusterOptions.DEFAULT_PORT);
+    assertThat(ports(container(node))).containsEntry("hazelcast", ClusterOptions.DEFAULT_PORT);
+    assertThat(path(gatewayContainer, "readinessProbe", "httpGet", "path")).isEqualTo(Paths.READY);
+    assertThat(path(gatewayContainer, "livenessProbe", "httpGet", "path")).isEqualTo(Paths.LIVE);
+    for (Map<String, Object> deployment : List.of(gateway, node)) {
+      Map<String, Object> container = container(deployment);
+      List<String> args = (List<String>) container.get("args");
+      assertThat(List.of("gateway", "node", "all-in-one")).contains(args.get(0));
+      assertThat(Settings.load(args.subList(1, args.size()), Map.of())).as("the launcher knows every flag").isNotNull();
+      for (Map<String, Object> env : (List<Map<String, Object>>) container.get("env")) {
+        String name = (String) env.get("name");
+        if (name.startsWith("GENAPI_")) {
+          assertThat(Settings.environmentVariables()).as(name).contains(name);
+        }
+      }
+    }
+
+    Map<String, String> conf = (Map<String, String>) byKindAndName.get("ConfigMap/genapi-conf").get("data");
+    GatewayOptions gatewayOptions = new GatewayOptions(new JsonObject(conf.get("gateway.json")));
+    assertThat(gatewayOptions.getPort()).isEqualTo(GatewayOptions.DEFAULT_PORT);
+    ClusterOptions cluster = new ClusterOptions(new JsonObject(conf.get("cluster.json")));
+    assertThat(cluster.getMode()).isEqualTo(ClusterOptions.MODE_KUBERNETES);
+    assertThat(cluster.getKubernetesServiceDns()).startsWith(metadata(byKindAndName.get("Service/genapi-hazelcast"))
+      .get("name") + ".");
+    assertThat(new ServiceNodeOptions(new JsonObject(conf.get("node.json"))).getLeaseRenewMs()).isPositive();
+  }
+
+  private static Map<String, Object> yaml(String file) throws IOException {
+    Path path = K8S.resolve(file);
+    assertThat(path).as(file + " listed in kustomization.yaml").exists();
+    return new Yaml().load(Files.readString(path));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object path(Map<String, Object> root, String... keys) {
+    Object value = root;
+    for (String key : keys) {
+      value = ((Map<String, Object>) value).get(key);
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> metadata(Map<String, Object> manifest) {
+    return (Map<String, Object>) manifest.get("metadata");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> selector(Map<String, Object> service) {
+    return (Map<String, Object>) path(service, "spec", "selector");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> podLabels(Map<String, Object> deployment) {
+    return (Map<String, Object>) path(deployment, "spec", "template", "metadata", "labels");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> container(Map<String, Object> deployment) {
+    return ((List<Map<String, Object>>) path(deployment, "spec", "template", "spec", "containers")).get(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Integer> ports(Map<String, Object> container) {
+    Map<String, Integer> ports = new HashMap<>();
+    for (Map<String, Object> port : new ArrayList<>((List<Map<String, Object>>) container.get("ports"))) {
+      ports.put((String) port.get("name"), (Integer) port.get("containerPort"));
+    }
+    return ports;
+  }
+}
