@@ -122,5 +122,10 @@ public final class Main {
     } catch (IOException e) {
       LOG.warning("Default logging configuration not loaded: " + e);
     }
+    if ("json".equalsIgnoreCase(System.getenv("GENAPI_LOG_FORMAT"))) {
+      for (java.util.logging.Handler handler : Logger.getLogger("").getHandlers()) {
+        handler.setFormatter(new JsonLogFormatter());
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.genapi.node;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunctionHandler;
 import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.Addresses;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -221,7 +223,10 @@ public final class ServiceNode {
       if (result.succeeded()) {
         call.end(result.result());
       } else {
-        call.fail(failure(result.cause()));
+        GenApiException failure = failure(result.cause());
+        LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
+          + key + " failed: " + failure.getMessage(), failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
+        call.fail(failure);
       }
     });
   }

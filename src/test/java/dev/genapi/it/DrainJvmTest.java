@@ -1,5 +1,7 @@
 package dev.genapi.it;
 
+import dev.genapi.testing.Eventually;
+import dev.genapi.testing.Http;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -69,8 +71,12 @@ class DrainJvmTest {
       ws.send(call("last", "demo", "slow", new JsonObject().put("ms", 1500)));
       assertThat(ws.next().getBoolean("async")).isTrue();
       long before = System.currentTimeMillis();
+      Http health = new Http(client, port);
+      assertThat(health.get("/health/ready", null).status()).isEqualTo(200);
       Thread stopping = new Thread(() -> gateway.terminate(20_000));
       stopping.start();
+      assertThat(Eventually.until(() -> health.get("/health/ready", null).status(), status -> status == 503, 1000))
+        .as("readiness while draining").isEqualTo(503);
       JsonObject result = ws.next(10_000);
       assertThat(result.getJsonObject("result").getInteger("slept")).isEqualTo(1500);
       assertThat(ws.closeStatus(10_000)).isEqualTo((short) 1012);

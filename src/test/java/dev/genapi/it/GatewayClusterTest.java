@@ -225,13 +225,35 @@ class GatewayClusterTest {
   }
 
   @Test
-  @DisplayName("a handler that throws answers INTERNAL without details")
+  @DisplayName("a handler that throws answers INTERNAL without details, and the node logs it with the request_id")
   void failingHandler() {
-    ws.send(call("f1", "demo", "fail", new JsonObject()));
-    JsonObject error = ws.next();
-    assertThat(error.getString("code")).isEqualTo("INTERNAL");
-    assertThat(error.getString("error")).isEqualTo("Internal Server Error");
-    assertThat(error.getBoolean("can_retry")).isFalse();
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    java.util.logging.Logger nodeLog = java.util.logging.Logger.getLogger(ServiceNode.class.getName());
+    nodeLog.addHandler(capture);
+    try {
+      ws.send(call("f1-logged", "demo", "fail", new JsonObject()));
+      JsonObject error = ws.next();
+      assertThat(error.getString("code")).isEqualTo("INTERNAL");
+      assertThat(error.getString("error")).isEqualTo("Internal Server Error");
+      assertThat(error.getBoolean("can_retry")).isFalse();
+      assertThat(logged).anyMatch(line -> line.contains("f1-logged") && line.contains("demo failure"));
+    } finally {
+      nodeLog.removeHandler(capture);
+    }
   }
 
   @Test
