@@ -31,6 +31,8 @@ public final class LoadGenerator {
   private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong timeouts = new AtomicLong();
+  private final java.util.Map<WebSocket, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean measuring;
   private volatile boolean running = true;
 
@@ -60,6 +62,7 @@ public final class LoadGenerator {
     }
     if ("closed".equals(mode)) {
       sockets.forEach(socket -> vertx.runOnContext(v -> send(socket, System.nanoTime())));
+      vertx.setPeriodic(1000, id -> resendStalled());
     } else {
       pace(sockets, rate);
     }
@@ -67,6 +70,7 @@ public final class LoadGenerator {
     histogram.reset();
     completed.set(0);
     errors.set(0);
+    timeouts.set(0);
     measuring = true;
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(measureS));
@@ -75,7 +79,7 @@ public final class LoadGenerator {
     double seconds = (System.nanoTime() - start) / 1e9;
     synchronized (histogram) {
       return new JsonObject().put("mode", mode).put("connections", count).put("calls", completed.get())
-        .put("errors", errors.get()).put("rps", Math.round(completed.get() / seconds))
+        .put("errors", errors.get()).put("timeouts", timeouts.get()).put("rps", Math.round(completed.get() / seconds))
         .put("p50_ms", histogram.getValueAtPercentile(50) / 1e6).put("p99_ms", histogram.getValueAtPercentile(99) / 1e6)
         .put("p999_ms", histogram.getValueAtPercentile(99.9) / 1e6);
     }
@@ -123,7 +127,19 @@ public final class LoadGenerator {
     });
   }
 
+  /** Closed loop: a connection whose answer has not come within 5 s counts a timeout and calls again. */
+  private void resendStalled() {
+    long now = System.nanoTime();
+    lastSent.forEach((socket, sent) -> {
+      if (now - sent > TimeUnit.SECONDS.toNanos(5)) {
+        timeouts.incrementAndGet();
+        send(socket, now);
+      }
+    });
+  }
+
   private void send(WebSocket socket, long startNanos) {
+    lastSent.put(socket, startNanos);
     if (running) {
       socket.writeTextMessage("{\"request_id\":\"" + startNanos + "\",\"service\":\"demo\",\"request_type\":\"echo\","
         + "\"args\":{\"message\":\"hello, gateway\"}}");
