@@ -75,7 +75,8 @@ public record ArgSpec(ArgType type, int maxBytes, int maxItems, int maxItemBytes
     if (value == null) {
       return fallback;
     }
-    if (value instanceof Integer i && i >= 0) {
+    Integer i = FunConfig.intValue(value);
+    if (i != null && i >= 0) {
       return i;
     }
     errors.add(where + key + " must be a non-negative integer");

@@ -193,6 +193,21 @@ public final class FunConfig {
     return toJson().encode();
   }
 
+  /**
+   * @return the value as an int when it is a whole number in int range (Java callers may put a {@code long}), else
+   *   {@code null}
+   */
+  static Integer intValue(Object value) {
+    if (value instanceof Integer i) {
+      return i;
+    }
+    if ((value instanceof Long || value instanceof Short || value instanceof Byte)
+      && ((Number) value).longValue() == ((Number) value).intValue()) {
+      return ((Number) value).intValue();
+    }
+    return null;
+  }
+
   private static String nonEmpty(JsonObject json, String key, List<String> errors) {
     if (json.getValue(key) instanceof String s && !s.isEmpty()) {
       return s;
@@ -223,7 +238,8 @@ public final class FunConfig {
     if (value == null) {
       return DEFAULT_HOOK_TIMEOUT;
     }
-    if (value instanceof Integer t && t > 0) {
+    Integer t = intValue(value);
+    if (t != null && t > 0) {
       return t;
     }
     errors.add("hook_timeout must be a positive integer");
@@ -260,7 +276,8 @@ public final class FunConfig {
     if (value == null) {
       return DEFAULT_TIMEOUT;
     }
-    if (value instanceof Integer t && t >= MIN_TIMEOUT && t <= MAX_TIMEOUT) {
+    Integer t = intValue(value);
+    if (t != null && t >= MIN_TIMEOUT && t <= MAX_TIMEOUT) {
       return t;
     }
     errors.add("timeout must be an integer between " + MIN_TIMEOUT + " and " + MAX_TIMEOUT);

@@ -22,10 +22,13 @@ public record RetryPolicy(Mode mode, int count) {
     if (value == null) {
       return null;
     }
-    if (value instanceof Integer count && count > 0) {
-      return new RetryPolicy(Mode.ALL_NODES, count);
+    Integer bare = FunConfig.intValue(value);
+    if (bare != null && bare > 0) {
+      return new RetryPolicy(Mode.ALL_NODES, bare);
     }
-    if (value instanceof JsonObject json && json.getValue("count") instanceof Integer count && count > 0) {
+    Integer count = value instanceof JsonObject json ? FunConfig.intValue(json.getValue("count")) : null;
+    if (count != null && count > 0) {
+      JsonObject json = (JsonObject) value;
       if ("same_node".equals(json.getValue("mode"))) {
         return new RetryPolicy(Mode.SAME_NODE, count);
       }

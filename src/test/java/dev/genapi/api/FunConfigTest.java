@@ -259,4 +259,19 @@ class FunConfigTest {
     assertThat(disabled.withDisabled(true)).isSameAs(disabled);
     assertThat(disabled.withDisabled(false)).isEqualTo(config);
   }
+
+  @Test
+  @DisplayName("Java callers may put long numbers: timeouts, retry counts and arg limits in int range are accepted")
+  void longNumbersFromJava() {
+    FunConfig config = FunConfig.fromJson(new JsonObject().put("service", "s").put("request_type", "t")
+      .put("timeout", 2500L).put("hook_timeout", 300L).put("retry", new JsonObject().put("mode", "same_node")
+        .put("count", 2L)).put("arg_types", new JsonObject().put("name", new JsonObject().put("type", "string")
+          .put("max_bytes", 64L))));
+    assertThat(config.timeout()).isEqualTo(2500);
+    assertThat(config.hookTimeout()).isEqualTo(300);
+    assertThat(config.retry()).isEqualTo(new RetryPolicy(RetryPolicy.Mode.SAME_NODE, 2));
+    assertThat(config.argTypes().get("name").maxBytes()).isEqualTo(64);
+    assertThatThrownBy(() -> FunConfig.fromJson(new JsonObject().put("service", "s").put("request_type", "t")
+      .put("timeout", 5_000_000_000L))).isInstanceOf(InvalidConfigException.class);
+  }
 }
