@@ -52,11 +52,6 @@ public final class FunctionRegistry {
     return config;
   }
 
-  /** @return the FunConfig stored under that key, or {@code null} */
-  public FunConfig get(String key) {
-    return snapshot.functions().get(key);
-  }
-
   /** @return every function, disabled ones included */
   public Collection<FunConfig> all() {
     return snapshot.functions().values();

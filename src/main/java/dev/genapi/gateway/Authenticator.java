@@ -57,11 +57,19 @@ final class Authenticator {
 
   /** @return the token a client sent with an HTTP request or upgrade, or {@code null} */
   static String tokenOf(HttpServerRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return header.substring(7).trim();
+    return tokenOf(request.getHeader("Authorization"), request.getParam("token"));
+  }
+
+  /**
+   * @param authorization the {@code Authorization} header, or {@code null}
+   * @param queryToken the {@code token} query parameter, or {@code null}
+   * @return the bearer token of the header, else the query parameter
+   */
+  static String tokenOf(String authorization, String queryToken) {
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
     }
-    return request.getParam("token");
+    return queryToken;
   }
 
   /**

@@ -179,9 +179,8 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     List<String> tokens = new QueryStringDecoder(socket.uri()).parameters().get("token");
-    String header = socket.headers().get("Authorization");
-    String token = header != null && header.startsWith("Bearer ") ? header.substring(7)
-      : tokens == null || tokens.isEmpty() ? null : tokens.get(0);
+    String token = Authenticator.tokenOf(socket.headers().get("Authorization"),
+      tokens == null || tokens.isEmpty() ? null : tokens.get(0));
     gateway.authenticator().authenticate(token).onComplete(auth -> {
       if (auth.failed()) {
         connections.release(ConnectionLimit.Transport.SOCKJS);

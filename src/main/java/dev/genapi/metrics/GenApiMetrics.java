@@ -73,9 +73,4 @@ public final class GenApiMetrics {
   public void gauge(String name, String description, Supplier<Number> value, String... tags) {
     io.micrometer.core.instrument.Gauge.builder(name, value).description(description).tags(tags).register(registry);
   }
-
-  /** @return the registry the meters live in */
-  public MeterRegistry registry() {
-    return registry;
-  }
 }

@@ -54,7 +54,7 @@ class FunctionRegistryTest {
     assertThat(before).extracting(FunConfig::requestType).containsExactly("echo");
     assertThat(registry.all()).extracting(FunConfig::requestType).containsExactly("add");
     assertThat(registry.size()).isEqualTo(1);
-    assertThat(registry.get("demo/add/0.0.0")).isNotNull();
+    assertThat(registry.lookup("demo", "add", null).requestType()).isEqualTo("add");
   }
 
   @Test
