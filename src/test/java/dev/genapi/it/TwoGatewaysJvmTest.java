@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two gateway JVMs, a demo node JVM, and this JVM as one more service node: the registry they share survives
- * restarts of gateways.
+ * restarts of gateways, and stopping every gateway (SIGTERM, as an orchestrator stops them) loses nothing. (Killed
+ * gateways are covered in-JVM by {@code RegistryAdminClusterTest.nodeReRegisters}: the nodes push again.)
  */
 @DisplayName("Two gateway JVMs sharing one registry")
 class TwoGatewaysJvmTest {
@@ -83,11 +84,11 @@ class TwoGatewaysJvmTest {
     adminA.send(HttpMethod.DELETE, "/admin/functions/greeter/greet/1.0.0", ADMIN, null);
     assertThat(until(portB, "greeter", "greet", "1.0.0", "NOT_FOUND").getString("code")).isEqualTo("NOT_FOUND");
 
-    gateways.remove(0).kill();
+    assertThat(gateways.remove(0).terminate(30_000)).isTrue();
     gateway(portA);
     assertThat(call(portA, "greeter", "greet", "2.0.0").getValue("result")).isEqualTo("hello v2");
 
-    gateways.forEach(JvmProcess::kill);
+    gateways.forEach(gateway -> assertThat(gateway.terminate(30_000)).isTrue());
     gateways.clear();
     int fresh = TestCluster.freePort();
     gateway(fresh);
