@@ -1,5 +1,6 @@
 package dev.genapi.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -14,13 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load generator of the end-to-end benchmark: N WebSocket connections calling the demo {@code echo}, bounded in
  * time. {@code closed} mode keeps one call in flight per connection (maximum throughput); {@code open} mode sends at a
- * fixed rate and measures each call from the time it was due, so a stall is not hidden (coordinated omission). Idle
- * mode opens N connections and holds them. Prints one JSON line.
+ * fixed rate, each call at its own due time, and measures it from that time, so a stall is not hidden (coordinated
+ * omission). Idle mode opens N connections and holds them. Prints one JSON line; {@code closed} in it counts the
+ * connections lost during the run, which must be 0 for the figures to mean anything.
  * Usage: {@code LoadGenerator <closed|open|idle> <port> <connections> <warmup-s> <measure-s> [rate]}.
  */
 public final class LoadGenerator {
@@ -28,10 +32,13 @@ public final class LoadGenerator {
   private static final byte[] ID_KEY = "\"request_id\":\"".getBytes(StandardCharsets.UTF_8);
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  // held for the whole run: Vert.x closes a client, and every connection it opened, once the client is unreachable
+  private WebSocketClient client;
   private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong timeouts = new AtomicLong();
+  private final AtomicInteger closed = new AtomicInteger();
   private final java.util.Map<WebSocket, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean measuring;
   private volatile boolean running = true;
@@ -59,12 +66,14 @@ public final class LoadGenerator {
     }
     for (WebSocket socket : sockets) {
       socket.handler(frame -> onResponse(socket, frame, "closed".equals(mode)));
+      socket.closeHandler(v -> closed.incrementAndGet());
     }
+    Context context = vertx.getOrCreateContext();
     if ("closed".equals(mode)) {
-      sockets.forEach(socket -> vertx.runOnContext(v -> send(socket, System.nanoTime())));
+      sockets.forEach(socket -> context.runOnContext(v -> send(socket, System.nanoTime())));
       vertx.setPeriodic(1000, id -> resendStalled());
     } else {
-      pace(sockets, rate);
+      pace(sockets, rate, context);
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupS));
     histogram.reset();
@@ -79,14 +88,14 @@ public final class LoadGenerator {
     double seconds = (System.nanoTime() - start) / 1e9;
     synchronized (histogram) {
       return new JsonObject().put("mode", mode).put("connections", count).put("calls", completed.get())
-        .put("errors", errors.get()).put("timeouts", timeouts.get()).put("rps", Math.round(completed.get() / seconds))
+        .put("errors", errors.get()).put("timeouts", timeouts.get()).put("closed", closed.get()).put("rps", Math.round(completed.get() / seconds))
         .put("p50_ms", histogram.getValueAtPercentile(50) / 1e6).put("p99_ms", histogram.getValueAtPercentile(99) / 1e6)
         .put("p999_ms", histogram.getValueAtPercentile(99.9) / 1e6);
     }
   }
 
   private List<WebSocket> connect(int port, int count) throws InterruptedException {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(count + 10));
+    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(count + 10));
     List<WebSocket> sockets = new ArrayList<>(count);
     for (int batch = 0; batch < count; batch += 200) {
       int size = Math.min(200, count - batch);
@@ -108,23 +117,25 @@ public final class LoadGenerator {
     return sockets;
   }
 
-  /** Open loop: every millisecond, the calls due by now, round robin over the connections. */
-  private void pace(List<WebSocket> sockets, int rate) {
-    long start = System.nanoTime();
-    long[] sent = {0};
-    int[] next = {0};
-    vertx.setPeriodic(1, id -> {
-      if (!running) {
-        vertx.cancelTimer(id);
-        return;
+  /**
+   * Open loop: a pacing thread sleeps until each call is due and hands it to the event loop, round robin over the
+   * connections; each call is measured from its due time.
+   */
+  private void pace(List<WebSocket> sockets, int rate, Context context) {
+    Thread pacer = new Thread(() -> {
+      long start = System.nanoTime();
+      for (long n = 0; running; n++) {
+        long due = start + n * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        WebSocket socket = sockets.get((int) (n % sockets.size()));
+        context.runOnContext(v -> send(socket, due));
       }
-      long elapsed = System.nanoTime() - start;
-      long due = elapsed * rate / 1_000_000_000L;
-      for (; sent[0] < due; sent[0]++) {
-        long dueAt = start + sent[0] * 1_000_000_000L / rate;
-        send(sockets.get(next[0]++ % sockets.size()), dueAt);
-      }
-    });
+    }, "pacer");
+    pacer.setDaemon(true);
+    pacer.start();
   }
 
   /** Closed loop: a connection whose answer has not come within 5 s counts a timeout and calls again. */
