@@ -13,15 +13,16 @@ if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000; fi
 
 echo "Building ..." >&2
 mvn -B -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+dir=target/bench
+# the JVMs run from a copy of the classes, so a Maven build started meanwhile cannot change them under a running bench
+rm -rf "$dir" && mkdir -p "$dir" && cp -r target/classes "$dir/classes" && cp -r target/test-classes "$dir/test-classes"
+cp="$dir/test-classes:$dir/classes:$(cat target/bench-classpath.txt)"
 name="genapi-bench-$$"
 cluster_port=$((20000 + RANDOM % 9000))
 gateway_port=$((30000 + RANDOM % 5000))
 baseline_port=$((gateway_port + 1))
 jvm=(java -Xms512m -Xmx512m -XX:+UseParallelGC -Djava.net.preferIPv4Stack=true -Dhazelcast.phone.home.enabled=false
   --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED -cp "$cp")
-dir=target/bench
-mkdir -p "$dir"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -9 "$pid" 2> /dev/null || true; done; }
 trap cleanup EXIT
