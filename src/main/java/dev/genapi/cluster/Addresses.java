@@ -10,7 +10,7 @@ public final class Addresses {
   public static final String CONFIG_SERVICE = "genapi.config";
   /** Prefix of a service node's own address: {@code genapi.node.<name>}. */
   public static final String NODE_PREFIX = "genapi.node.";
-  /** Prefix of a gateway's reply address: {@code genapi.gateway.<id>.replies}. */
+  /** Prefix of a gateway's reply addresses, one per event loop: {@code genapi.gateway.<id>-<n>.replies}. */
   public static final String GATEWAY_PREFIX = "genapi.gateway.";
 
   /** Where gateways publish their rate-limit admissions and heartbeats. */

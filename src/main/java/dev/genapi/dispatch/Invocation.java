@@ -30,6 +30,7 @@ final class Invocation implements InFlightCall {
   private final FunConfig function;
   private final ResponseSink sink;
   private final Context context;
+  private final Thread eventLoop;
   private Request request;
   private Buffer body;
   private List<String> order;
@@ -48,6 +49,7 @@ final class Invocation implements InFlightCall {
     this.function = function;
     this.sink = sink;
     this.context = context;
+    this.eventLoop = context.isEventLoopContext() ? Thread.currentThread() : null;
   }
 
   void start() {
@@ -276,8 +278,9 @@ final class Invocation implements InFlightCall {
     }
   }
 
+  // on the call's event loop, any context will do: replies are delivered on the consumer's context, not the call's
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    if (eventLoop == Thread.currentThread() || eventLoop == null && Vertx.currentContext() == context) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

@@ -4,6 +4,7 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.config.FunctionRegistry;
+import dev.genapi.metrics.CallMeters;
 import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimiter;
@@ -77,14 +78,15 @@ public final class Pipeline {
     try {
       function = registry.lookup(request.service(), request.requestType(), request.version());
     } catch (GenApiException e) {
-      metrics.call(GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN, e.code().name(), System.nanoTime() - start);
+      metrics.calls(GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN)
+        .record(e.code(), System.nanoTime() - start);
       sink.send(Response.error(request.requestId(), e, detailErrors), true);
       return null;
     }
+    CallMeters meters = metrics.calls(function.key(), function.service(), function.requestType());
     ResponseSink metered = (response, last) -> {
       if (last) {
-        metrics.call(function.service(), function.requestType(),
-          response == null || response.code() == null ? "OK" : response.code().name(), System.nanoTime() - start);
+        meters.record(response == null ? null : response.code(), System.nanoTime() - start);
       }
       sink.send(response, last);
     };

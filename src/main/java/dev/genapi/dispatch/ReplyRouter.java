@@ -8,41 +8,65 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one address per gateway JVM where service nodes send the replies of its calls
- * ({@code genapi.gateway.<id>.replies}): results, stream chunks and errors, routed by call id to the waiting
- * {@link Invocation}. One address for every call means no per-call registration and, for a stream, chunks that arrive
- * in the order the node sent them.
+ * The addresses where service nodes send the replies of a gateway's calls ({@code genapi.gateway.<id>-<n>.replies}):
+ * results, stream chunks and errors, routed by call id to the waiting {@link Invocation}. Each event loop that serves
+ * clients listens on an address of its own, so a reply reaches its connection's event loop in one hop; calls made on
+ * any other thread use the gateway's first address. A fixed address per call means no per-call registration and, for
+ * a stream, chunks that arrive in the order the node sent them.
  */
 public final class ReplyRouter {
 
   private final String gatewayId = UUID.randomUUID().toString().substring(0, 8);
-  private final String address = Addresses.gatewayReplies(gatewayId);
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger listeners = new AtomicInteger();
   private final Map<String, Invocation> calls = new ConcurrentHashMap<>();
-  private MessageConsumer<Object> consumer;
+  // by event-loop thread: each HTTP request and WebSocket runs on a context of its own, duplicated from its loop's
+  private final Map<Thread, MessageConsumer<Object>> consumers = new ConcurrentHashMap<>();
+  private volatile String defaultAddress;
 
   /**
+   * Listens on an address of the calling event loop's own, for the calls made on that event loop; the first one is
+   * also the address of calls made elsewhere. Call it on the event loop, e.g. from a verticle's start.
+   *
    * @param vertx the gateway's clustered Vert.x
-   * @return completed once nodes can reach this gateway's reply address
+   * @return completed once nodes can reach the address
    */
-  public Future<Void> start(Vertx vertx) {
-    consumer = vertx.eventBus().consumer(address, this::route);
-    return consumer.completion();
+  public Future<Void> listen(Vertx vertx) {
+    String address = Addresses.gatewayReplies(gatewayId + "-" + listeners.getAndIncrement());
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, this::route);
+    consumers.put(Thread.currentThread(), consumer);
+    return consumer.completion().onSuccess(v -> {
+      if (defaultAddress == null) {
+        defaultAddress = address;
+      }
+    });
   }
 
-  /** Stops receiving replies. */
-  public Future<Void> stop() {
+  /** Stops receiving replies on the calling event loop's address. */
+  public Future<Void> unlisten() {
+    MessageConsumer<Object> consumer = consumers.remove(Thread.currentThread());
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
+  /** Stops receiving replies on every address. */
+  public Future<Void> stop() {
+    List<Future<Void>> unregistered = consumers.values().stream().map(MessageConsumer::unregister).toList();
+    consumers.clear();
+    return Future.join(unregistered).mapEmpty();
+  }
+
+  /** @return the reply address of calls made on the calling thread */
   String address() {
-    return address;
+    MessageConsumer<Object> consumer = consumers.get(Thread.currentThread());
+    return consumer == null ? defaultAddress : consumer.address();
   }
 
   /** @return an id unique in the cluster: this gateway's id and a counter */

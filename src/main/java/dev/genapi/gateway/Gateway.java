@@ -99,7 +99,7 @@ public final class Gateway {
         deployments.add(id);
         return nodes.start(vertx, hazelcast);
       })
-      .compose(v -> replies.start(vertx))
+      .compose(v -> replies.listen(vertx))
       .compose(v -> rateLimitSettings.start(options.getRateLimits()))
       .compose(v -> rateLimitSync.start())
       .compose(v -> vertx.deployVerticle(() -> {
@@ -178,6 +178,10 @@ public final class Gateway {
   /** @return whether the gateway is draining: readiness off, no new connections */
   public boolean draining() {
     return draining;
+  }
+
+  ReplyRouter replies() {
+    return replies;
   }
 
   Authenticator authenticator() {

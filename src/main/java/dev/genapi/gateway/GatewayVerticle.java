@@ -83,7 +83,12 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
       .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
     server = vertx.createHttpServer(serverOptions).requestHandler(router);
-    return server.listen(options.getPort(), options.getHost());
+    return gateway.replies().listen(vertx).compose(v -> server.listen(options.getPort(), options.getHost()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return gateway.replies().unlisten();
   }
 
   private static io.vertx.core.Handler<RoutingContext> metricsHandler() {

@@ -3,11 +3,10 @@ package dev.genapi.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.micrometer.backends.BackendRegistries;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +24,7 @@ public final class GenApiMetrics {
   private final MeterRegistry registry;
   private final Counter streamChunks;
   private final Counter retries;
+  private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
   /** Meters in the Vert.x registry of this JVM (or the global one). */
   public GenApiMetrics() {
@@ -40,16 +40,11 @@ public final class GenApiMetrics {
   }
 
   /**
-   * Counts one finished call.
-   *
-   * @param code {@code OK} or the error code
+   * @param functionKey the function's key (service/request_type/version), or {@value #UNKNOWN} for an unknown one
+   * @return the meters of that function's calls, the same instance for every call
    */
-  public void call(String service, String requestType, String code, long nanos) {
-    Tags tags = Tags.of("service", service, "request_type", requestType, "code", code);
-    registry.counter("genapi.calls", tags).increment();
-    Timer.builder("genapi.call.duration").description("Time from a call's arrival to its last frame")
-      .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(Duration.ofNanos(nanos));
+  public CallMeters calls(String functionKey, String service, String requestType) {
+    return calls.computeIfAbsent(functionKey, k -> new CallMeters(registry, service, requestType));
   }
 
   /** Counts one stream chunk. */
