@@ -3,13 +3,14 @@
 # Vert.x baseline JVM (same WebSocket -> clustered event bus -> service path, no pipeline), driven by a Java load
 # generator. Prints throughput (closed loop), latency at a fixed rate (open loop), CPU per call, heap per idle
 # WebSocket, and a last line: RESULT gateway_rps=.. baseline_rps=.. ratio=.. p50_ms=.. p99_ms=.. idle_kb_per_conn=..
-#   scripts/bench.sh           full run (30 s warm-up, 30 s per measurement, 10,000 idle connections)
-#   scripts/bench.sh --quick   under 3 minutes (10 s warm-up, 10 s per measurement, 2,000 idle connections)
+#   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
+#                              30 s measurement each; 10,000 idle connections), about 7 minutes
+#   scripts/bench.sh --quick   under 3 minutes (one round each, 10 s warm-up, 10 s measurement, 2,000 idle connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-warmup=30 measure=30 idle=10000 connections=64 rate=5000
-if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000; fi
+warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
+if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000 order=(gateway baseline); fi
 
 echo "Building ..." >&2
 mvn -B -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
@@ -28,7 +29,7 @@ cleanup() { for pid in "${pids[@]}"; do kill -9 "$pid" 2> /dev/null || true; don
 trap cleanup EXIT
 
 await() { # file text
-  for _ in $(seq 1 240); do grep -q "$2" "$1" && return 0; sleep 0.5; done
+  for _ in $(seq 1 240); do grep -q "$2" "$1" 2> /dev/null && return 0; sleep 0.5; done
   echo "timed out waiting for '$2' in $1" >&2; exit 1
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -43,42 +44,54 @@ await "$dir/node.log" "bench node registered"
 baseline=$!; pids+=("$baseline")
 await "$dir/baseline.log" "baseline ready"
 
-load() { "${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.LoadGenerator "$@" | tail -1; }
+gen=("${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.LoadGenerator)
 json() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" <<< "$1"; }
+per_call() { awk -v t="$1" -v r="$2" -v s="$measure" 'BEGIN{printf "%.1f", t*10000/(r*s)}'; } # ticks are 1/100 s
 
-measure_closed() { # port pid-of-server
-  local before_s before_n after_s after_n out
-  before_s=$(cpu_ticks "$2"); before_n=$(cpu_ticks "$node")
-  out=$(load closed "$1" "$connections" "$warmup" "$measure")
-  after_s=$(cpu_ticks "$2"); after_n=$(cpu_ticks "$node")
-  local calls; calls=$(json "$out" calls)
-  # ticks are 1/100 s and cover warm-up too: CPU per call is over both phases, scaled by the measured rate
-  local total=$(( (warmup + measure) )); local rps; rps=$(json "$out" rps)
-  echo "$out" >&2
-  echo "$(json "$out" rps) $(awk -v t=$((after_s - before_s)) -v r="$rps" -v s=$total 'BEGIN{printf "%.0f", t*10000/(r*s)}') $(awk -v t=$((after_n - before_n)) -v r="$rps" -v s=$total 'BEGIN{printf "%.0f", t*10000/(r*s)}') $calls"
+# One closed-loop round: prints "calls/s server-us-per-call node-us-per-call", CPU read over the measured window only
+closed_round() { # port pid-of-server
+  "${gen[@]}" closed "$1" "$connections" "$warmup" "$measure" > "$dir/closed.out" &
+  local load_pid=$! s0 n0 s1 n1 line
+  sleep "$warmup"; s0=$(cpu_ticks "$2"); n0=$(cpu_ticks "$node")
+  sleep "$measure"; s1=$(cpu_ticks "$2"); n1=$(cpu_ticks "$node")
+  wait "$load_pid"
+  line=$(tail -1 "$dir/closed.out"); echo "$line" >&2
+  if [[ $(json "$line" closed) != 0 || $(json "$line" timeouts) != 0 ]]; then
+    echo "WARNING: connections were lost or calls went unanswered; this round's figures are not valid" >&2
+  fi
+  echo "$(json "$line" rps) $(per_call $((s1 - s0)) "$(json "$line" rps)") $(per_call $((n1 - n0)) "$(json "$line" rps)")"
 }
 
-echo "Closed loop, $connections connections: gateway" >&2
-read -r gateway_rps gateway_cpu gateway_node_cpu _ <<< "$(measure_closed "$gateway_port" "$gateway")"
-echo "Closed loop, $connections connections: baseline" >&2
-read -r baseline_rps baseline_cpu baseline_node_cpu _ <<< "$(measure_closed "$baseline_port" "$baseline")"
+# rounds alternate gateway-baseline-baseline-gateway, so drift and the order of the two cancel out in the means
+declare -A runs
+for server in "${order[@]}"; do
+  echo "Closed loop, $connections connections: $server" >&2
+  if [[ $server == gateway ]]; then port=$gateway_port pid=$gateway; else port=$baseline_port pid=$baseline; fi
+  runs[$server]+="$(closed_round "$port" "$pid")"$'\n'
+done
+mean() { awk -v c="$2" 'NF {s += $c; n++} END {printf (c == 1 ? "%.0f" : "%.1f"), s / n}' <<< "${runs[$1]}"; }
+gateway_rps=$(mean gateway 1) gateway_cpu=$(mean gateway 2) gateway_node_cpu=$(mean gateway 3)
+baseline_rps=$(mean baseline 1) baseline_cpu=$(mean baseline 2) baseline_node_cpu=$(mean baseline 3)
+
 echo "Open loop, $rate calls/s: gateway" >&2
-open=$(load open "$gateway_port" 32 "$warmup" "$measure" "$rate"); echo "$open" >&2
+open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open" >&2
 
 echo "Idle connections: $idle" >&2
-heap() { jcmd "$1" GC.class_histogram 2> /dev/null | awk '/^Total/ {print $3}'; }
-before=$(heap "$gateway")
-"${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.LoadGenerator idle "$gateway_port" "$idle" 0 20 > "$dir/idle.log" 2>&1 &
+# the histogram forces a full GC; its total is the live heap, its dev.genapi.* rows GenApi's own objects
+heap() { jcmd "$1" GC.class_histogram 2> /dev/null | awk '$4 ~ /^dev\.genapi\./ {own += $3} /^Total/ {print $3, own + 0}'; }
+read -r before before_own <<< "$(heap "$gateway")"
+"${gen[@]}" idle "$gateway_port" "$idle" 0 20 > "$dir/idle.log" 2>&1 &
 idle_pid=$!; pids+=("$idle_pid")
 await "$dir/idle.log" "idle .* connections open"
 sleep 2
-after=$(heap "$gateway")
+read -r after after_own <<< "$(heap "$gateway")"
 kill "$idle_pid" 2> /dev/null || true
 idle_kb=$(awk -v a="$after" -v b="$before" -v n="$idle" 'BEGIN{printf "%.1f", (a-b)/n/1024}')
+own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$idle" 'BEGIN{printf "%.0f", (a-b)/n}')
 
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
-echo "gateway: ${gateway_rps} calls/s, CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
+echo "gateway: ${gateway_rps} calls/s (mean of $(( ${#order[@]} / 2 )) rounds), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
 echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms"
-echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection (${idle} connections)"
+echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${idle} connections)"
 echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) idle_kb_per_conn=${idle_kb}"
