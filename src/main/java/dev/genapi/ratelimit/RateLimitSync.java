@@ -44,8 +44,9 @@ public final class RateLimitSync {
       String from = body.getString("gateway");
       if (!gatewayId.equals(from)) {
         long now = System.currentTimeMillis();
-        limiter.merge(body.getJsonObject("admissions"), now, from);
-        if (body.getBoolean("round", false)) {
+        boolean round = body.getBoolean("round", false);
+        limiter.merge(body.getJsonObject("admissions"), now, from, !round);
+        if (round) {
           rounds.put(from, now);
         }
       }

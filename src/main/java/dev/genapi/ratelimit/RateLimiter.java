@@ -144,8 +144,12 @@ public final class RateLimiter {
     return message;
   }
 
-  /** Merges the admissions another gateway reported; a key that turns hot here flushes its own at once. */
-  void merge(JsonObject admissions, long now, String from) {
+  /**
+   * Merges the admissions another gateway reported; a key that turns hot here flushes its own at once.
+   *
+   * @param eager whether the peer sent them at once (keys hot there) rather than in a round
+   */
+  void merge(JsonObject admissions, long now, String from, boolean eager) {
     Map<String, Limit> byId = state.byId();
     admissions.forEach(entry -> {
       Limit limit = byId.get(entry.getKey());
@@ -157,7 +161,7 @@ public final class RateLimiter {
             remote[i] = times.getLong(i);
           }
           SlidingWindow window = window(limit, key.getKey());
-          window.merge(remote, now, from);
+          window.merge(remote, now, from, eager);
           flushIfHot(limit, key.getKey(), window, gateways, now);
         });
       }

@@ -1,9 +1,8 @@
 package dev.genapi.ratelimit;
 
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The admissions of one key under one limit: an exact sliding log kept as a sorted ring of at most
@@ -20,7 +19,8 @@ final class SlidingWindow {
   private int outboxSize;
   private long lastUsed;
   private long hotSince = -1;
-  private Set<String> flushedPeers;
+  // when each peer's last eager flush of this key arrived: a peer flushes eagerly once the key is hot on its side
+  private Map<String, Long> eagerFlushes;
 
   SlidingWindow(int maxRequests, long windowMs) {
     this.windowMs = windowMs;
@@ -60,7 +60,6 @@ final class SlidingWindow {
     boolean hot = (long) size * gateways >= times.length;
     if (!hot) {
       hotSince = -1;
-      flushedPeers = null;
     } else if (hotSince < 0) {
       hotSince = now;
     }
@@ -69,7 +68,9 @@ final class SlidingWindow {
 
   /**
    * @param lastRounds when each live peer's last exchange round arrived (a round flushes every key of that peer)
-   * @return how many peers may still hold admissions of this key they have not reported since it turned hot
+   * @return how many peers may still hold admissions of this key they have not reported since it turned hot: those
+   *   whose last round and last eager flush of the key are both older (an eager flush that made the key hot, in the
+   *   same millisecond, counts as flushed; otherwise two gateways could each wait for the other's next round)
    */
   synchronized int unflushedPeers(Map<String, Long> lastRounds) {
     if (hotSince < 0) {
@@ -77,26 +78,31 @@ final class SlidingWindow {
     }
     int unflushed = 0;
     for (Map.Entry<String, Long> peer : lastRounds.entrySet()) {
-      if (peer.getValue() <= hotSince && (flushedPeers == null || !flushedPeers.contains(peer.getKey()))) {
+      Long flushed = eagerFlushes == null ? null : eagerFlushes.get(peer.getKey());
+      if (peer.getValue() <= hotSince && (flushed == null || flushed < hotSince)) {
         unflushed++;
       }
     }
     return unflushed;
   }
 
-  /** Merges admissions another gateway made, keeping the newest {@code maxRequests}. */
-  synchronized void merge(long[] remote, long now, String from) {
+  /**
+   * Merges admissions another gateway made, keeping the newest {@code maxRequests}.
+   *
+   * @param eager whether the peer sent them at once because the key is hot there, rather than in a round
+   */
+  synchronized void merge(long[] remote, long now, String from, boolean eager) {
     evict(now);
     for (long time : remote) {
       if (time > now - windowMs) {
         insert(time);
       }
     }
-    if (hotSince >= 0) {
-      if (flushedPeers == null) {
-        flushedPeers = new HashSet<>(4);
+    if (eager) {
+      if (eagerFlushes == null) {
+        eagerFlushes = new HashMap<>(4);
       }
-      flushedPeers.add(from);
+      eagerFlushes.put(from, now);
     }
   }
 

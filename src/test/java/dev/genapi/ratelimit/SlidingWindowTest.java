@@ -34,7 +34,7 @@ class SlidingWindowTest {
   void merge() {
     SlidingWindow window = new SlidingWindow(5, 1000);
     window.acquire(500, 0, 200);
-    window.merge(new long[] {100, 600, 50}, 700, "peer");
+    window.merge(new long[] {100, 600, 50}, 700, "peer", false);
     assertThat(window.acquire(700, 0, 200)).as("four in the window, room for one").isNegative();
     assertThat(window.acquire(700, 0, 200)).isEqualTo(50 + 1000 - 700);
     assertThat(window.acquire(1101, 0, 200)).as("50 and 100 left the window").isNegative();
@@ -47,15 +47,30 @@ class SlidingWindowTest {
     window.acquire(1, 0, 200);
     window.acquire(2, 0, 200);
     assertThat(window.hot(3, 5)).isFalse();
-    window.merge(new long[] {0}, 3, "peer");
+    window.merge(new long[] {0}, 3, "peer", false);
     assertThat(window.hot(3, 5)).as("3 known of 9, shared by 3 gateways").isTrue();
     assertThat(window.drain()).containsExactly(1, 2);
     assertThat(window.drain()).isNull();
     assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 4L))).isEqualTo(2);
-    window.merge(new long[] {6}, 7, "peer");
+    window.merge(new long[] {6}, 7, "peer", true);
     assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 4L))).as("peer flushed").isEqualTo(1);
     assertThat(window.unflushedPeers(java.util.Map.of("peer", 4L, "other", 8L))).as("other had a round").isZero();
     assertThat(window.acquire(9, 5, 200)).as("4 known + 5 unreported of 9").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("counts a peer as flushed when its eager flush is what made the key hot here, not when a round did")
+  void eagerFlushBeforeHot() {
+    SlidingWindow window = new SlidingWindow(9, 10_000);
+    window.acquire(1, 0, 200);
+    window.acquire(2, 0, 200);
+    window.merge(new long[] {3}, 4, "eager-peer", true);
+    window.merge(new long[] {3}, 4, "round-peer", false);
+    assertThat(window.hot(3, 4)).isTrue();
+    java.util.Map<String, Long> rounds = java.util.Map.of("eager-peer", 0L, "round-peer", 4L, "silent-peer", 0L);
+    assertThat(window.unflushedPeers(rounds)).as("the round peer's round came at hotSince, the silent one never")
+      .isEqualTo(2);
+    assertThat(window.unflushedPeers(java.util.Map.of("eager-peer", 0L))).isZero();
   }
 
   @Test
