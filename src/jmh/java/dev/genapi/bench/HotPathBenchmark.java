@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's per-call work outside the network: decoding a call frame, encoding a response frame with a spliced
- * result, and looking the function up in the local index of 1,000 functions.
+ * result (as the text a WebSocket frame carries), and looking the function up in the local index of 1,000 functions.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,8 +56,8 @@ public class HotPathBenchmark {
   }
 
   @Benchmark
-  public Buffer encodeResponse() {
-    return Response.ok("r-12345", result).toBuffer();
+  public String encodeResponse() {
+    return Response.ok("r-12345", result).encode();
   }
 
   @Benchmark

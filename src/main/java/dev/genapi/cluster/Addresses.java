@@ -47,18 +47,10 @@ public final class Addresses {
   public static final String HEADER_USER = "genapi-user";
   /** Header: the caller's device id. */
   public static final String HEADER_DEVICE = "genapi-device";
-  /** Header: the cluster-unique id of a call, used to route its replies and to cancel it. */
+  /** Header: the cluster-unique id of a call, used to cancel it; its replies carry it in their body. */
   public static final String HEADER_CALL = "genapi-call";
-  /** Header: where a node sends the replies of a call (the calling gateway's reply address). */
+  /** Header: where a node sends the replies of a call (the calling gateway's reply address), as {@code NodeReply}s. */
   public static final String HEADER_REPLY_TO = "genapi-reply-to";
-  /** Header on replies: {@link #REPLY_CHUNK}, {@link #REPLY_END} or {@link #REPLY_ERROR}. */
-  public static final String HEADER_REPLY_EVENT = "genapi-reply-event";
-  /** Reply event: one stream chunk. */
-  public static final String REPLY_CHUNK = "chunk";
-  /** Reply event: the call is over; the body is the result (or the last chunk), possibly empty. */
-  public static final String REPLY_END = "end";
-  /** Reply event: the call failed; the body is a {@code GenApiException}. */
-  public static final String REPLY_ERROR = "error";
 
   private Addresses() {
   }

@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.genapi.protocol.GenApiExceptionCodec;
+import dev.genapi.protocol.NodeReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -69,7 +70,10 @@ public final class ClusterSupport {
       .with(vertxOptions)
       .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
       .buildClustered()
-      .onSuccess(vertx -> GenApiExceptionCodec.register(vertx.eventBus()));
+      .onSuccess(vertx -> {
+        GenApiExceptionCodec.register(vertx.eventBus());
+        NodeReplyCodec.register(vertx.eventBus());
+      });
   }
 
   /**

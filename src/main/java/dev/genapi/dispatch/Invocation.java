@@ -6,6 +6,7 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
 import dev.genapi.api.RetryPolicy;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.protocol.NodeReply;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
@@ -138,23 +139,28 @@ final class Invocation implements InFlightCall {
     });
   }
 
-  void onReply(String attemptId, boolean end, Buffer result) {
+  void onReply(NodeReply reply) {
+    if (reply.kind() == NodeReply.Kind.FAILURE) {
+      onFailure(reply.callId(), reply.failure());
+      return;
+    }
     onContext(() -> {
-      if (done || !attemptId.equals(callId)) {
+      if (done || !reply.callId().equals(callId)) {
         return;
       }
       String id = request.requestId();
-      if (!end) {
+      RawJson result = new RawJson(reply.result());
+      if (reply.kind() == NodeReply.Kind.CHUNK) {
         streamed = true;
         pipeline.metrics().streamChunk();
-        sink.send(Response.chunk(id, new RawJson(result)), false);
+        sink.send(Response.chunk(id, result), false);
         return;
       }
       finish();
       switch (function.responseType()) {
-        case STREAM -> sink.send(Response.streamEnd(id, new RawJson(result)), true);
+        case STREAM -> sink.send(Response.streamEnd(id, result), true);
         case NONE -> sink.send(null, true);
-        default -> sink.send(Response.ok(id, new RawJson(result)), true);
+        default -> sink.send(Response.ok(id, result), true);
       }
     });
   }

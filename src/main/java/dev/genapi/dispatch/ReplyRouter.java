@@ -1,10 +1,9 @@
 package dev.genapi.dispatch;
 
-import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
@@ -90,15 +89,11 @@ public final class ReplyRouter {
   }
 
   private void route(Message<Object> message) {
-    Invocation invocation = calls.get(message.headers().get(Addresses.HEADER_CALL));
-    if (invocation == null) {
-      return;
-    }
-    String event = message.headers().get(Addresses.HEADER_REPLY_EVENT);
-    if (message.body() instanceof GenApiException failure) {
-      invocation.onFailure(message.headers().get(Addresses.HEADER_CALL), failure);
-    } else if (message.body() instanceof Buffer body) {
-      invocation.onReply(message.headers().get(Addresses.HEADER_CALL), Addresses.REPLY_END.equals(event), body);
+    if (message.body() instanceof NodeReply reply) {
+      Invocation invocation = calls.get(reply.callId());
+      if (invocation != null) {
+        invocation.onReply(reply);
+      }
     }
   }
 }

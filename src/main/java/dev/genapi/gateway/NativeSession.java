@@ -65,7 +65,7 @@ final class NativeSession {
 
   private void write(Response response) {
     if (response != null) {
-      out.accept(response.toBuffer().toString());
+      out.accept(response.encode());
     }
   }
 }

@@ -116,7 +116,7 @@ final class PhoenixSession {
   private void push(String joinRef, String topic, Response response) {
     if (response != null) {
       out.accept("[" + Json.encode(joinRef) + ",null," + Json.encode(topic) + "," + Json.encode(event) + ","
-        + response.toBuffer() + "]");
+        + response.encode() + "]");
     }
   }
 

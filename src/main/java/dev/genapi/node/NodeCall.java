@@ -5,13 +5,12 @@ import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
 import dev.genapi.api.StreamSink;
-import dev.genapi.cluster.Addresses;
+import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +33,7 @@ final class NodeCall implements CallInfo, StreamSink {
   private final EventBus eventBus;
   private final boolean stream;
   private final String replyAddress;
-  private final DeliveryOptions replyHeaders;
+  private final String callId;
   private boolean cancelled;
   private boolean ended;
   private List<Runnable> cancelHandlers;
@@ -50,7 +49,7 @@ final class NodeCall implements CallInfo, StreamSink {
     this.eventBus = vertx.eventBus();
     this.stream = function.responseType() == ResponseType.STREAM;
     this.replyAddress = replyAddress;
-    this.replyHeaders = new DeliveryOptions().addHeader(Addresses.HEADER_CALL, callId);
+    this.callId = callId;
   }
 
   @Override public String requestId() { return body.getString("request_id"); }
@@ -87,7 +86,7 @@ final class NodeCall implements CallInfo, StreamSink {
   @Override
   public Future<Void> write(Object chunk) {
     Buffer data = Json.encodeToBuffer(chunk);
-    return onContext(() -> send(Addresses.REPLY_CHUNK, data));
+    return onContext(() -> send(NodeReply.chunk(callId, data)));
   }
 
   void cancel() {
@@ -105,7 +104,7 @@ final class NodeCall implements CallInfo, StreamSink {
   void end(Object result) {
     Buffer data = result == null ? Buffer.buffer() : Json.encodeToBuffer(result);
     onContext(() -> {
-      send(Addresses.REPLY_END, data);
+      send(NodeReply.end(callId, data));
       ended = true;
     });
   }
@@ -113,7 +112,7 @@ final class NodeCall implements CallInfo, StreamSink {
   /** Sends the failure and ends the call. */
   void fail(GenApiException failure) {
     onContext(() -> {
-      send(Addresses.REPLY_ERROR, failure);
+      send(NodeReply.failure(callId, failure));
       ended = true;
     });
   }
@@ -131,10 +130,9 @@ final class NodeCall implements CallInfo, StreamSink {
     return done.future();
   }
 
-  private void send(String event, Object message) {
+  private void send(NodeReply reply) {
     if (!cancelled && !ended) {
-      DeliveryOptions options = new DeliveryOptions(replyHeaders).addHeader(Addresses.HEADER_REPLY_EVENT, event);
-      eventBus.send(replyAddress, message, options);
+      eventBus.send(replyAddress, reply);
     }
   }
 }

@@ -8,12 +8,13 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.PushConfig;
 import dev.genapi.protocol.GenApiExceptionCodec;
+import dev.genapi.protocol.NodeReply;
+import dev.genapi.protocol.NodeReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -96,6 +97,7 @@ public final class ServiceNode {
    */
   public Future<Void> start() {
     GenApiExceptionCodec.register(vertx.eventBus());
+    NodeReplyCodec.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
     lease = new NodeLease(vertx, ClusterSupport.hazelcast(vertx), name(), this::services, options.getLeaseRenewMs());
     return consumer.completion()
@@ -243,8 +245,7 @@ public final class ServiceNode {
   }
 
   private void replyFailure(String replyTo, String callId, GenApiException failure) {
-    vertx.eventBus().send(replyTo, failure, new DeliveryOptions().addHeader(Addresses.HEADER_CALL, callId)
-      .addHeader(Addresses.HEADER_REPLY_EVENT, Addresses.REPLY_ERROR));
+    vertx.eventBus().send(replyTo, NodeReply.failure(callId, failure));
   }
 
   private static Future<?> invoke(FunctionHandler handler, NodeCall call) {

@@ -70,27 +70,32 @@ public record Response(String requestId, boolean success, Object result, String 
   }
 
   /** @return the frame as JSON text */
-  public Buffer toBuffer() {
-    Buffer out = Buffer.buffer(128);
-    out.appendString("{\"request_id\":");
+  public String encode() {
+    StringBuilder out = new StringBuilder(160);
+    out.append("{\"request_id\":");
     appendString(out, requestId);
-    out.appendString(success ? ",\"success\":true,\"result\":" : ",\"success\":false,\"result\":");
+    out.append(success ? ",\"success\":true,\"result\":" : ",\"success\":false,\"result\":");
     if (result instanceof RawJson raw) {
-      out.appendBuffer(raw.bytes().length() == 0 ? Buffer.buffer("null") : raw.bytes());
+      out.append(raw.bytes().length() == 0 ? "null" : raw.bytes().toString());
     } else {
-      out.appendBuffer(Json.encodeToBuffer(result));
+      out.append(Json.encode(result));
     }
-    out.appendString(",\"error\":");
+    out.append(",\"error\":");
     appendString(out, error);
-    out.appendString(",\"code\":");
+    out.append(",\"code\":");
     appendString(out, code == null ? null : code.name());
-    out.appendString(async ? ",\"async\":true" : ",\"async\":false");
-    out.appendString(hasMore ? ",\"has_more\":true" : ",\"has_more\":false");
-    out.appendString(canRetry ? ",\"can_retry\":true" : ",\"can_retry\":false");
+    out.append(async ? ",\"async\":true" : ",\"async\":false");
+    out.append(hasMore ? ",\"has_more\":true" : ",\"has_more\":false");
+    out.append(canRetry ? ",\"can_retry\":true" : ",\"can_retry\":false");
     if (retryAfterMs >= 0) {
-      out.appendString(",\"retry_after_ms\":").appendString(Long.toString(retryAfterMs));
+      out.append(",\"retry_after_ms\":").append(retryAfterMs);
     }
-    return out.appendString("}");
+    return out.append('}').toString();
+  }
+
+  /** @return the frame as UTF-8 JSON text */
+  public Buffer toBuffer() {
+    return Buffer.buffer(encode());
   }
 
   /** @return the frame as a JSON object */
@@ -98,11 +103,11 @@ public record Response(String requestId, boolean success, Object result, String 
     return toBuffer().toJsonObject();
   }
 
-  private static void appendString(Buffer out, String value) {
+  private static void appendString(StringBuilder out, String value) {
     if (value == null) {
-      out.appendString("null");
+      out.append("null");
     } else {
-      out.appendByte((byte) '"').appendBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value)).appendByte((byte) '"');
+      out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
     }
   }
 }

@@ -1,0 +1,69 @@
+package dev.genapi.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Carries a {@link NodeReply} across the clustered event bus: the call id, the kind, then the result bytes or the
+ * failure as {@link GenApiExceptionCodec} writes it. Local delivery passes the same instance.
+ */
+public final class NodeReplyCodec implements MessageCodec<NodeReply, NodeReply> {
+
+  private static final NodeReply.Kind[] KINDS = NodeReply.Kind.values();
+  private static final GenApiExceptionCodec FAILURES = new GenApiExceptionCodec();
+
+  /**
+   * Registers the codec as the default one for {@link NodeReply} unless it already is.
+   *
+   * @param eventBus the event bus of a GenApi gateway or node
+   */
+  public static void register(EventBus eventBus) {
+    try {
+      eventBus.registerDefaultCodec(NodeReply.class, new NodeReplyCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a gateway and a node sharing one Vert.x instance both register
+    }
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, NodeReply reply) {
+    byte[] callId = reply.callId().getBytes(StandardCharsets.UTF_8);
+    buffer.appendInt(callId.length).appendBytes(callId).appendByte((byte) reply.kind().ordinal());
+    if (reply.kind() == NodeReply.Kind.FAILURE) {
+      FAILURES.encodeToWire(buffer, reply.failure());
+    } else {
+      buffer.appendInt(reply.result().length()).appendBuffer(reply.result());
+    }
+  }
+
+  @Override
+  public NodeReply decodeFromWire(int pos, Buffer buffer) {
+    int idLength = buffer.getInt(pos);
+    String callId = buffer.getString(pos + 4, pos + 4 + idLength, "UTF-8");
+    int at = pos + 4 + idLength;
+    NodeReply.Kind kind = KINDS[buffer.getByte(at)];
+    if (kind == NodeReply.Kind.FAILURE) {
+      return NodeReply.failure(callId, FAILURES.decodeFromWire(at + 1, buffer));
+    }
+    int length = buffer.getInt(at + 1);
+    return new NodeReply(callId, kind, buffer.getBuffer(at + 5, at + 5 + length), null);
+  }
+
+  @Override
+  public NodeReply transform(NodeReply reply) {
+    return reply;
+  }
+
+  @Override
+  public String name() {
+    return "genapi.node-reply";
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.genapi.protocol;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Node replies on the event bus")
+class NodeReplyCodecTest {
+
+  private final NodeReplyCodec codec = new NodeReplyCodec();
+
+  private NodeReply roundTrip(NodeReply original) {
+    Buffer buffer = Buffer.buffer().appendString("préfixe");
+    int pos = buffer.length();
+    codec.encodeToWire(buffer, original);
+    buffer.appendString("trailing bytes of the next field");
+    return codec.decodeFromWire(pos, buffer);
+  }
+
+  @Test
+  @DisplayName("a chunk keeps its call id and its JSON bytes, non-ASCII included")
+  void chunk() {
+    NodeReply decoded = roundTrip(NodeReply.chunk("gw1-3f", Buffer.buffer("{\"msg\":\"日本 ✓ 😀\"}")));
+    assertThat(decoded.callId()).isEqualTo("gw1-3f");
+    assertThat(decoded.kind()).isEqualTo(NodeReply.Kind.CHUNK);
+    assertThat(decoded.result().toString()).isEqualTo("{\"msg\":\"日本 ✓ 😀\"}");
+    assertThat(decoded.failure()).isNull();
+  }
+
+  @Test
+  @DisplayName("an end without a result decodes as an empty result, not as a failure")
+  void emptyEnd() {
+    NodeReply decoded = roundTrip(NodeReply.end("gw1-40", Buffer.buffer()));
+    assertThat(decoded.kind()).isEqualTo(NodeReply.Kind.END);
+    assertThat(decoded.result().length()).isZero();
+    assertThat(decoded.failure()).isNull();
+  }
+
+  @Test
+  @DisplayName("a failure keeps its code, message and retry-after")
+  void failure() {
+    NodeReply decoded = roundTrip(NodeReply.failure("gw1-41",
+      new GenApiException(ErrorCode.RATE_LIMITED, "réessayez", 1500)));
+    assertThat(decoded.callId()).isEqualTo("gw1-41");
+    assertThat(decoded.kind()).isEqualTo(NodeReply.Kind.FAILURE);
+    assertThat(decoded.result()).isNull();
+    assertThat(decoded.failure().code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    assertThat(decoded.failure().getMessage()).isEqualTo("réessayez");
+    assertThat(decoded.failure().retryAfterMs()).isEqualTo(1500L);
+  }
+
+  @Test
+  @DisplayName("local delivery passes the same reply")
+  void transform() {
+    NodeReply reply = NodeReply.end("gw1-42", Buffer.buffer("1"));
+    assertThat(codec.transform(reply)).isSameAs(reply);
+  }
+}
