@@ -45,15 +45,15 @@ public final class Main {
         + Settings.usage());
       System.exit(args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0])) ? 0 : 2);
     }
-    Settings settings;
+    Future<Void> started;
     try {
-      settings = Settings.load(Arrays.asList(args).subList(1, args.length), System.getenv());
+      started = start(args[0], Settings.load(Arrays.asList(args).subList(1, args.length), System.getenv()));
     } catch (IllegalArgumentException e) {
       System.err.println("genapi: " + e.getMessage());
       System.exit(2);
       return;
     }
-    start(args[0], settings).onFailure(e -> {
+    started.onFailure(e -> {
       LOG.log(Level.SEVERE, "GenApi failed to start: " + e.getMessage(), e);
       System.exit(1);
     });
