@@ -27,10 +27,11 @@ public final class Addresses {
   /** Cluster map of node leases: key node name, value {@code {node, member, services, renewed_at}}. */
   public static final String NODES_MAP = "genapi.nodes";
 
-  /** Header: what a message to a node asks for, {@link #ACTION_CALL} or {@link #ACTION_CANCEL}. */
+  /**
+   * Header: what a message to a node asks for besides running a call (a call is a {@code NodeCallRequest} body):
+   * {@link #ACTION_CANCEL}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.
+   */
   public static final String HEADER_ACTION = "genapi-action";
-  /** Action: run a function. */
-  public static final String ACTION_CALL = "call";
   /** Action: cancel a running async or stream call. */
   public static final String ACTION_CANCEL = "cancel";
   /** Action: answer the node's FunConfigs of one service (a pull). */
@@ -39,18 +40,8 @@ public final class Addresses {
   public static final String ACTION_VERSION = "version";
   /** Header: the service a pull asks about. */
   public static final String HEADER_SERVICE = "genapi-service";
-  /** Header: the function key {@code service/request_type/version}. */
-  public static final String HEADER_FUNCTION = "genapi-fn";
-  /** Header: epoch milliseconds after which the gateway no longer waits. */
-  public static final String HEADER_DEADLINE = "genapi-deadline";
-  /** Header: the caller's user id. */
-  public static final String HEADER_USER = "genapi-user";
-  /** Header: the caller's device id. */
-  public static final String HEADER_DEVICE = "genapi-device";
-  /** Header: the cluster-unique id of a call, used to cancel it; its replies carry it in their body. */
+  /** Header of a cancel: the cluster-unique id of the call. */
   public static final String HEADER_CALL = "genapi-call";
-  /** Header: where a node sends the replies of a call (the calling gateway's reply address), as {@code NodeReply}s. */
-  public static final String HEADER_REPLY_TO = "genapi-reply-to";
 
   private Addresses() {
   }

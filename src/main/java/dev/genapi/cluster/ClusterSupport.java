@@ -4,8 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
-import dev.genapi.protocol.GenApiExceptionCodec;
-import dev.genapi.protocol.NodeReplyCodec;
+import dev.genapi.protocol.GenApiCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -70,10 +69,7 @@ public final class ClusterSupport {
       .with(vertxOptions)
       .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
       .buildClustered()
-      .onSuccess(vertx -> {
-        GenApiExceptionCodec.register(vertx.eventBus());
-        NodeReplyCodec.register(vertx.eventBus());
-      });
+      .onSuccess(vertx -> GenApiCodecs.register(vertx.eventBus()));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
 import dev.genapi.api.RetryPolicy;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Request;
@@ -98,26 +99,15 @@ final class Invocation implements InFlightCall {
     callId = pipeline.replies().open(this);
     String attemptId = callId;
     timer = pipeline.vertx().setTimer(function.timeout(), id -> onTimeout(attemptId));
-    pipeline.vertx().eventBus().<Buffer>sender(Addresses.node(node), deliveryOptions()).write(body)
+    pipeline.vertx().eventBus().<NodeCallRequest>sender(Addresses.node(node)).write(callRequest())
       .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
   }
 
-  private DeliveryOptions deliveryOptions() {
-    DeliveryOptions options = new DeliveryOptions()
-      .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CALL)
-      .addHeader(Addresses.HEADER_FUNCTION, function.key())
-      .addHeader(Addresses.HEADER_CALL, callId)
-      .addHeader(Addresses.HEADER_REPLY_TO, pipeline.replies().address())
-      .addHeader(Addresses.HEADER_DEADLINE, Long.toString(System.currentTimeMillis() + function.timeout()));
-    if (function.requestInfo()) {
-      if (request.userId() != null) {
-        options.addHeader(Addresses.HEADER_USER, request.userId());
-      }
-      if (request.deviceId() != null) {
-        options.addHeader(Addresses.HEADER_DEVICE, request.deviceId());
-      }
-    }
-    return options;
+  private NodeCallRequest callRequest() {
+    boolean info = function.requestInfo();
+    return new NodeCallRequest(function.key(), callId, pipeline.replies().address(),
+      System.currentTimeMillis() + function.timeout(), info ? request.userId() : null, info ? request.deviceId() : null,
+      body);
   }
 
   @Override

@@ -7,14 +7,13 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.PushConfig;
-import dev.genapi.protocol.GenApiExceptionCodec;
+import dev.genapi.protocol.GenApiCodecs;
+import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
-import dev.genapi.protocol.NodeReplyCodec;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +48,7 @@ public final class ServiceNode {
   private final Map<String, NodeCall> running = new ConcurrentHashMap<>();
   private final ConfigPusher pusher;
   private final Promise<JsonObject> registered = Promise.promise();
-  private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<Object> consumer;
   private NodeLease lease;
 
   private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
@@ -96,8 +95,7 @@ public final class ServiceNode {
    * @return completed once calls can reach this node
    */
   public Future<Void> start() {
-    GenApiExceptionCodec.register(vertx.eventBus());
-    NodeReplyCodec.register(vertx.eventBus());
+    GenApiCodecs.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
     lease = new NodeLease(vertx, ClusterSupport.hazelcast(vertx), name(), this::services, options.getLeaseRenewMs());
     return consumer.completion()
@@ -176,49 +174,46 @@ public final class ServiceNode {
     return functions.values().stream().map(r -> r.config().service()).distinct().sorted().toList();
   }
 
-  private void onMessage(Message<Buffer> message) {
-    MultiMap headers = message.headers();
-    String action = headers.get(Addresses.HEADER_ACTION);
-    if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
-      answerPull(message, action);
+  private void onMessage(Message<Object> message) {
+    if (message.body() instanceof NodeCallRequest request) {
+      run(request);
       return;
     }
-    String callId = headers.get(Addresses.HEADER_CALL);
-    if (Addresses.ACTION_CANCEL.equals(action)) {
-      NodeCall call = running.get(callId);
+    String action = message.headers().get(Addresses.HEADER_ACTION);
+    if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
+      answerPull(message, action);
+    } else if (Addresses.ACTION_CANCEL.equals(action)) {
+      NodeCall call = running.get(message.headers().get(Addresses.HEADER_CALL));
       if (call != null) {
         call.cancel();
       }
-      return;
+    } else {
+      LOG.warning("Node " + name() + " dropped a message that is neither a call nor an action: " + action);
     }
-    String replyTo = headers.get(Addresses.HEADER_REPLY_TO);
-    if (callId == null || replyTo == null) {
-      LOG.warning("Node " + name() + " dropped a message without call id or reply address");
-      return;
-    }
-    String key = headers.get(Addresses.HEADER_FUNCTION);
-    Registration registration = functions.get(key);
+  }
+
+  private void run(NodeCallRequest request) {
+    String callId = request.callId();
+    Registration registration = functions.get(request.functionKey());
     if (registration == null) {
-      String[] parts = String.valueOf(key).split("/", 3);
-      replyFailure(replyTo, callId, parts.length == 3 ? GenApiException.notFound(parts[1], parts[2])
+      String[] parts = String.valueOf(request.functionKey()).split("/", 3);
+      replyFailure(request, parts.length == 3 ? GenApiException.notFound(parts[1], parts[2])
         : GenApiException.invalidRequest("no function key"));
       return;
     }
-    long deadline;
     JsonObject body;
     try {
-      deadline = Long.parseLong(headers.get(Addresses.HEADER_DEADLINE));
-      body = message.body().toJsonObject();
+      body = request.body().toJsonObject();
     } catch (RuntimeException e) {
-      replyFailure(replyTo, callId, GenApiException.invalidRequest("unreadable call: " + e.getMessage()));
+      replyFailure(request, GenApiException.invalidRequest("unreadable call: " + e.getMessage()));
       return;
     }
-    if (System.currentTimeMillis() >= deadline) {
-      replyFailure(replyTo, callId, GenApiException.timeout(registration.config().timeout()));
+    if (System.currentTimeMillis() >= request.deadline()) {
+      replyFailure(request, GenApiException.timeout(registration.config().timeout()));
       return;
     }
-    NodeCall call = new NodeCall(registration.config(), body, headers.get(Addresses.HEADER_USER),
-      headers.get(Addresses.HEADER_DEVICE), deadline, vertx, replyTo, callId);
+    NodeCall call = new NodeCall(registration.config(), body, request.userId(), request.deviceId(),
+      request.deadline(), vertx, request.replyTo(), callId);
     running.put(callId, call);
     invoke(registration.handler(), call).onComplete(result -> {
       running.remove(callId);
@@ -227,13 +222,14 @@ public final class ServiceNode {
       } else {
         GenApiException failure = failure(result.cause());
         LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
-          + key + " failed: " + failure.getMessage(), failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
+          + request.functionKey() + " failed: " + failure.getMessage(),
+          failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
         call.fail(failure);
       }
     });
   }
 
-  private void answerPull(Message<Buffer> message, String action) {
+  private void answerPull(Message<Object> message, String action) {
     PushConfig config = pusher.pushConfig(String.valueOf(message.headers().get(Addresses.HEADER_SERVICE)));
     if (config == null) {
       message.fail(404, "node " + name() + " serves no function of " + message.headers().get(Addresses.HEADER_SERVICE));
@@ -244,8 +240,8 @@ public final class ServiceNode {
     }
   }
 
-  private void replyFailure(String replyTo, String callId, GenApiException failure) {
-    vertx.eventBus().send(replyTo, NodeReply.failure(callId, failure));
+  private void replyFailure(NodeCallRequest request, GenApiException failure) {
+    vertx.eventBus().send(request.replyTo(), NodeReply.failure(request.callId(), failure));
   }
 
   private static Future<?> invoke(FunctionHandler handler, NodeCall call) {

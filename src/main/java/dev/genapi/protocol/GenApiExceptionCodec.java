@@ -3,7 +3,6 @@ package dev.genapi.protocol;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -13,19 +12,6 @@ import java.nio.charset.StandardCharsets;
  * passes the same instance.
  */
 public final class GenApiExceptionCodec implements MessageCodec<GenApiException, GenApiException> {
-
-  /**
-   * Registers the codec as the default one for {@link GenApiException} unless it already is.
-   *
-   * @param eventBus the event bus of a GenApi gateway or node
-   */
-  public static void register(EventBus eventBus) {
-    try {
-      eventBus.registerDefaultCodec(GenApiException.class, new GenApiExceptionCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // a gateway and a node sharing one Vert.x instance both register
-    }
-  }
 
   @Override
   public void encodeToWire(Buffer buffer, GenApiException e) {

@@ -1,7 +1,6 @@
 package dev.genapi.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
@@ -14,19 +13,6 @@ public final class NodeReplyCodec implements MessageCodec<NodeReply, NodeReply> 
 
   private static final NodeReply.Kind[] KINDS = NodeReply.Kind.values();
   private static final GenApiExceptionCodec FAILURES = new GenApiExceptionCodec();
-
-  /**
-   * Registers the codec as the default one for {@link NodeReply} unless it already is.
-   *
-   * @param eventBus the event bus of a GenApi gateway or node
-   */
-  public static void register(EventBus eventBus) {
-    try {
-      eventBus.registerDefaultCodec(NodeReply.class, new NodeReplyCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // a gateway and a node sharing one Vert.x instance both register
-    }
-  }
 
   @Override
   public void encodeToWire(Buffer buffer, NodeReply reply) {

@@ -1,0 +1,19 @@
+package dev.genapi.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * What a gateway sends to a service node to run one call. Carried by {@link NodeCallRequestCodec}, so the call's
+ * routing travels in the body and calls need no headers.
+ *
+ * @param functionKey the function's key, {@code service/request_type/version}
+ * @param callId the attempt's cluster-unique call id; the node's replies carry it back
+ * @param replyTo the gateway's reply address for this call
+ * @param deadline epoch milliseconds after which the gateway no longer waits
+ * @param userId the caller's user id when the function asks for request info, else {@code null}
+ * @param deviceId the caller's device id when the function asks for request info, else {@code null}
+ * @param body the call as JSON: at least {@code request_id} and {@code args}
+ */
+public record NodeCallRequest(String functionKey, String callId, String replyTo, long deadline, String userId,
+                              String deviceId, Buffer body) {
+}
