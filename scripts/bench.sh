@@ -4,7 +4,7 @@
 # generator. Prints throughput (closed loop), latency at a fixed rate (open loop), CPU per call, heap per idle
 # WebSocket, and a last line: RESULT gateway_rps=.. baseline_rps=.. ratio=.. p50_ms=.. p99_ms=.. idle_kb_per_conn=..
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
-#                              30 s measurement each; 10,000 idle connections), about 7 minutes
+#                              30 s measurement each; 10,000 idle connections), about 6 minutes
 #   scripts/bench.sh --quick   under 3 minutes (one round each, 10 s warm-up, 10 s measurement, 2,000 idle connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
