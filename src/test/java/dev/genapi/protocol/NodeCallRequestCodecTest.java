@@ -12,11 +12,7 @@ class NodeCallRequestCodecTest {
   private final NodeCallRequestCodec codec = new NodeCallRequestCodec();
 
   private NodeCallRequest roundTrip(NodeCallRequest original) {
-    Buffer buffer = Buffer.buffer().appendString("préfixe");
-    int pos = buffer.length();
-    codec.encodeToWire(buffer, original);
-    buffer.appendString("trailing bytes of the next field");
-    return codec.decodeFromWire(pos, buffer);
+    return WireRoundTrip.of(codec, original);
   }
 
   @Test

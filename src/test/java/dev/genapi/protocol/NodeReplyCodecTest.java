@@ -14,11 +14,7 @@ class NodeReplyCodecTest {
   private final NodeReplyCodec codec = new NodeReplyCodec();
 
   private NodeReply roundTrip(NodeReply original) {
-    Buffer buffer = Buffer.buffer().appendString("préfixe");
-    int pos = buffer.length();
-    codec.encodeToWire(buffer, original);
-    buffer.appendString("trailing bytes of the next field");
-    return codec.decodeFromWire(pos, buffer);
+    return WireRoundTrip.of(codec, original);
   }
 
   @Test
