@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,24 +30,35 @@ public final class ReplyRouter {
   private final Map<String, Invocation> calls = new ConcurrentHashMap<>();
   // by event-loop thread: each HTTP request and WebSocket runs on a context of its own, duplicated from its loop's
   private final Map<Thread, MessageConsumer<Object>> consumers = new ConcurrentHashMap<>();
-  private volatile String defaultAddress;
+  private MessageConsumer<Object> fallback;
 
   /**
-   * Listens on an address of the calling event loop's own, for the calls made on that event loop; the first one is
-   * also the address of calls made elsewhere. Call it on the event loop, e.g. from a verticle's start.
+   * Listens on the gateway's first address, the one of calls made on a thread that has no address of its own.
+   *
+   * @param vertx the gateway's clustered Vert.x
+   * @return completed once nodes can reach the address
+   */
+  public Future<Void> start(Vertx vertx) {
+    fallback = consumer(vertx);
+    return fallback.completion();
+  }
+
+  /**
+   * Listens on an address of the calling event loop's own, for the calls made on that event loop. Call it on the
+   * event loop, e.g. from a verticle's start.
    *
    * @param vertx the gateway's clustered Vert.x
    * @return completed once nodes can reach the address
    */
   public Future<Void> listen(Vertx vertx) {
-    String address = Addresses.gatewayReplies(gatewayId + "-" + listeners.getAndIncrement());
-    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, this::route);
+    MessageConsumer<Object> consumer = consumer(vertx);
     consumers.put(Thread.currentThread(), consumer);
-    return consumer.completion().onSuccess(v -> {
-      if (defaultAddress == null) {
-        defaultAddress = address;
-      }
-    });
+    return consumer.completion();
+  }
+
+  private MessageConsumer<Object> consumer(Vertx vertx) {
+    return vertx.eventBus().consumer(Addresses.gatewayReplies(gatewayId + "-" + listeners.getAndIncrement()),
+      this::route);
   }
 
   /** Stops receiving replies on the calling event loop's address. */
@@ -57,15 +69,19 @@ public final class ReplyRouter {
 
   /** Stops receiving replies on every address. */
   public Future<Void> stop() {
-    List<Future<Void>> unregistered = consumers.values().stream().map(MessageConsumer::unregister).toList();
+    List<Future<Void>> unregistered = new ArrayList<>();
+    consumers.values().forEach(consumer -> unregistered.add(consumer.unregister()));
     consumers.clear();
+    if (fallback != null) {
+      unregistered.add(fallback.unregister());
+    }
     return Future.join(unregistered).mapEmpty();
   }
 
   /** @return the reply address of calls made on the calling thread */
   String address() {
     MessageConsumer<Object> consumer = consumers.get(Thread.currentThread());
-    return consumer == null ? defaultAddress : consumer.address();
+    return (consumer == null ? fallback : consumer).address();
   }
 
   /** @return an id unique in the cluster: this gateway's id and a counter */

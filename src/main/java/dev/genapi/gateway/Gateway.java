@@ -99,7 +99,7 @@ public final class Gateway {
         deployments.add(id);
         return nodes.start(vertx, hazelcast);
       })
-      .compose(v -> replies.listen(vertx))
+      .compose(v -> replies.start(vertx))
       .compose(v -> rateLimitSettings.start(options.getRateLimits()))
       .compose(v -> rateLimitSync.start())
       .compose(v -> vertx.deployVerticle(() -> {

@@ -11,7 +11,6 @@ import dev.genapi.protocol.GenApiCodecs;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
