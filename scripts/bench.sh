@@ -90,7 +90,7 @@ idle_kb=$(awk -v a="$after" -v b="$before" -v n="$idle" 'BEGIN{printf "%.1f", (a
 own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$idle" 'BEGIN{printf "%.0f", (a-b)/n}')
 
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
-echo "gateway: ${gateway_rps} calls/s (mean of $(( ${#order[@]} / 2 )) rounds), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
+echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
 echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms"
 echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${idle} connections)"
