@@ -3,7 +3,6 @@ package dev.genapi.protocol;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
 
@@ -11,7 +10,12 @@ import java.nio.charset.StandardCharsets;
  * Carries a {@link GenApiException} across the clustered event bus: code, retry-after and message. Local delivery
  * passes the same instance.
  */
-public final class GenApiExceptionCodec implements MessageCodec<GenApiException, GenApiException> {
+public final class GenApiExceptionCodec extends PassThroughCodec<GenApiException> {
+
+  /** A codec named {@code genapi.exception}. */
+  public GenApiExceptionCodec() {
+    super("genapi.exception");
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, GenApiException e) {
@@ -26,20 +30,5 @@ public final class GenApiExceptionCodec implements MessageCodec<GenApiException,
     int length = buffer.getInt(pos + 12);
     String message = buffer.getString(pos + 16, pos + 16 + length, "UTF-8");
     return new GenApiException(ErrorCode.fromInt(code), message, retryAfter);
-  }
-
-  @Override
-  public GenApiException transform(GenApiException e) {
-    return e;
-  }
-
-  @Override
-  public String name() {
-    return "genapi.exception";
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

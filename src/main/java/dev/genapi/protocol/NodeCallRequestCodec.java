@@ -1,7 +1,6 @@
 package dev.genapi.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,7 +8,12 @@ import java.nio.charset.StandardCharsets;
  * Carries a {@link NodeCallRequest} across the clustered event bus: its strings length-prefixed (-1 for
  * {@code null}), the deadline, then the body. Local delivery passes the same instance.
  */
-public final class NodeCallRequestCodec implements MessageCodec<NodeCallRequest, NodeCallRequest> {
+public final class NodeCallRequestCodec extends PassThroughCodec<NodeCallRequest> {
+
+  /** A codec named {@code genapi.node-call}. */
+  public NodeCallRequestCodec() {
+    super("genapi.node-call");
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, NodeCallRequest call) {
@@ -55,20 +59,5 @@ public final class NodeCallRequestCodec implements MessageCodec<NodeCallRequest,
     String value = buffer.getString(at[0], at[0] + length, "UTF-8");
     at[0] += length;
     return value;
-  }
-
-  @Override
-  public NodeCallRequest transform(NodeCallRequest call) {
-    return call;
-  }
-
-  @Override
-  public String name() {
-    return "genapi.node-call";
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -1,7 +1,6 @@
 package dev.genapi.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,10 +8,15 @@ import java.nio.charset.StandardCharsets;
  * Carries a {@link NodeReply} across the clustered event bus: the call id, the kind, then the result bytes or the
  * failure as {@link GenApiExceptionCodec} writes it. Local delivery passes the same instance.
  */
-public final class NodeReplyCodec implements MessageCodec<NodeReply, NodeReply> {
+public final class NodeReplyCodec extends PassThroughCodec<NodeReply> {
 
   private static final NodeReply.Kind[] KINDS = NodeReply.Kind.values();
   private static final GenApiExceptionCodec FAILURES = new GenApiExceptionCodec();
+
+  /** A codec named {@code genapi.node-reply}. */
+  public NodeReplyCodec() {
+    super("genapi.node-reply");
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, NodeReply reply) {
@@ -36,20 +40,5 @@ public final class NodeReplyCodec implements MessageCodec<NodeReply, NodeReply> 
     }
     int length = buffer.getInt(at + 1);
     return new NodeReply(callId, kind, buffer.getBuffer(at + 5, at + 5 + length), null);
-  }
-
-  @Override
-  public NodeReply transform(NodeReply reply) {
-    return reply;
-  }
-
-  @Override
-  public String name() {
-    return "genapi.node-reply";
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

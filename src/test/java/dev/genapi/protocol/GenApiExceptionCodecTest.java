@@ -18,11 +18,7 @@ class GenApiExceptionCodecTest {
   private final GenApiExceptionCodec codec = new GenApiExceptionCodec();
 
   private GenApiException roundTrip(GenApiException original, String prefix) {
-    Buffer buffer = Buffer.buffer().appendString(prefix, "UTF-8");
-    int pos = buffer.length();
-    codec.encodeToWire(buffer, original);
-    buffer.appendString("trailing bytes of the next field");
-    return codec.decodeFromWire(pos, buffer);
+    return WireRoundTrip.of(codec, original, prefix);
   }
 
   @Test

@@ -10,7 +10,11 @@ final class WireRoundTrip {
   }
 
   static <T> T of(MessageCodec<T, T> codec, T value) {
-    Buffer buffer = Buffer.buffer().appendString("préfixe");
+    return of(codec, value, "préfixe");
+  }
+
+  static <T> T of(MessageCodec<T, T> codec, T value, String prefix) {
+    Buffer buffer = Buffer.buffer().appendString(prefix, "UTF-8");
     int pos = buffer.length();
     codec.encodeToWire(buffer, value);
     buffer.appendString("trailing bytes of the next field");
