@@ -41,7 +41,7 @@ function phoenix() {
 }
 
 async function http() {
-  const response = await fetch(base + '/api/call', { method: 'POST', body: JSON.stringify(call('http')) });
+  const response = await fetch(base + '/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(call('http')) });
   return response.json();
 }
 

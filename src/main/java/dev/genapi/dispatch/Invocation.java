@@ -248,6 +248,11 @@ final class Invocation implements InFlightCall {
     }
   }
 
+  /** @return whether the call is over: it sent its last frame, or was cancelled or abandoned */
+  boolean done() {
+    return done;
+  }
+
   private boolean finish() {
     if (done) {
       return false;

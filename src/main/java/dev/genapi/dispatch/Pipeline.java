@@ -93,7 +93,7 @@ public final class Pipeline {
     Invocation invocation = new Invocation(this, request, function, hooks.wrapAfter(function, request, metered),
       vertx.getOrCreateContext());
     invocation.start();
-    return invocation;
+    return invocation.done() ? null : invocation;
   }
 
   Vertx vertx() {

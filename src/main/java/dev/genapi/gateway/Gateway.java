@@ -46,7 +46,8 @@ public final class Gateway {
   private volatile boolean ready;
   private volatile boolean draining;
   private final Authenticator authenticator;
-  private final ConnectionLimit connections;
+  private final ConnectionAdmission connections;
+  private final MemoryBudget memory;
   private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
@@ -55,7 +56,10 @@ public final class Gateway {
   private Gateway(Vertx vertx, GatewayOptions options) {
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
-    this.connections = new ConnectionLimit(options.getMaxConnections());
+    ClientLimitsOptions limits = options.getClientLimits();
+    this.connections = new ConnectionAdmission(options.getMaxConnections(), limits.getMaxConnectionsPerAddress(),
+      new ClientAddresses(limits.getTrustedProxies()));
+    this.memory = new MemoryBudget(limits.getMaxGatewayBytes());
     this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), replies::failCallsTo);
   }
 
@@ -120,8 +124,10 @@ public final class Gateway {
     metrics.gauge("genapi.registry.changes", "Registry changes this gateway applied", registry::changes);
     metrics.gauge("genapi.nodes.live", "Service nodes with a current lease", () -> nodes.snapshot().size());
     metrics.gauge("genapi.calls.in_flight", "Calls in flight on this gateway", pipeline::inFlight);
-    for (ConnectionLimit.Transport transport : ConnectionLimit.Transport.values()) {
-      metrics.gauge("genapi.connections", "Open client connections", () -> connections.open(transport),
+    metrics.gauge("genapi.client.bytes", "Bytes held for clients: calls in flight and frames not yet written",
+      memory::held);
+    for (ConnectionAdmission.Transport transport : ConnectionAdmission.Transport.values()) {
+      metrics.gauge("genapi.connections", "Open client connections", () -> connections.sessions(transport),
         "transport", transport.name().toLowerCase());
     }
   }
@@ -188,8 +194,12 @@ public final class Gateway {
     return authenticator;
   }
 
-  ConnectionLimit connections() {
+  ConnectionAdmission connections() {
     return connections;
+  }
+
+  MemoryBudget memory() {
+    return memory;
   }
 
   /** @return how many gateways this one knows to share the rate limits with, itself included */

@@ -39,6 +39,7 @@ public final class GatewayOptions {
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private int maxInFlightPerConnection = DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
   private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
+  private ClientLimitsOptions clientLimits = new ClientLimitsOptions();
 
   /** Default options. */
   public GatewayOptions() {
@@ -48,8 +49,8 @@ public final class GatewayOptions {
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
    *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
-   *             {@code max_in_flight_per_connection}, {@code phoenix_event}, and the keys of {@link AuthOptions}
-   *             and {@link ConfigOptions} (push token and pulls)
+   *             {@code max_in_flight_per_connection}, {@code phoenix_event}, and the keys of {@link AuthOptions},
+   *             {@link ClientLimitsOptions} and {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -66,6 +67,7 @@ public final class GatewayOptions {
     setMaxConnections(json.getInteger("max_connections", DEFAULT_MAX_CONNECTIONS));
     setMaxInFlightPerConnection(json.getInteger("max_in_flight_per_connection", DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION));
     setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
+    setClientLimits(new ClientLimitsOptions(json));
   }
 
   /** @return the JSON form */
@@ -75,7 +77,7 @@ public final class GatewayOptions {
       .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
       .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
       .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
-      .mergeIn(auth.toJson()).mergeIn(config.toJson());
+      .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -222,6 +224,15 @@ public final class GatewayOptions {
   /** @param event the Phoenix event @return a reference to this, so the API can be used fluently */
   public GatewayOptions setPhoenixEvent(String event) {
     this.phoenixEvent = event;
+    return this;
+  }
+
+  /** @return the bounds on clients: byte budgets, idle timeouts, Phoenix topics, origins, trusted proxies */
+  public ClientLimitsOptions getClientLimits() { return clientLimits; }
+
+  /** @param limits the client bounds @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setClientLimits(ClientLimitsOptions limits) {
+    this.clientLimits = limits;
     return this;
   }
 }

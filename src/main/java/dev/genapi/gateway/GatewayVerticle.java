@@ -1,30 +1,23 @@
 package dev.genapi.gateway;
 
-import dev.genapi.api.ErrorCode;
-import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
-import dev.genapi.protocol.Request;
-import dev.genapi.protocol.Response;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,9 +34,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final Gateway gateway;
   private final Pipeline pipeline;
   private final GatewayOptions options;
+  private final OriginCheck origins;
+  private final Set<HttpConnection> refused = new HashSet<>();
   private HttpServer server;
-  private final java.util.Set<ServerWebSocket> sockets = new java.util.HashSet<>();
-  private final java.util.Set<SockJSSocket> sockJsSockets = new java.util.HashSet<>();
+  private WebSocketTransport webSockets;
+  private SockJsTransport sockJs;
 
   /**
    * @param gateway the gateway this server belongs to (registry, nodes, pulls, identity, connection bound)
@@ -54,18 +49,23 @@ public final class GatewayVerticle extends VerticleBase {
     this.gateway = gateway;
     this.pipeline = pipeline;
     this.options = options;
+    this.origins = new OriginCheck(options.getClientLimits().getAllowedOrigins());
   }
 
   @Override
   public Future<?> start() {
+    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options);
+    sockJs = new SockJsTransport(vertx, gateway, pipeline, options);
+    long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
-    router.get("/ws").handler(rc -> upgrade(rc, false));
-    router.get("/socket/websocket").handler(rc -> upgrade(rc, true));
-    router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L));
+    router.route().handler(this::admit);
+    router.get("/ws").handler(rc -> webSockets.upgrade(rc, false));
+    router.get("/socket/websocket").handler(rc -> webSockets.upgrade(rc, true));
+    router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
-      .setRegisterWriteHandler(false)).socketHandler(this::sockJs));
-    router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(options.getMaxPayloadBytes() * 2L))
-      .handler(new HttpTransport(pipeline, gateway.authenticator(), options)::handle);
+      .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
+    router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+      .handler(new HttpTransport(vertx, pipeline, gateway, options)::handle);
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
@@ -78,12 +78,47 @@ public final class GatewayVerticle extends VerticleBase {
         rc.response().setStatusCode(500).end();
       }
     });
-    // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close
+    // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
+    // compression is off, as inflating a message has no bound in Vert.x
     HttpServerOptions serverOptions = new HttpServerOptions()
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
-      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2);
-    server = vertx.createHttpServer(serverOptions).requestHandler(router);
+      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2)
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
+    server = vertx.createHttpServer(serverOptions).connectionHandler(this::connected).requestHandler(router);
     return gateway.replies().listen(vertx).compose(v -> server.listen(options.getPort(), options.getHost()));
+  }
+
+  /** Counts a TCP connection; one over {@code max_connections} or the per-address bound is marked refused. */
+  private void connected(HttpConnection connection) {
+    String address = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
+    if (!gateway.connections().open(address)) {
+      refused.add(connection);
+      connection.closeHandler(v -> refused.remove(connection));
+      return;
+    }
+    connection.closeHandler(v -> gateway.connections().close(address));
+  }
+
+  /**
+   * Requests on a refused connection answer {@code 503} and close it (probes and metrics excepted, so a full gateway
+   * is not restarted as dead); requests of client paths from an origin that is not allowed answer {@code 403}.
+   */
+  private void admit(RoutingContext rc) {
+    String path = rc.request().path();
+    boolean operations = path.startsWith("/health/") || path.equals(Paths.METRICS);
+    if (!operations && refused.contains(rc.request().connection())) {
+      rc.response().setStatusCode(503).putHeader("Connection", "close").end("too many connections");
+    } else if (clientPath(path) && !origins.allows(rc.request())) {
+      rc.response().setStatusCode(403).end("origin not allowed");
+    } else {
+      rc.next();
+    }
+  }
+
+  private static boolean clientPath(String path) {
+    return path.equals("/ws") || path.equals("/socket/websocket") || path.startsWith("/sockjs")
+      || path.equals("/api/call");
   }
 
   @Override
@@ -102,10 +137,8 @@ public final class GatewayVerticle extends VerticleBase {
   Future<Void> closeClients() {
     Promise<Void> closed = Promise.promise();
     context.runOnContext(v -> {
-      List<Future<Void>> closing = new java.util.ArrayList<>();
-      new java.util.ArrayList<>(sockets).forEach(ws -> closing.add(ws.close((short) 1012, "service restart")));
-      new java.util.ArrayList<>(sockJsSockets).forEach(sock -> sock.close(1012, "service restart"));
-      Future.join(closing).onComplete(r -> closed.complete());
+      sockJs.closeAll();
+      webSockets.closeAll().onComplete(r -> closed.complete());
     });
     return closed.future();
   }
@@ -115,100 +148,4 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** A WebSocket upgrade: refused with 503 over the connection bound, 401 with an expired or forged token. */
-  private void upgrade(RoutingContext rc, boolean phoenix) {
-    if (gateway.draining()) {
-      rc.response().setStatusCode(503).end("draining");
-      return;
-    }
-    ConnectionLimit connections = gateway.connections();
-    ConnectionLimit.Transport transport = phoenix ? ConnectionLimit.Transport.PHOENIX : ConnectionLimit.Transport.WEBSOCKET;
-    if (!connections.tryAcquire(transport)) {
-      rc.response().setStatusCode(503).end("too many connections");
-      return;
-    }
-    rc.request().pause();
-    gateway.authenticator().authenticate(Authenticator.tokenOf(rc.request())).onComplete(auth -> {
-      if (auth.failed()) {
-        connections.release(transport);
-        rc.response().setStatusCode(401).end("invalid token");
-        return;
-      }
-      rc.request().toWebSocket().onSuccess(ws -> attach(ws, auth.result(), phoenix)).onFailure(e -> {
-        connections.release(transport);
-        rc.fail(e);
-      });
-    });
-  }
-
-  private void attach(ServerWebSocket ws, Identity identity, boolean phoenix) {
-    sockets.add(ws);
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      identity);
-    String ip = ws.remoteAddress() == null ? null : ws.remoteAddress().hostAddress();
-    java.util.function.Consumer<String> out = text -> {
-      if (!ws.isClosed()) {
-        ws.writeTextMessage(text);
-      }
-    };
-    if (phoenix) {
-      PhoenixSession session = new PhoenixSession(out, calls, gateway.authenticator(), options, ip);
-      ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
-      ws.closeHandler(v -> closed(ConnectionLimit.Transport.PHOENIX, () -> {
-        sockets.remove(ws);
-        session.onClose();
-      }));
-    } else {
-      NativeSession session = new NativeSession(out, calls, options, ip);
-      ws.textMessageHandler(text -> session.onFrame(Buffer.buffer(text)));
-      ws.binaryMessageHandler(session::onFrame);
-      ws.closeHandler(v -> closed(ConnectionLimit.Transport.WEBSOCKET, () -> {
-        sockets.remove(ws);
-        session.onClose();
-      }));
-    }
-  }
-
-  /**
-   * A SockJS session (WebSocket or an HTTP fallback). An expired or forged token gets an {@code UNAUTHENTICATED} frame
-   * and the session is closed (4401).
-   */
-  private void sockJs(SockJSSocket socket) {
-    if (gateway.draining()) {
-      socket.close(1012, "draining");
-      return;
-    }
-    ConnectionLimit connections = gateway.connections();
-    if (!connections.tryAcquire(ConnectionLimit.Transport.SOCKJS)) {
-      socket.close(4503, "too many connections");
-      return;
-    }
-    List<String> tokens = new QueryStringDecoder(socket.uri()).parameters().get("token");
-    String token = Authenticator.tokenOf(socket.headers().get("Authorization"),
-      tokens == null || tokens.isEmpty() ? null : tokens.get(0));
-    gateway.authenticator().authenticate(token).onComplete(auth -> {
-      if (auth.failed()) {
-        connections.release(ConnectionLimit.Transport.SOCKJS);
-        socket.write(Response.error(Request.UNKNOWN_ID, new GenApiException(ErrorCode.UNAUTHENTICATED,
-          "Invalid or expired token"), false).toBuffer());
-        socket.close(4401, "invalid token");
-        return;
-      }
-      SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-        auth.result());
-      String ip = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
-      NativeSession session = new NativeSession(socket::write, calls, options, ip);
-      socket.handler(session::onFrame);
-      sockJsSockets.add(socket);
-      socket.endHandler(v -> closed(ConnectionLimit.Transport.SOCKJS, () -> {
-        sockJsSockets.remove(socket);
-        session.onClose();
-      }));
-    });
-  }
-
-  private void closed(ConnectionLimit.Transport transport, Runnable session) {
-    gateway.connections().release(transport);
-    session.run();
-  }
 }

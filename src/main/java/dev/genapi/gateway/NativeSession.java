@@ -45,7 +45,7 @@ final class NativeSession {
         calls.start(Request.fromJson(json, frame, ipAddress), (response, last) -> write(response));
       }
     } catch (GenApiException e) {
-      write(Response.error(Request.idOf(json), e, detailErrors));
+      write(Response.error(Request.idOf(json, frame), e, detailErrors));
     }
   }
 

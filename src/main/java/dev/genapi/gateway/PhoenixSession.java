@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  * carry a {@code token}), {@code phx_leave}, {@code heartbeat}; a push of the calls event carries a call object, whose
  * Responses are pushed back on the same topic and event ({@code ref = null}), and the push gets an {@code ok} reply
  * with the request_type ({@code error} with a reason when the call cannot be decoded), as PhoenixGenApi does.
+ * Joins beyond the {@link TopicRules} get an {@code error} reply; the socket stays up.
  */
 final class PhoenixSession {
 
@@ -31,7 +32,9 @@ final class PhoenixSession {
   private final int maxPayloadBytes;
   private final boolean detailErrors;
   private final String ipAddress;
+  private final TopicRules topics;
   private final Map<String, String> joins = new HashMap<>(2);
+  private int pendingJoins;
 
   PhoenixSession(Consumer<String> out, SessionCalls calls, Authenticator authenticator, GatewayOptions options,
                  String ipAddress) {
@@ -42,6 +45,7 @@ final class PhoenixSession {
     this.maxPayloadBytes = options.getMaxPayloadBytes();
     this.detailErrors = options.isDetailErrors();
     this.ipAddress = ipAddress;
+    this.topics = new TopicRules(options.getClientLimits());
   }
 
   void onFrame(Buffer frame) {
@@ -74,8 +78,15 @@ final class PhoenixSession {
   }
 
   private void join(String joinRef, String ref, String topic, JsonObject params) {
+    String refusal = topics.refusal(topic, joins.containsKey(topic) ? 0 : joins.size() + pendingJoins);
+    if (refusal != null) {
+      reply(joinRef, ref, topic, "error", new JsonObject().put("reason", refusal));
+      return;
+    }
     String token = params.getValue("token") instanceof String t ? t : null;
+    pendingJoins++;
     authenticator.authenticate(token).onComplete(result -> {
+      pendingJoins--;
       if (result.failed()) {
         reply(joinRef, ref, topic, "error", new JsonObject().put("reason", "unauthorized"));
         return;

@@ -12,21 +12,25 @@ import java.util.Map;
 
 /**
  * The calls of one client connection, whatever its transport: applies the connection's identity, refuses a
- * request_id already in flight or one call too many, runs the pipeline, and cancels or abandons calls. Used on the
- * connection's event loop only.
+ * request_id already in flight, one call too many or one the connection's byte budget cannot hold, runs the pipeline,
+ * and cancels or abandons calls. A call holds its slot, its request_id and its bytes until its last frame; one refused
+ * before it reached a node holds nothing. Used on the connection's event loop only.
  */
 final class SessionCalls {
 
   private final Pipeline pipeline;
   private final Authenticator authenticator;
   private final int maxInFlight;
+  private final ConnectionFlow flow;
   private Identity identity;
   private Map<String, InFlightCall> inFlight;
 
-  SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, Identity identity) {
+  SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, ConnectionFlow flow,
+               Identity identity) {
     this.pipeline = pipeline;
     this.authenticator = authenticator;
     this.maxInFlight = maxInFlight;
+    this.flow = flow;
     this.identity = identity;
   }
 
@@ -50,9 +54,14 @@ final class SessionCalls {
       throw new GenApiException(ErrorCode.OVERLOADED, "Too many calls in flight on this connection (max "
         + maxInFlight + ")");
     }
+    int bytes = request.raw().length();
+    flow.holdCall(bytes);
     InFlightCall call = pipeline.execute(request, (response, last) -> {
-      if (last && inFlight != null) {
-        inFlight.remove(id);
+      if (last) {
+        if (inFlight != null) {
+          inFlight.remove(id);
+        }
+        flow.releaseCall(bytes);
       }
       sink.send(response, last);
     });

@@ -6,6 +6,12 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +42,8 @@ public record Request(String requestId, String service, String requestType, Stri
   /** The request id used in error frames when the client's is missing or unreadable. */
   public static final String UNKNOWN_ID = "unknown";
 
+  private static final JsonFactory SCANNER = new JsonFactory();
+
   /**
    * Checks the size of a frame and parses it as a JSON object.
    *
@@ -53,8 +61,16 @@ public record Request(String requestId, String service, String requestType, Stri
       }
       throw GenApiException.invalidRequest("Malformed request payload: expected a JSON object");
     } catch (DecodeException e) {
-      throw GenApiException.invalidRequest("Malformed request payload: " + e.getMessage());
+      throw GenApiException.invalidRequest("Malformed request payload: invalid JSON" + where(e.getCause()));
     }
+  }
+
+  // the parser's position, never its message: that names the parser's internals
+  private static String where(Throwable cause) {
+    if (cause instanceof JsonProcessingException parse && parse.getLocation() != null) {
+      return " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr();
+    }
+    return "";
   }
 
   /**
@@ -111,6 +127,36 @@ public record Request(String requestId, String service, String requestType, Stri
    */
   public static String idOf(JsonObject json) {
     return json != null && json.getValue("request_id") instanceof String id && !id.isEmpty() ? id : UNKNOWN_ID;
+  }
+
+  /**
+   * The request_id of a frame that could not be decoded whole (too large, or malformed after its request_id): read
+   * with a streaming parser that skips every other value, so it costs a scan and no objects.
+   *
+   * @param json the frame's JSON object, or {@code null} when it was not decoded
+   * @param frame the frame's bytes
+   * @return the request_id, else {@value #UNKNOWN_ID}
+   */
+  public static String idOf(JsonObject json, Buffer frame) {
+    if (json != null) {
+      return idOf(json);
+    }
+    try (JsonParser parser = SCANNER.createParser(frame.getBytes())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return UNKNOWN_ID;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("request_id".equals(name)) {
+          return value == JsonToken.VALUE_STRING && !parser.getText().isEmpty() ? parser.getText() : UNKNOWN_ID;
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException e) {
+      return UNKNOWN_ID;
+    }
+    return UNKNOWN_ID;
   }
 
   private static String required(JsonObject json, String key, List<String> missing) {

@@ -46,9 +46,19 @@ public final class Http {
     this.port = port;
   }
 
-  /** Sends a request and waits for the whole answer (60 s at most). */
+  /** Sends a request (a body as {@code application/json}) and waits for the whole answer (60 s at most). */
   public Reply send(HttpMethod method, String path, String bearer, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (body != null) {
+      headers.add("Content-Type", "application/json");
+    }
+    return send(method, path, bearer, body, headers);
+  }
+
+  /** Sends a request with exactly these headers (besides the bearer token) and waits for the whole answer. */
+  public Reply send(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
+      .setHeaders(headers);
     if (bearer != null) {
       options.putHeader("Authorization", "Bearer " + bearer);
     }

@@ -3,7 +3,9 @@ package dev.genapi.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -40,11 +42,16 @@ public final class WsClient implements AutoCloseable {
 
   /** Connects to {@code ws://127.0.0.1:<port>/ws} with a bearer token (or none). */
   public static WsClient connect(Vertx vertx, int port, String token) {
-    WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
     }
+    return connect(vertx, new WebSocketClientOptions(), options);
+  }
+
+  /** Connects with these client and connect options (a path, headers, frame sizes, compression). */
+  public static WsClient connect(Vertx vertx, WebSocketClientOptions clientOptions, WebSocketConnectOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     try {
       return new WsClient(client, TestCluster.await(client.connect(options)));
     } catch (RuntimeException e) {
@@ -83,6 +90,20 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** @return the next frame as a JSON array (a Phoenix message), waiting up to 10 s */
+  public JsonArray nextArray() {
+    try {
+      String frame = frames.poll(10_000, TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within 10000 ms");
+      }
+      return new JsonArray(frame);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** @return the next n frames */
   public List<JsonObject> next(int n, long timeoutMs) {
     List<JsonObject> list = new ArrayList<>(n);
@@ -102,6 +123,16 @@ public final class WsClient implements AutoCloseable {
     List<String> pending = new ArrayList<>();
     frames.drainTo(pending);
     return pending.stream().map(JsonObject::new).toList();
+  }
+
+  /** @return the socket itself, e.g. to pause reading */
+  public WebSocket socket() {
+    return socket;
+  }
+
+  /** @return the close reason the server sent, or {@code null} */
+  public String closeReason() {
+    return socket.closeReason();
   }
 
   /** @return whether the server closed the connection */

@@ -1,0 +1,143 @@
+package dev.genapi.gateway;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import io.vertx.core.Vertx;
+
+/**
+ * The byte budget of one client connection, the same on every transport: the bytes of its calls in flight plus the
+ * frames written to it and not yet handed to the network. Over the budget the connection stops being read (and new
+ * calls are refused) until it drains to half; a client that keeps frames waiting over the budget for longer than the
+ * slow-client timeout, or makes the connection hold twice the budget, is disconnected ({@value #SLOW_CLIENT}). Each
+ * byte is counted in the gateway's {@link MemoryBudget} too. Used on the connection's event loop only.
+ */
+final class ConnectionFlow {
+
+  /** Close code of a client that does not read what it asked for (policy violation). */
+  static final int SLOW_CLIENT = 1008;
+
+  private final Vertx vertx;
+  private final ClientLink link;
+  private final MemoryBudget gateway;
+  private final long budget;
+  private final long slowClientTimeoutMs;
+  private long callBytes;
+  private long queuedBytes;
+  private boolean paused;
+  private boolean closed;
+  private long slowTimer = -1;
+
+  ConnectionFlow(Vertx vertx, ClientLink link, MemoryBudget gateway, ClientLimitsOptions limits) {
+    this.vertx = vertx;
+    this.link = link;
+    this.gateway = gateway;
+    this.budget = limits.getMaxConnectionBytes();
+    this.slowClientTimeoutMs = limits.getSlowClientTimeoutMs();
+  }
+
+  /**
+   * Counts a new call's bytes until {@link #releaseCall}.
+   *
+   * @throws GenApiException {@code OVERLOADED} when the connection or the gateway holds too much already
+   */
+  void holdCall(int bytes) {
+    if (paused || callBytes + queuedBytes >= budget) {
+      throw new GenApiException(ErrorCode.OVERLOADED, "Too many bytes in flight on this connection (max " + budget
+        + ")");
+    }
+    if (!gateway.tryHold(bytes)) {
+      throw new GenApiException(ErrorCode.OVERLOADED, "Service temporarily unavailable");
+    }
+    callBytes += bytes;
+    check();
+  }
+
+  void releaseCall(int bytes) {
+    if (!closed) {
+      callBytes -= bytes;
+      gateway.release(bytes);
+      check();
+    }
+  }
+
+  /** Writes one frame to the client, counted until the network has it. */
+  void write(String text) {
+    if (closed) {
+      return;
+    }
+    int bytes = text.length();
+    queuedBytes += bytes;
+    gateway.hold(bytes);
+    link.write(text).onComplete(r -> written(bytes));
+    check();
+  }
+
+  /** Closes the connection (its close handler then calls {@link #closed}). */
+  void close(int code, String reason) {
+    link.close(code, reason);
+  }
+
+  /** The connection is closed: whatever it held is released. */
+  void closed() {
+    if (!closed) {
+      closed = true;
+      gateway.release(callBytes + queuedBytes);
+      callBytes = 0;
+      queuedBytes = 0;
+      cancelTimer();
+    }
+  }
+
+  /** @return the bytes the connection holds */
+  long held() {
+    return callBytes + queuedBytes;
+  }
+
+  private void written(int bytes) {
+    if (!closed) {
+      queuedBytes -= bytes;
+      gateway.release(bytes);
+      check();
+    }
+  }
+
+  private void check() {
+    long held = callBytes + queuedBytes;
+    if (held > 2 * budget) {
+      disconnect();
+    } else if (!paused && held > budget) {
+      paused = true;
+      link.pause();
+      armTimer();
+    } else if (paused && held <= budget / 2) {
+      paused = false;
+      cancelTimer();
+      link.resume();
+    }
+  }
+
+  private void armTimer() {
+    slowTimer = vertx.setTimer(slowClientTimeoutMs, id -> {
+      slowTimer = -1;
+      if (!closed && paused) {
+        if (queuedBytes > 0) {
+          disconnect();
+        } else {
+          armTimer();
+        }
+      }
+    });
+  }
+
+  private void disconnect() {
+    link.close(SLOW_CLIENT, "slow client: over its byte budget");
+    closed();
+  }
+
+  private void cancelTimer() {
+    if (slowTimer != -1) {
+      vertx.cancelTimer(slowTimer);
+      slowTimer = -1;
+    }
+  }
+}

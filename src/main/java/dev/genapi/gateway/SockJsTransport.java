@@ -1,0 +1,83 @@
+package dev.genapi.gateway;
+
+import dev.genapi.api.ErrorCode;
+import dev.genapi.api.GenApiException;
+import dev.genapi.dispatch.Pipeline;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SockJS sessions ({@code /sockjs}, over WebSocket or an HTTP fallback) speaking the native frames. Refused with close
+ * 1012 while draining; an expired or forged token gets an {@code UNAUTHENTICATED} frame and close 4401. Each session
+ * has the same byte budget as a WebSocket, except that SockJS cannot stop reading: calls that arrive over the budget
+ * answer {@code OVERLOADED}. Used on the server's event loop only.
+ */
+final class SockJsTransport {
+
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final Pipeline pipeline;
+  private final GatewayOptions options;
+  private final Set<SockJSSocket> sockets = new HashSet<>();
+
+  SockJsTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.pipeline = pipeline;
+    this.options = options;
+  }
+
+  void open(SockJSSocket socket) {
+    if (gateway.draining()) {
+      socket.close(1012, "draining");
+      return;
+    }
+    List<String> tokens = new QueryStringDecoder(socket.uri()).parameters().get("token");
+    String token = Authenticator.tokenOf(socket.headers().get("Authorization"),
+      tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    gateway.authenticator().authenticate(token).onComplete(auth -> {
+      if (auth.failed()) {
+        socket.write(Response.error(Request.UNKNOWN_ID, new GenApiException(ErrorCode.UNAUTHENTICATED,
+          "Invalid or expired token"), false).toBuffer());
+        socket.close(4401, "invalid token");
+        return;
+      }
+      attach(socket, auth.result());
+    });
+  }
+
+  private void attach(SockJSSocket socket, Identity identity) {
+    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.of(socket), gateway.memory(), options.getClientLimits());
+    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
+      flow, identity);
+    String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
+    NativeSession session = new NativeSession(flow::write, calls, options, ip);
+    socket.handler(session::onFrame);
+    socket.exceptionHandler(e -> {
+      if (WebSocketTransport.tooBig(e)) {
+        flow.close(WebSocketTransport.TOO_BIG, "message too big");
+      }
+    });
+    sockets.add(socket);
+    gateway.connections().sessionOpened(ConnectionAdmission.Transport.SOCKJS);
+    socket.endHandler(v -> {
+      sockets.remove(socket);
+      gateway.connections().sessionClosed(ConnectionAdmission.Transport.SOCKJS);
+      flow.closed();
+      session.onClose();
+    });
+  }
+
+  /** Closes every session with a reconnect hint (1012: the service restarts). */
+  void closeAll() {
+    new ArrayList<>(sockets).forEach(socket -> socket.close(1012, "service restart"));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.genapi.gateway;
+
+import dev.genapi.dispatch.Pipeline;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * WebSocket sessions of one gateway server, native ({@code /ws}) and Phoenix ({@code /socket/websocket}): the upgrade
+ * (refused with {@code 503} while draining, {@code 401} with an expired or forged token), each session's byte budget,
+ * a message over the hard size cap closed with {@value #TOO_BIG}, and the idle sweep: native sessions are pinged
+ * every {@code ping_interval_ms}, and a session that sent nothing (Phoenix: no heartbeat or other frame; native: not
+ * even a pong) for {@code idle_timeout_ms} is closed with {@value ConnectionFlow#SLOW_CLIENT}. Used on the server's
+ * event loop only.
+ */
+final class WebSocketTransport {
+
+  /** Close code of a message over the hard size cap. */
+  static final int TOO_BIG = 1009;
+
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final Pipeline pipeline;
+  private final GatewayOptions options;
+  private final Set<Live> sessions = new HashSet<>();
+
+  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.pipeline = pipeline;
+    this.options = options;
+    ClientLimitsOptions limits = options.getClientLimits();
+    long tick = Math.max(50, Math.min(limits.getPingIntervalMs(), limits.getIdleTimeoutMs() / 4));
+    vertx.setPeriodic(tick, id -> sweep(limits));
+  }
+
+  void upgrade(RoutingContext rc, boolean phoenix) {
+    if (gateway.draining()) {
+      rc.response().setStatusCode(503).end("draining");
+      return;
+    }
+    rc.request().pause();
+    gateway.authenticator().authenticate(Authenticator.tokenOf(rc.request())).onComplete(auth -> {
+      if (auth.failed()) {
+        rc.response().setStatusCode(401).end("invalid token");
+        return;
+      }
+      rc.request().toWebSocket().onSuccess(ws -> attach(ws, auth.result(), phoenix)).onFailure(e -> {
+        if (!rc.response().ended()) {
+          rc.response().setStatusCode(400).end("not a WebSocket upgrade");
+        }
+      });
+    });
+  }
+
+  private void attach(ServerWebSocket ws, Identity identity, boolean phoenix) {
+    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.of(ws), gateway.memory(), options.getClientLimits());
+    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
+      flow, identity);
+    String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
+    Live live = new Live(ws, flow, !phoenix);
+    Handler<Buffer> onFrame;
+    Runnable onClose;
+    ConnectionAdmission.Transport transport;
+    if (phoenix) {
+      PhoenixSession session = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, ip);
+      onFrame = session::onFrame;
+      onClose = session::onClose;
+      transport = ConnectionAdmission.Transport.PHOENIX;
+    } else {
+      NativeSession session = new NativeSession(flow::write, calls, options, ip);
+      onFrame = session::onFrame;
+      onClose = session::onClose;
+      transport = ConnectionAdmission.Transport.WEBSOCKET;
+      ws.binaryMessageHandler(frame -> {
+        live.seen();
+        onFrame.handle(frame);
+      });
+      ws.pongHandler(pong -> live.seen());
+    }
+    ws.textMessageHandler(text -> {
+      live.seen();
+      onFrame.handle(Buffer.buffer(text));
+    });
+    ws.exceptionHandler(e -> {
+      if (tooBig(e)) {
+        flow.close(TOO_BIG, "message too big");
+      }
+    });
+    sessions.add(live);
+    gateway.connections().sessionOpened(transport);
+    ws.closeHandler(v -> {
+      sessions.remove(live);
+      gateway.connections().sessionClosed(transport);
+      flow.closed();
+      onClose.run();
+    });
+  }
+
+  // Vert.x reports a message over maxWebSocketMessageSize as an IllegalStateException, a frame over
+  // maxWebSocketFrameSize as Netty's CorruptedWebSocketFrameException; anything else is the network's doing
+  static boolean tooBig(Throwable e) {
+    return e instanceof CorruptedWebSocketFrameException
+      || e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
+  }
+
+  private void sweep(ClientLimitsOptions limits) {
+    long now = System.currentTimeMillis();
+    for (Live live : new ArrayList<>(sessions)) {
+      long quiet = now - live.lastSeen;
+      if (quiet > limits.getIdleTimeoutMs()) {
+        live.flow.close(ConnectionFlow.SLOW_CLIENT, "idle timeout");
+      } else if (live.pings && quiet >= limits.getPingIntervalMs() && now - live.lastPing >= limits.getPingIntervalMs()) {
+        live.lastPing = now;
+        live.ws.writePing(Buffer.buffer());
+      }
+    }
+  }
+
+  /** Closes every session with a reconnect hint (1012: the service restarts). */
+  Future<Void> closeAll() {
+    List<Future<Void>> closing = new ArrayList<>();
+    new ArrayList<>(sessions).forEach(live -> closing.add(live.ws.close((short) 1012, "service restart")));
+    return Future.join(closing).mapEmpty();
+  }
+
+  /** One open session and when its client was last heard. */
+  private static final class Live {
+    final ServerWebSocket ws;
+    final ConnectionFlow flow;
+    final boolean pings;
+    long lastSeen = System.currentTimeMillis();
+    long lastPing;
+
+    Live(ServerWebSocket ws, ConnectionFlow flow, boolean pings) {
+      this.ws = ws;
+      this.flow = flow;
+      this.pings = pings;
+    }
+
+    void seen() {
+      lastSeen = System.currentTimeMillis();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.genapi.testing;
+
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.demo.DemoService;
+import dev.genapi.gateway.Gateway;
+import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
+import io.vertx.core.Vertx;
+
+/**
+ * A gateway and a demo service node in two clustered Vert.x instances of a private cluster on loopback, and a plain
+ * Vert.x for the test's clients. Start one per test class.
+ */
+public final class DemoCluster implements AutoCloseable {
+
+  private final Vertx gatewayVertx;
+  private final Vertx nodeVertx;
+  private final Vertx clientVertx = Vertx.vertx();
+  private final Gateway gateway;
+
+  private DemoCluster(GatewayOptions options) {
+    ClusterOptions cluster = TestCluster.newCluster();
+    gatewayVertx = TestCluster.member(cluster);
+    nodeVertx = TestCluster.member(cluster);
+    gateway = TestCluster.await(Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort())));
+    ServiceNode demo = DemoService.registerOn(
+      ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
+    TestCluster.await(demo.start());
+    TestCluster.await(demo.registered());
+  }
+
+  /** Starts a cluster whose gateway has these options (its port is chosen here). */
+  public static DemoCluster start(GatewayOptions options) {
+    return new DemoCluster(options);
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** @return the Vert.x instance the test's clients run on */
+  public Vertx clients() {
+    return clientVertx;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  @Override
+  public void close() {
+    TestCluster.close(clientVertx, nodeVertx, gatewayVertx);
+  }
+}
