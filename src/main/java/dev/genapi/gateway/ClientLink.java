@@ -1,6 +1,8 @@
 package dev.genapi.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -9,6 +11,9 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
  * and resumed, and a close with a code and a reason.
  */
 interface ClientLink {
+
+  /** How long a client may take to answer a close before its TCP connection is dropped. */
+  long CLOSE_GRACE_MS = 1000;
 
   /** @return completed once the frame was handed to the network (or failed when the link is closed) */
   Future<Void> write(String text);
@@ -22,7 +27,12 @@ interface ClientLink {
   /** Closes the connection with a close code and a short reason. */
   void close(int code, String reason);
 
-  static ClientLink of(ServerWebSocket ws) {
+  /**
+   * @param ws the WebSocket
+   * @param tcp the connection it was upgraded from: dropped when the client does not answer a close within
+   *   {@value #CLOSE_GRACE_MS} ms (a client that stops reading never sees the close frame queued behind its data)
+   */
+  static ClientLink of(Vertx vertx, ServerWebSocket ws, HttpConnection tcp) {
     return new ClientLink() {
       @Override
       public Future<Void> write(String text) {
@@ -43,6 +53,11 @@ interface ClientLink {
       public void close(int code, String reason) {
         if (!ws.isClosed()) {
           ws.close((short) code, reason);
+          vertx.setTimer(CLOSE_GRACE_MS, id -> {
+            if (!ws.isClosed()) {
+              tcp.close();
+            }
+          });
         }
       }
     };

@@ -130,6 +130,7 @@ final class ConnectionFlow {
   }
 
   private void disconnect() {
+    gateway.slowClient();
     link.close(SLOW_CLIENT, "slow client: over its byte budget");
     closed();
   }

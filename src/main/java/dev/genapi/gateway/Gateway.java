@@ -126,6 +126,8 @@ public final class Gateway {
     metrics.gauge("genapi.calls.in_flight", "Calls in flight on this gateway", pipeline::inFlight);
     metrics.gauge("genapi.client.bytes", "Bytes held for clients: calls in flight and frames not yet written",
       memory::held);
+    metrics.gauge("genapi.clients.slow_disconnects", "Clients disconnected for staying over their byte budget",
+      memory::slowClients);
     for (ConnectionAdmission.Transport transport : ConnectionAdmission.Transport.values()) {
       metrics.gauge("genapi.connections", "Open client connections", () -> connections.sessions(transport),
         "transport", transport.name().toLowerCase());
@@ -196,6 +198,21 @@ public final class Gateway {
 
   ConnectionAdmission connections() {
     return connections;
+  }
+
+  /** @return the bytes this gateway holds for its clients: calls in flight and frames not yet handed to the network */
+  public long clientBytes() {
+    return memory.held();
+  }
+
+  /** @return the most bytes this gateway held for its clients at once */
+  public long clientBytesPeak() {
+    return memory.peak();
+  }
+
+  /** @return how many clients this gateway disconnected for staying over their byte budget */
+  public long slowClientsDisconnected() {
+    return memory.slowClients();
   }
 
   MemoryBudget memory() {

@@ -16,7 +16,9 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +38,9 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final OriginCheck origins;
   private final Set<HttpConnection> refused = new HashSet<>();
+  // admitted connections and their peer's address; a WebSocket's connection closes through its WebSocket, since an
+  // upgraded HttpConnection's close handler never runs
+  private final Map<HttpConnection, String> admitted = new HashMap<>();
   private HttpServer server;
   private WebSocketTransport webSockets;
   private SockJsTransport sockJs;
@@ -54,7 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options);
+    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, this::release);
     sockJs = new SockJsTransport(vertx, gateway, pipeline, options);
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
@@ -79,8 +84,11 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
-    // compression is off, as inflating a message has no bound in Vert.x
+    // compression is off, as inflating a message has no bound in Vert.x; idle HTTP connections close after twice
+    // the idle timeout (WebSockets are closed by their transport's sweep before that)
     HttpServerOptions serverOptions = new HttpServerOptions()
+      .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * options.getClientLimits().getIdleTimeoutMs()))
+      .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
       .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2)
       .setPerMessageWebSocketCompressionSupported(false)
@@ -97,7 +105,14 @@ public final class GatewayVerticle extends VerticleBase {
       connection.closeHandler(v -> refused.remove(connection));
       return;
     }
-    connection.closeHandler(v -> gateway.connections().close(address));
+    admitted.put(connection, address);
+    connection.closeHandler(v -> release(connection));
+  }
+
+  private void release(HttpConnection connection) {
+    if (admitted.containsKey(connection)) {
+      gateway.connections().close(admitted.remove(connection));
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ final class MemoryBudget {
 
   private final long max;
   private final AtomicLong held = new AtomicLong();
+  private final AtomicLong peak = new AtomicLong();
+  private final AtomicLong slowClients = new AtomicLong();
 
   MemoryBudget(long max) {
     this.max = max;
@@ -17,16 +19,23 @@ final class MemoryBudget {
 
   /** @return whether a new call of that many bytes fits (it is then counted) */
   boolean tryHold(long bytes) {
-    if (held.addAndGet(bytes) > max) {
+    long now = held.addAndGet(bytes);
+    if (now > max) {
       held.addAndGet(-bytes);
       return false;
     }
+    raisePeak(now);
     return true;
   }
 
   /** Counts bytes that must be held whatever the bound (a frame to write). */
   void hold(long bytes) {
-    held.addAndGet(bytes);
+    raisePeak(held.addAndGet(bytes));
+  }
+
+  /** Counts a client disconnected for staying over its budget. */
+  void slowClient() {
+    slowClients.incrementAndGet();
   }
 
   void release(long bytes) {
@@ -35,5 +44,20 @@ final class MemoryBudget {
 
   long held() {
     return held.get();
+  }
+
+  /** @return the most bytes held at once since the gateway started */
+  long peak() {
+    return peak.get();
+  }
+
+  long slowClients() {
+    return slowClients.get();
+  }
+
+  private void raisePeak(long now) {
+    if (now > peak.get()) {
+      peak.accumulateAndGet(now, Math::max);
+    }
   }
 }

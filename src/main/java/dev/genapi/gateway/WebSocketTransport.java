@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * WebSocket sessions of one gateway server, native ({@code /ws}) and Phoenix ({@code /socket/websocket}): the upgrade
@@ -32,8 +34,12 @@ final class WebSocketTransport {
   private final Pipeline pipeline;
   private final GatewayOptions options;
   private final Set<Live> sessions = new HashSet<>();
+  private final Consumer<HttpConnection> tcpClosed;
 
-  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+  /** @param tcpClosed told when the connection a WebSocket was upgraded from is closed */
+  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options,
+                     Consumer<HttpConnection> tcpClosed) {
+    this.tcpClosed = tcpClosed;
     this.vertx = vertx;
     this.gateway = gateway;
     this.pipeline = pipeline;
@@ -54,7 +60,7 @@ final class WebSocketTransport {
         rc.response().setStatusCode(401).end("invalid token");
         return;
       }
-      rc.request().toWebSocket().onSuccess(ws -> attach(ws, auth.result(), phoenix)).onFailure(e -> {
+      rc.request().toWebSocket().onSuccess(ws -> attach(ws, rc.request().connection(), auth.result(), phoenix)).onFailure(e -> {
         if (!rc.response().ended()) {
           rc.response().setStatusCode(400).end("not a WebSocket upgrade");
         }
@@ -62,8 +68,9 @@ final class WebSocketTransport {
     });
   }
 
-  private void attach(ServerWebSocket ws, Identity identity, boolean phoenix) {
-    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.of(ws), gateway.memory(), options.getClientLimits());
+  private void attach(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
+    ClientLink link = ClientLink.of(vertx, ws, tcp);
+    ConnectionFlow flow = new ConnectionFlow(vertx, link, gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
       flow, identity);
     String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
@@ -99,6 +106,7 @@ final class WebSocketTransport {
     sessions.add(live);
     gateway.connections().sessionOpened(transport);
     ws.closeHandler(v -> {
+      tcpClosed.accept(tcp);
       sessions.remove(live);
       gateway.connections().sessionClosed(transport);
       flow.closed();

@@ -30,6 +30,8 @@ final class Settings {
     new Setting("gateway", "instances", "GENAPI_GATEWAY_INSTANCES", "--instances", Type.INT),
     new Setting("gateway", "max_payload_bytes", "GENAPI_MAX_PAYLOAD_BYTES", "--max-payload-bytes", Type.INT),
     new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
+    new Setting("gateway", "allowed_origins", "GENAPI_ALLOWED_ORIGINS", "--allowed-origins", Type.LIST),
+    new Setting("gateway", "trusted_proxies", "GENAPI_TRUSTED_PROXIES", "--trusted-proxies", Type.LIST),
     new Setting("gateway", "admin_token", "GENAPI_ADMIN_TOKEN", "--admin-token", Type.STRING),
     new Setting("gateway", "auth_mode", "GENAPI_AUTH_MODE", "--auth-mode", Type.STRING),
     new Setting("gateway", "jwt_secret", "GENAPI_JWT_SECRET", "--jwt-secret", Type.STRING),

@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * A real HTTP client for tests, against {@code 127.0.0.1}.
  */
-public final class Http {
+public final class Http implements AutoCloseable {
 
   /**
    * @param status the HTTP status
@@ -71,6 +71,12 @@ public final class Http {
   /** {@code GET} with a bearer token (or none). */
   public Reply get(String path, String bearer) {
     return send(HttpMethod.GET, path, bearer, null);
+  }
+
+  /** Closes the client and its connections. */
+  @Override
+  public void close() {
+    TestCluster.await(client.close());
   }
 
   private static Reply reply(HttpClientResponse response, Buffer bytes) {
