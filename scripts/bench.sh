@@ -6,11 +6,16 @@
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
 #                              30 s measurement each; 10,000 idle connections), about 6 minutes
 #   scripts/bench.sh --quick   under 3 minutes (one round each, 10 s warm-up, 10 s measurement, 2,000 idle connections)
+#   scripts/bench.sh --slow-readers   8 WebSockets that stop reading ask for about 500 MB of stream chunks while one
+#                              well-behaved client calls echo for 30 s; prints the gateway's peak heap and client bytes
+#                              and the well-behaved client's latency (RESULT_SLOW line)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
 if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000 order=(gateway baseline); fi
+slow_readers=false
+[[ ${1:-} == --slow-readers ]] && slow_readers=true
 
 echo "Building ..." >&2
 mvn -B -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
@@ -40,6 +45,24 @@ await "$dir/node.log" "bench node ready"
   --http-port "$gateway_port" --instances 2 > "$dir/gateway.log" 2>&1 & gateway=$!; pids+=("$gateway")
 await "$dir/gateway.log" "GenApi gateway ready"
 await "$dir/node.log" "bench node registered"
+
+if $slow_readers; then
+  used_mb() { jstat -gc "$1" | awk 'NR == 2 {printf "%.0f", ($3 + $4 + $6 + $8) / 1024}'; }
+  client_bytes() { curl -s "http://127.0.0.1:$gateway_port/metrics" | awk '/^genapi_client_bytes / {printf "%.0f", $2}'; }
+  jcmd "$gateway" GC.run > /dev/null
+  start_mb=$(used_mb "$gateway") peak_mb=0 peak_client=0
+  "${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.SlowReaderLoad "$gateway_port" 8 52 30 > "$dir/slow.out" 2>&1 &
+  load=$!
+  while kill -0 "$load" 2> /dev/null; do
+    mb=$(used_mb "$gateway"); held=$(client_bytes)
+    (( mb > peak_mb )) && peak_mb=$mb
+    (( ${held:-0} > peak_client )) && peak_client=$held
+    sleep 0.2
+  done
+  line=$(tail -1 "$dir/slow.out"); echo "$line" >&2
+  echo "RESULT_SLOW heap_start_mb=$start_mb heap_peak_mb=$peak_mb client_bytes_peak=$peak_client $(sed -E 's/[{}"]//g; s/:/=/g; s/,/ /g' <<< "$line")"
+  exit 0
+fi
 "${jvm[@]}" dev.genapi.bench.BaselineServer "$name" "$cluster_port" "$baseline_port" 2 > "$dir/baseline.log" 2>&1 &
 baseline=$!; pids+=("$baseline")
 await "$dir/baseline.log" "baseline ready"

@@ -36,6 +36,9 @@ final class SockJsTransport {
   }
 
   void open(SockJSSocket socket) {
+    // a client that goes away mid-request is no error of the gateway's: it is not logged
+    socket.exceptionHandler(e -> {
+    });
     if (gateway.draining()) {
       socket.close(1012, "draining");
       return;
