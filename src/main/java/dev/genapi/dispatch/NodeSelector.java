@@ -16,23 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Orders the live nodes a function allows for one call: the chosen node first, then the fallbacks. Round-robin
- * counters and sticky assignments are kept per function. Candidates are sorted by name, so every gateway maps a hash
- * key to the same node.
+ * counters and sticky assignments ({@link StickyTable}) are kept per function and shared by the gateway's event
+ * loops. Candidates are sorted by name, so every gateway maps a hash key to the same node.
  */
 final class NodeSelector {
 
   /** How long a sticky key stays on its node. */
   static final long STICKY_TTL_NANOS = TimeUnit.HOURS.toNanos(1);
-  /** The most sticky keys kept per function. */
+  /** The most sticky keys kept per function; past it the least recently used key is dropped. */
   static final int MAX_STICKY_KEYS = 100_000;
 
   private final NodeRegistry nodes;
   private final String localMember;
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, Sticky>> sticky = new ConcurrentHashMap<>();
-
-  private record Sticky(String node, long expiresAt) {
-  }
+  private final Map<String, StickyTable> sticky = new ConcurrentHashMap<>();
 
   NodeSelector(NodeRegistry nodes, String localMember) {
     this.nodes = nodes;
@@ -103,20 +100,7 @@ final class NodeSelector {
     if (value == null) {
       return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
     }
-    Map<String, Sticky> assignments = sticky.computeIfAbsent(function.key(), k -> new ConcurrentHashMap<>());
-    long now = System.nanoTime();
-    Sticky current = assignments.get(value);
-    if (current != null && now - current.expiresAt() < 0 && candidates.contains(current.node())) {
-      return current.node();
-    }
-    if (assignments.size() >= MAX_STICKY_KEYS) {
-      assignments.values().removeIf(s -> now - s.expiresAt() >= 0);
-      if (assignments.size() >= MAX_STICKY_KEYS) {
-        assignments.remove(assignments.keySet().iterator().next());
-      }
-    }
-    String node = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
-    assignments.put(value, new Sticky(node, now + STICKY_TTL_NANOS));
-    return node;
+    return sticky.computeIfAbsent(function.key(), k -> new StickyTable(MAX_STICKY_KEYS, STICKY_TTL_NANOS))
+      .node(value, candidates, System.nanoTime());
   }
 }

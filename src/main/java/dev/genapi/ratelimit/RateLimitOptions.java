@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The rate limits of a gateway, in the JSON form of {@code PUT /admin/rate-limits}:
- * <pre>{@code {"enabled":true, "fail_open":true, "cluster":true, "sync_interval_ms":200,
+ * <pre>{@code {"enabled":true, "fail_open":true, "cluster":true, "sync_interval_ms":200, "max_keys":100000,
  *  "global_limits":[{"key":"user_id","max_requests":100,"window_ms":10000}],
  *  "api_limits":[{"service":"demo","request_type":"echo","key":"ip_address","max_requests":5,"window_ms":2000}]}}</pre>
  */
@@ -17,11 +17,16 @@ public final class RateLimitOptions {
 
   /** Default interval between exchanges of counts among gateways, in milliseconds. */
   public static final long DEFAULT_SYNC_INTERVAL_MS = 200;
+  /** Default for the most keys each limit tracks on its own; further keys share one overflow window. */
+  public static final int DEFAULT_MAX_KEYS = 100_000;
+  /** The largest {@code max_keys} accepted. */
+  public static final int MAX_KEYS_BOUND = 10_000_000;
 
   private final boolean enabled;
   private final boolean failOpen;
   private final boolean cluster;
   private final long syncIntervalMs;
+  private final int maxKeys;
   private final List<RateLimit> globalLimits;
   private final List<RateLimit> apiLimits;
 
@@ -31,7 +36,8 @@ public final class RateLimitOptions {
   }
 
   /**
-   * @param json the JSON form; absent keys take their defaults (enabled, fail open, cluster mode, 200 ms, no limits)
+   * @param json the JSON form; absent keys take their defaults (enabled, fail open, cluster mode, 200 ms,
+   *   100,000 keys, no limits)
    * @throws InvalidConfigException listing every problem
    */
   public RateLimitOptions(JsonObject json) {
@@ -44,6 +50,11 @@ public final class RateLimitOptions {
       errors.add("sync_interval_ms must be between 10 and 10000");
     }
     syncIntervalMs = interval instanceof Number n ? n.longValue() : DEFAULT_SYNC_INTERVAL_MS;
+    Object keys = json.getValue("max_keys", DEFAULT_MAX_KEYS);
+    if (!(keys instanceof Integer k && k > 0 && k <= MAX_KEYS_BOUND)) {
+      errors.add("max_keys must be an integer between 1 and " + MAX_KEYS_BOUND);
+    }
+    maxKeys = keys instanceof Integer k ? k : DEFAULT_MAX_KEYS;
     globalLimits = limits(json, "global_limits", false, errors);
     apiLimits = limits(json, "api_limits", true, errors);
     if (!errors.isEmpty()) {
@@ -54,7 +65,7 @@ public final class RateLimitOptions {
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("enabled", enabled).put("fail_open", failOpen).put("cluster", cluster)
-      .put("sync_interval_ms", syncIntervalMs)
+      .put("sync_interval_ms", syncIntervalMs).put("max_keys", maxKeys)
       .put("global_limits", new JsonArray(globalLimits.stream().map(RateLimit::toJson).toList()))
       .put("api_limits", new JsonArray(apiLimits.stream().map(RateLimit::toJson).toList()));
   }
@@ -67,6 +78,8 @@ public final class RateLimitOptions {
   public boolean isCluster() { return cluster; }
   /** @return the interval between exchanges of counts, in milliseconds */
   public long getSyncIntervalMs() { return syncIntervalMs; }
+  /** @return the most keys each limit tracks on its own; calls with further keys are limited together as one */
+  public int getMaxKeys() { return maxKeys; }
   /** @return limits checked on every call, in order */
   public List<RateLimit> getGlobalLimits() { return globalLimits; }
   /** @return limits of one function each, checked after the global ones */

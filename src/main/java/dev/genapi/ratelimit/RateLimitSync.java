@@ -52,8 +52,7 @@ public final class RateLimitSync {
       }
     });
     limiter.publisher((limitId, key, admissions) -> publish(new JsonObject().put(limitId,
-      new JsonObject().put(key, new io.vertx.core.json.JsonArray(java.util.Arrays.stream(admissions).boxed().toList()))),
-      false));
+      new JsonObject().put(key, LimitWindows.json(admissions))), false));
     return consumer.completion().onSuccess(v -> schedule());
   }
 

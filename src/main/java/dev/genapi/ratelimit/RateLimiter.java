@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A gateway's rate limiter: global limits first, then the limits of the called function; the first rejection wins
@@ -28,11 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * published as it happens. N gateways therefore overshoot a limit by at most the calls admitted cluster-wide during
  * one event-bus publish, plus N rounding calls; the price is that a hot key may be refused for at most one round
  * ({@code sync_interval_ms}) more than needed while the peers flush.
+ * <p>
+ * Memory: each limit tracks at most {@code max_keys} keys on their own; calls with further keys, and peers'
+ * admissions for them, share one overflow window of the same limit, so distinct keys can never make calls unlimited.
  */
 public final class RateLimiter {
-
-  /** The most keys tracked per limit; calls with further keys are admitted untracked (fail open). */
-  public static final int MAX_KEYS_PER_LIMIT = 100_000;
 
   private final Counter checks = Metrics.counter("genapi.ratelimit.checks");
   private final Counter rejections = Metrics.counter("genapi.ratelimit.rejections");
@@ -49,11 +48,8 @@ public final class RateLimiter {
   /** When each live peer's last exchange round arrived. */
   private volatile Map<String, Long> peerRounds = Map.of();
 
-  private record Limit(RateLimit limit, Map<String, SlidingWindow> windows) {
-  }
-
-  private record State(RateLimitOptions options, List<Limit> global, Map<String, List<Limit>> api,
-                       Map<String, Limit> byId) {
+  private record State(RateLimitOptions options, List<LimitWindows> global, Map<String, List<LimitWindows>> api,
+                       Map<String, LimitWindows> byId) {
   }
 
   /** @param options the initial limits */
@@ -63,10 +59,10 @@ public final class RateLimiter {
 
   /** Replaces the limits; limits that did not change keep their counts. */
   public synchronized void update(RateLimitOptions options) {
-    Map<String, Limit> previous = state == null ? Map.of() : state.byId();
-    Map<String, Limit> byId = new HashMap<>();
-    List<Limit> global = new ArrayList<>();
-    Map<String, List<Limit>> api = new HashMap<>();
+    Map<String, LimitWindows> previous = state == null ? Map.of() : state.byId();
+    Map<String, LimitWindows> byId = new HashMap<>();
+    List<LimitWindows> global = new ArrayList<>();
+    Map<String, List<LimitWindows>> api = new HashMap<>();
     for (RateLimit limit : options.getGlobalLimits()) {
       global.add(byId.computeIfAbsent(limit.id(), id -> reuse(previous, limit)));
     }
@@ -97,13 +93,13 @@ public final class RateLimiter {
     long now = System.currentTimeMillis();
     int sharing = current.options().isCluster() ? gateways : 0;
     try {
-      for (Limit limit : current.global()) {
-        apply(limit, request, now, sharing);
+      for (LimitWindows limit : current.global()) {
+        apply(limit, request, now, sharing, current.options());
       }
-      List<Limit> api = current.api().get(request.service() + '/' + request.requestType());
+      List<LimitWindows> api = current.api().get(request.service() + '/' + request.requestType());
       if (api != null) {
-        for (Limit limit : api) {
-          apply(limit, request, now, sharing);
+        for (LimitWindows limit : api) {
+          apply(limit, request, now, sharing, current.options());
         }
       }
     } catch (GenApiException e) {
@@ -129,14 +125,7 @@ public final class RateLimiter {
     this.gateways = 1 + rounds.size();
     JsonObject message = new JsonObject();
     state.byId().forEach((id, limit) -> {
-      JsonObject keys = new JsonObject();
-      limit.windows().entrySet().removeIf(entry -> {
-        long[] admitted = entry.getValue().drain();
-        if (admitted != null) {
-          keys.put(entry.getKey(), new JsonArray(java.util.Arrays.stream(admitted).boxed().toList()));
-        }
-        return admitted == null && entry.getValue().idle(now);
-      });
+      JsonObject keys = limit.drain(now);
       if (!keys.isEmpty()) {
         message.put(id, keys);
       }
@@ -145,14 +134,16 @@ public final class RateLimiter {
   }
 
   /**
-   * Merges the admissions another gateway reported; a key that turns hot here flushes its own at once.
+   * Merges the admissions another gateway reported; a key that turns hot here flushes its own at once. Keys not
+   * tracked here count in the overflow window once the limit tracks {@code max_keys} keys.
    *
    * @param eager whether the peer sent them at once (keys hot there) rather than in a round
    */
   void merge(JsonObject admissions, long now, String from, boolean eager) {
-    Map<String, Limit> byId = state.byId();
+    State current = state;
+    int maxKeys = current.options().getMaxKeys();
     admissions.forEach(entry -> {
-      Limit limit = byId.get(entry.getKey());
+      LimitWindows limit = current.byId().get(entry.getKey());
       if (limit != null && entry.getValue() instanceof JsonObject keys) {
         keys.forEach(key -> {
           JsonArray times = (JsonArray) key.getValue();
@@ -160,35 +151,29 @@ public final class RateLimiter {
           for (int i = 0; i < remote.length; i++) {
             remote[i] = times.getLong(i);
           }
-          SlidingWindow window = window(limit, key.getKey());
+          SlidingWindow window = limit.window(key.getKey(), maxKeys);
           window.merge(remote, now, from, eager);
-          flushIfHot(limit, key.getKey(), window, gateways, now);
+          flushIfHot(limit, limit.wireKey(key.getKey(), window), window, gateways, now);
         });
       }
     });
   }
 
   /** @param sharing how many gateways share the limit, 0 outside cluster mode */
-  private void apply(Limit limit, Request request, long now, int sharing) {
+  private void apply(LimitWindows limit, Request request, long now, int sharing, RateLimitOptions options) {
     String value = keyValue(limit.limit().key(), request);
     if (value == null) {
       return;
     }
-    SlidingWindow window = limit.windows().get(value);
-    if (window == null) {
-      if (limit.windows().size() >= MAX_KEYS_PER_LIMIT) {
-        return;
-      }
-      window = window(limit, value);
-    }
+    SlidingWindow window = limit.window(value, options.getMaxKeys());
     int unreported = 0;
     if (sharing > 1) {
       int fairPart = (limit.limit().maxRequests() + sharing - 1) / sharing;
       unreported = window.unflushedPeers(peerRounds) * Math.max(0, fairPart - 1);
     }
-    long retryAfter = window.acquire(now, unreported, state.options().getSyncIntervalMs());
+    long retryAfter = window.acquire(now, unreported, options.getSyncIntervalMs());
     if (retryAfter < 0) {
-      flushIfHot(limit, value, window, sharing, now);
+      flushIfHot(limit, limit.wireKey(value, window), window, sharing, now);
     } else {
       rejections.increment();
       throw new GenApiException(ErrorCode.RATE_LIMITED,
@@ -196,7 +181,7 @@ public final class RateLimiter {
     }
   }
 
-  private void flushIfHot(Limit limit, String value, SlidingWindow window, int sharing, long now) {
+  private void flushIfHot(LimitWindows limit, String value, SlidingWindow window, int sharing, long now) {
     Publisher eager = publisher;
     if (sharing > 1 && eager != null && window.hot(sharing, now)) {
       long[] admitted = window.drain();
@@ -204,11 +189,6 @@ public final class RateLimiter {
         eager.publish(limit.limit().id(), value, admitted);
       }
     }
-  }
-
-  private static SlidingWindow window(Limit limit, String value) {
-    return limit.windows().computeIfAbsent(value,
-      v -> new SlidingWindow(limit.limit().maxRequests(), limit.limit().windowMs()));
   }
 
   private static String keyValue(String key, Request request) {
@@ -224,8 +204,8 @@ public final class RateLimiter {
     return value instanceof Number ? value.toString() : null;
   }
 
-  private static Limit reuse(Map<String, Limit> previous, RateLimit limit) {
-    Limit old = previous.get(limit.id());
-    return old != null ? old : new Limit(limit, new ConcurrentHashMap<>());
+  private static LimitWindows reuse(Map<String, LimitWindows> previous, RateLimit limit) {
+    LimitWindows old = previous.get(limit.id());
+    return old != null ? old : new LimitWindows(limit);
   }
 }

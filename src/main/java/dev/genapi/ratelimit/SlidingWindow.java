@@ -5,17 +5,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The admissions of one key under one limit: an exact sliding log kept as a sorted ring of at most
- * {@code maxRequests} wall-clock timestamps (no allocation per call). Local admissions are appended and queued for
- * the other gateways; theirs arrive in batches and are merged in timestamp order.
+ * The admissions of one key under one limit: an exact sliding log kept as a sorted ring of wall-clock timestamps.
+ * The ring starts at {@link #INITIAL_CAPACITY} slots and doubles when full, up to {@code maxRequests}, so a key holds
+ * memory for the calls it made rather than for the limit; once grown nothing is allocated per call. Local admissions
+ * are appended and queued for the other gateways; theirs arrive in batches and are merged in timestamp order.
  */
 final class SlidingWindow {
 
+  /** Slots a new key's ring and outbox start with. */
+  static final int INITIAL_CAPACITY = 8;
+
+  private final int maxRequests;
   private final long windowMs;
-  private final long[] times;
+  private long[] times;
   private int head;
   private int size;
-  private final long[] outbox;
+  private long[] outbox;
   private int outboxSize;
   private long lastUsed;
   private long hotSince = -1;
@@ -23,9 +28,11 @@ final class SlidingWindow {
   private Map<String, Long> eagerFlushes;
 
   SlidingWindow(int maxRequests, long windowMs) {
+    this.maxRequests = maxRequests;
     this.windowMs = windowMs;
-    this.times = new long[maxRequests];
-    this.outbox = new long[maxRequests];
+    int initial = Math.min(INITIAL_CAPACITY, maxRequests);
+    this.times = new long[initial];
+    this.outbox = new long[initial];
   }
 
   /**
@@ -38,14 +45,20 @@ final class SlidingWindow {
   synchronized long acquire(long now, int unreported, long exchangeMs) {
     lastUsed = now;
     evict(now);
-    if (size >= times.length) {
+    if (size >= maxRequests) {
       return Math.max(1, times[head] + windowMs - now);
     }
-    if (size + unreported >= times.length) {
+    if (size + unreported >= maxRequests) {
       return Math.max(1, exchangeMs);
+    }
+    if (size == times.length) {
+      grow();
     }
     times[(head + size) % times.length] = now;
     size++;
+    if (outboxSize == outbox.length && outboxSize < maxRequests) {
+      outbox = Arrays.copyOf(outbox, Math.min(2 * outboxSize, maxRequests));
+    }
     if (outboxSize < outbox.length) {
       outbox[outboxSize++] = now;
     }
@@ -57,7 +70,7 @@ final class SlidingWindow {
    *   the known admissions are at least this gateway's fair part of the limit
    */
   synchronized boolean hot(int gateways, long now) {
-    boolean hot = (long) size * gateways >= times.length;
+    boolean hot = (long) size * gateways >= maxRequests;
     if (!hot) {
       hotSince = -1;
     } else if (hotSince < 0) {
@@ -122,6 +135,11 @@ final class SlidingWindow {
     return size == 0 && outboxSize == 0 && now - lastUsed > windowMs;
   }
 
+  /** @return the timestamps the ring can hold before it grows again */
+  synchronized int capacity() {
+    return times.length;
+  }
+
   private void evict(long now) {
     long oldestKept = now - windowMs;
     while (size > 0 && times[head] <= oldestKept) {
@@ -131,14 +149,16 @@ final class SlidingWindow {
   }
 
   private void insert(long time) {
-    int n = times.length;
-    if (size == n) {
+    if (size == maxRequests) {
       if (time <= times[head]) {
         return;
       }
-      head = (head + 1) % n;
+      head = (head + 1) % times.length;
       size--;
+    } else if (size == times.length) {
+      grow();
     }
+    int n = times.length;
     int position = size;
     while (position > 0 && times[(head + position - 1) % n] > time) {
       times[(head + position) % n] = times[(head + position - 1) % n];
@@ -146,5 +166,15 @@ final class SlidingWindow {
     }
     times[(head + position) % n] = time;
     size++;
+  }
+
+  /** Doubles the full ring, at most to {@code maxRequests}, laying it out from slot 0. */
+  private void grow() {
+    long[] grown = new long[(int) Math.min(2L * times.length, maxRequests)];
+    int first = Math.min(size, times.length - head);
+    System.arraycopy(times, head, grown, 0, first);
+    System.arraycopy(times, 0, grown, first, size - first);
+    times = grown;
+    head = 0;
   }
 }

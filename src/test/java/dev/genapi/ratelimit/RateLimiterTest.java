@@ -4,11 +4,13 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.InvalidConfigException;
 import dev.genapi.protocol.Request;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -78,14 +80,67 @@ class RateLimiterTest {
   @DisplayName("invalid limits are refused with every reason")
   void validation() {
     InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> new RateLimitOptions(new JsonObject(
-      "{\"enabled\":\"yes\",\"global_limits\":[{\"key\":\"\",\"max_requests\":0,\"window_ms\":-5}],"
+      "{\"enabled\":\"yes\",\"max_keys\":0,\"global_limits\":[{\"key\":\"\",\"max_requests\":0,\"window_ms\":-5}],"
         + "\"api_limits\":[{\"key\":\"user_id\",\"max_requests\":1,\"window_ms\":1000}]}")));
     assertThat(e.reasons()).containsExactly(
       "enabled must be a boolean",
+      "max_keys must be an integer between 1 and 10000000",
       "global_limits[0]: key must be a non-empty string",
       "global_limits[0]: max_requests must be an integer between 1 and 100000",
       "global_limits[0]: window_ms must be a positive integer",
       "api_limits[0]: service must be a non-empty string",
       "api_limits[0]: request_type must be a non-empty string");
+  }
+
+  private static final String CAPPED = "{\"cluster\":false,\"max_keys\":2,"
+    + "\"global_limits\":[{\"key\":\"user_id\",\"max_requests\":3,\"window_ms\":60000}]}";
+
+  private static Request user(String user) {
+    return request("s", "t", user, null, new JsonObject());
+  }
+
+  private static int admittedUsers(RateLimiter limiter, String prefix, int users) {
+    int admitted = 0;
+    for (int i = 0; i < users; i++) {
+      admitted += admitted(limiter, user(prefix + i), 1);
+    }
+    return admitted;
+  }
+
+  @Test
+  @DisplayName("past max_keys, every further key shares one bucket of the same limit; tracked keys keep their own")
+  void overflowBucket() {
+    RateLimiter limiter = limiter(CAPPED);
+    assertThat(limiter.options().getMaxKeys()).isEqualTo(2);
+    assertThat(admitted(limiter, user("alice"), 5)).isEqualTo(3);
+    assertThat(admitted(limiter, user("bob"), 5)).isEqualTo(3);
+    assertThat(admittedUsers(limiter, "flood-", 1000)).as("1000 distinct keys past the cap").isEqualTo(3);
+    assertThat(admitted(limiter, user("carol"), 5)).as("a new key past the cap is in the full bucket").isZero();
+    assertThat(admitted(limiter, user("alice"), 5)).as("alice's own window is still full").isZero();
+    assertThat(new RateLimitOptions().getMaxKeys()).isEqualTo(RateLimitOptions.DEFAULT_MAX_KEYS).isEqualTo(100_000);
+  }
+
+  @Test
+  @DisplayName("admissions a peer reports for keys past the cap count in the overflow bucket, and travel as such")
+  void peerMergesRespectTheCap() {
+    RateLimiter here = limiter(CAPPED);
+    String id = here.options().getGlobalLimits().get(0).id();
+    long now = System.currentTimeMillis();
+    JsonObject keys = new JsonObject().put("p1", new JsonArray().add(now)).put("p2", new JsonArray().add(now))
+      .put("p3", new JsonArray().add(now).add(now)).put("p4", new JsonArray().add(now));
+    here.merge(new JsonObject().put(id, keys), now, "peer", false);
+    assertThat(admittedUsers(here, "local-", 10)).as("two of the peer's keys filled the cap, two filled the bucket")
+      .isZero();
+    assertThat(admitted(here, user("p1"), 5)).as("a tracked key keeps its own window").isEqualTo(2);
+
+    RateLimiter flooded = limiter(CAPPED);
+    admittedUsers(flooded, "user-", 4);
+    JsonObject round = flooded.exchange(System.currentTimeMillis(), Map.of());
+    assertThat(round.getJsonObject(id).getJsonArray(LimitWindows.OVERFLOW_KEY)).hasSize(2);
+    RateLimiter peer = limiter(CAPPED);
+    peer.merge(round, System.currentTimeMillis(), "flooded", false);
+    assertThat(admittedUsers(peer, "other-", 3)).as("the peer's 2 keys fill the cap, its bucket holds 2 of 3")
+      .isEqualTo(1);
+    assertThat(admittedUsers(peer, "more-", 3)).isZero();
   }
 }
