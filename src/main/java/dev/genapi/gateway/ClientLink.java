@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The socket under one client connection, as the transports' shared flow control sees it: frames out, reading paused
@@ -63,13 +65,15 @@ interface ClientLink {
     };
   }
 
-  // SockJS's pause only holds frames in memory (its transports keep reading), so it is not used: calls that arrive
-  // over the budget are refused instead
-  static ClientLink of(SockJSSocket socket) {
+  /**
+   * A link whose reading cannot be paused: SockJS (its pause only holds frames in memory, as its transports keep
+   * reading) and an HTTP response (the body is read whole). Calls that arrive over the budget are refused instead.
+   */
+  static ClientLink unpausable(Function<String, Future<Void>> write, BiConsumer<Integer, String> close) {
     return new ClientLink() {
       @Override
       public Future<Void> write(String text) {
-        return socket.write(text);
+        return write.apply(text);
       }
 
       @Override
@@ -82,7 +86,7 @@ interface ClientLink {
 
       @Override
       public void close(int code, String reason) {
-        socket.close(code, reason);
+        close.accept(code, reason);
       }
     };
   }

@@ -6,7 +6,6 @@ import dev.genapi.dispatch.InFlightCall;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -57,7 +56,8 @@ final class HttpTransport {
     HttpServerRequest http = rc.request();
     HttpServerResponse response = rc.response();
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
-    ConnectionFlow flow = new ConnectionFlow(vertx, link(http, response), gateway.memory(), options.getClientLimits());
+    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(response::write,
+      (code, reason) -> http.connection().close()), gateway.memory(), options.getClientLimits());
     JsonObject json = null;
     Request request;
     try {
@@ -90,28 +90,6 @@ final class HttpTransport {
         call.abandon();
       });
     }
-  }
-
-  private static ClientLink link(HttpServerRequest http, HttpServerResponse response) {
-    return new ClientLink() {
-      @Override
-      public Future<Void> write(String text) {
-        return response.write(text);
-      }
-
-      @Override
-      public void pause() {
-      }
-
-      @Override
-      public void resume() {
-      }
-
-      @Override
-      public void close(int code, String reason) {
-        http.connection().close();
-      }
-    };
   }
 
   private static void stream(HttpServerResponse response, ConnectionFlow flow, Response frame, boolean last) {

@@ -58,7 +58,8 @@ final class SockJsTransport {
   }
 
   private void attach(SockJSSocket socket, Identity identity) {
-    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.of(socket), gateway.memory(), options.getClientLimits());
+    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(socket::write, socket::close),
+      gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
       flow, identity);
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
