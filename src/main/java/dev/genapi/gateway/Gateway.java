@@ -56,6 +56,10 @@ public final class Gateway {
   private Gateway(Vertx vertx, GatewayOptions options) {
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
+    if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
+      LOG.warning("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
+        + "set auth_mode jwt wherever untrusted clients can connect)");
+    }
     ClientLimitsOptions limits = options.getClientLimits();
     this.connections = new ConnectionAdmission(options.getMaxConnections(), limits.getMaxConnectionsPerAddress(),
       new ClientAddresses(limits.getTrustedProxies()));

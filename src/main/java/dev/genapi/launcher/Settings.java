@@ -37,6 +37,10 @@ final class Settings {
     new Setting("gateway", "jwt_secret", "GENAPI_JWT_SECRET", "--jwt-secret", Type.STRING),
     new Setting("gateway", "jwt_public_key", "GENAPI_JWT_PUBLIC_KEY", "--jwt-public-key", Type.STRING),
     new Setting("gateway", "jwt_roles_claim", "GENAPI_JWT_ROLES_CLAIM", "--jwt-roles-claim", Type.STRING),
+    new Setting("gateway", "jwt_require_exp", "GENAPI_JWT_REQUIRE_EXP", "--jwt-require-exp", Type.BOOL),
+    new Setting("gateway", "jwt_issuer", "GENAPI_JWT_ISSUER", "--jwt-issuer", Type.STRING),
+    new Setting("gateway", "jwt_audience", "GENAPI_JWT_AUDIENCE", "--jwt-audience", Type.LIST),
+    new Setting("gateway", "jwt_leeway_s", "GENAPI_JWT_LEEWAY_S", "--jwt-leeway-s", Type.INT),
     new Setting("gateway", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
     new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
@@ -131,13 +135,22 @@ final class Settings {
     try {
       return switch (setting.type()) {
         case INT -> Integer.parseInt(value.trim());
-        case BOOL -> Boolean.parseBoolean(value.trim());
+        case BOOL -> bool(setting, value.trim());
         case LIST -> new JsonArray(List.of(value.trim().split("\\s*,\\s*")));
         case STRING -> value;
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(setting.env() + " / " + setting.flag() + ": '" + value + "' is not a number");
     }
+  }
+
+  /** Strict, so that a typo cannot turn a check such as {@code jwt_require_exp} off. */
+  private static boolean bool(Setting setting, String value) {
+    if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
+      throw new IllegalArgumentException(setting.env() + " / " + setting.flag() + ": '" + value
+        + "' is not true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static JsonObject read(Path file) {

@@ -7,6 +7,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
+import java.util.List;
 
 import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
@@ -35,17 +37,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A gateway in {@code jwt} mode, and a gateway with tight connection limits, in front of the demo node.
+ * Gateways in {@code jwt} mode (default checks; no exp required and a long leeway; issuer, audience and no leeway),
+ * and a gateway with tight connection limits, in front of the demo node.
  */
 @DisplayName("JWT identity and connection limits")
 class AuthAndLimitsTest {
 
   static final String SECRET = "test-secret-of-enough-length-0123456789";
+  private static final String ISSUER = "https://issuer.test";
 
   private static Vertx gatewayVertx;
   private static Vertx nodeVertx;
   private static Vertx client;
   static Gateway secured;
+  private static Gateway lenient;
+  private static Gateway strict;
   private static Gateway tight;
 
   @BeforeAll
@@ -56,6 +62,12 @@ class AuthAndLimitsTest {
     client = Vertx.vertx();
     secured = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
       .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(SECRET))));
+    lenient = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(SECRET).setRequireExp(false)
+        .setLeewayS(60))));
+    strict = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(SECRET).setIssuer(ISSUER)
+        .setAudience(List.of("genapi", "genapi-admin")).setLeewayS(0))));
     tight = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
       .setMaxConnections(2).setMaxInFlightPerConnection(2)));
     ServiceNode node = DemoService.registerOn(ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-auth")),
@@ -71,11 +83,31 @@ class AuthAndLimitsTest {
 
   /** @return a token signed with the gateway's secret (or another), for that subject and roles, expiring in seconds */
   static String token(Vertx vertx, String secret, String subject, JsonArray roles, long expiresInSeconds) {
+    return sign(vertx, secret, claims(subject).put("roles", roles).put("exp", nowS() + expiresInSeconds));
+  }
+
+  /** @return a token with exactly those claims, signed HS256 with that secret */
+  private static String sign(Vertx vertx, String secret, JsonObject claims) {
     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-    long now = System.currentTimeMillis() / 1000;
-    return jwt.generateToken(new JsonObject().put("sub", subject).put("roles", roles).put("iat", now - 120)
-      .put("exp", now + expiresInSeconds), new JWTOptions().setAlgorithm("HS256"));
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
+  }
+
+  /** @return the claims sub and iat (two minutes ago), and no exp */
+  private static JsonObject claims(String subject) {
+    return new JsonObject().put("sub", subject).put("iat", nowS() - 120);
+  }
+
+  private static long nowS() {
+    return System.currentTimeMillis() / 1000;
+  }
+
+  /** @return the user_id whoami answers over a WebSocket opened with that token */
+  private static String whoami(Gateway gateway, String token) {
+    try (WsClient ws = WsClient.connect(client, gateway.port(), token)) {
+      ws.send(call("who", "demo", "whoami", new JsonObject()));
+      return ws.next().getJsonObject("result").getString("user_id");
+    }
   }
 
   @Test
@@ -130,7 +162,8 @@ class AuthAndLimitsTest {
     try {
       JWTAuth signer = JWTAuth.create(client, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("RS256").setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
-      String token = signer.generateToken(new JsonObject().put("sub", "dave"), new JWTOptions().setAlgorithm("RS256"));
+      String token = signer.generateToken(new JsonObject().put("sub", "dave"),
+        new JWTOptions().setAlgorithm("RS256").setExpiresInMinutes(10));
       try (WsClient ws = WsClient.connect(client, rsa.port(), token)) {
         ws.send(call("r1", "demo", "whoami", new JsonObject()));
         assertThat(ws.next().getJsonObject("result").getString("user_id")).isEqualTo("dave");
@@ -140,6 +173,63 @@ class AuthAndLimitsTest {
     } finally {
       await(rsa.stop());
       Files.deleteIfExists(publicKey);
+    }
+  }
+
+  @Test
+  @DisplayName("a token without exp is refused, unless jwt_require_exp is false")
+  void tokenWithoutExp() {
+    String forever = sign(client, SECRET, claims("erin"));
+    assertThatThrownBy(() -> WsClient.connect(client, secured.port(), forever)).hasStackTraceContaining("401");
+    Http http = new Http(client, secured.port());
+    String body = call("h2", "demo", "echo", new JsonObject().put("message", "m")).encode();
+    assertThat(http.send(HttpMethod.POST, "/api/call", forever, body).status()).isEqualTo(401);
+    assertThat(whoami(lenient, forever)).isEqualTo("erin");
+  }
+
+  @Test
+  @DisplayName("with jwt_issuer and jwt_audience, a token needs that iss and one of those aud (a string or a list)")
+  void issuerAndAudience() {
+    long exp = nowS() + 600;
+    String right = sign(client, SECRET, claims("fay").put("iss", ISSUER).put("aud", "genapi").put("exp", exp));
+    String oneOfList = sign(client, SECRET, claims("gus").put("iss", ISSUER)
+      .put("aud", new JsonArray().add("billing").add("genapi-admin")).put("exp", exp));
+    assertThat(whoami(strict, right)).isEqualTo("fay");
+    assertThat(whoami(strict, oneOfList)).isEqualTo("gus");
+    for (JsonObject wrong : List.of(claims("x").put("iss", "https://other.test").put("aud", "genapi"),
+      claims("x").put("aud", "genapi"), claims("x").put("iss", ISSUER).put("aud", "billing"),
+      claims("x").put("iss", ISSUER))) {
+      String token = sign(client, SECRET, wrong.put("exp", exp));
+      assertThatThrownBy(() -> WsClient.connect(client, strict.port(), token)).as(wrong.encode())
+        .hasStackTraceContaining("401");
+    }
+  }
+
+  @Test
+  @DisplayName("jwt_leeway_s accepts a token that expired less than the leeway ago, at connect and for its calls")
+  void leeway() {
+    String expired30sAgo = token(client, SECRET, "hal", new JsonArray(), -30);
+    String expired90sAgo = token(client, SECRET, "hal", new JsonArray(), -90);
+    assertThat(whoami(lenient, expired30sAgo)).isEqualTo("hal");
+    assertThatThrownBy(() -> WsClient.connect(client, lenient.port(), expired90sAgo)).hasStackTraceContaining("401");
+    assertThatThrownBy(() -> WsClient.connect(client, secured.port(), expired30sAgo)).hasStackTraceContaining("401");
+  }
+
+  @Test
+  @DisplayName("once its token expires, a connection's next call answers UNAUTHENTICATED 'Token expired'")
+  void expiresMidConnection() {
+    String shortLived = sign(client, SECRET, claims("ida").put("iss", ISSUER).put("aud", "genapi")
+      .put("exp", nowS() + 3));
+    try (WsClient ws = WsClient.connect(client, strict.port(), shortLived)) {
+      ws.send(call("e0", "demo", "whoami", new JsonObject()));
+      assertThat(ws.next().getJsonObject("result").getString("user_id")).isEqualTo("ida");
+      int[] n = {0};
+      JsonObject refused = Eventually.until(() -> {
+        ws.send(call("e" + ++n[0], "demo", "whoami", new JsonObject()));
+        return ws.next();
+      }, frame -> "UNAUTHENTICATED".equals(frame.getString("code")), 10_000);
+      assertThat(refused.getString("code")).isEqualTo("UNAUTHENTICATED");
+      assertThat(refused.getString("error")).isEqualTo("Token expired");
     }
   }
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reads every manifest of {@code k8s/} and checks it against the code: files, labels and selectors, ports, probe
- * paths, launcher roles, flags and environment variables, and the configuration the ConfigMap carries.
+ * paths, launcher roles, flags and environment variables, and the configuration the ConfigMap carries (its auth mode
+ * stated, not left to the default).
  */
 @DisplayName("The Kubernetes manifests")
 class KubernetesManifestsTest {
@@ -77,8 +78,11 @@ class KubernetesManifestsTest {
     }
 
     Map<String, String> conf = (Map<String, String>) byKindAndName.get("ConfigMap/genapi-conf").get("data");
-    GatewayOptions gatewayOptions = new GatewayOptions(new JsonObject(conf.get("gateway.json")));
+    JsonObject gatewayJson = new JsonObject(conf.get("gateway.json"));
+    GatewayOptions gatewayOptions = new GatewayOptions(gatewayJson);
     assertThat(gatewayOptions.getPort()).isEqualTo(GatewayOptions.DEFAULT_PORT);
+    assertThat(gatewayJson.getString("auth_mode")).as("the ConfigMap states its auth mode")
+      .isEqualTo(gatewayOptions.getAuth().getMode());
     ClusterOptions cluster = new ClusterOptions(new JsonObject(conf.get("cluster.json")));
     assertThat(cluster.getMode()).isEqualTo(ClusterOptions.MODE_KUBERNETES);
     assertThat(cluster.getKubernetesServiceDns()).startsWith(metadata(byKindAndName.get("Service/genapi-hazelcast"))

@@ -1,5 +1,6 @@
 package dev.genapi.launcher;
 
+import dev.genapi.gateway.AuthOptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,27 @@ class SettingsTest {
   }
 
   @Test
-  @DisplayName("an unknown flag, a missing value, a non-number and a broken conf file are refused with a reason")
+  @DisplayName("the JWT checks come from the file, the environment or flags; an audience list is comma-separated")
+  void jwtChecks() throws IOException {
+    Files.writeString(conf.resolve("gateway.json"), "{\"auth_mode\": \"jwt\", \"jwt_audience\": \"from-file\"}");
+    AuthOptions fromFile = new AuthOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).gateway());
+    assertThat(fromFile.getAudience()).containsExactly("from-file");
+    assertThat(fromFile.isRequireExp()).isEqualTo(AuthOptions.DEFAULT_REQUIRE_EXP);
+    assertThat(fromFile.getLeewayS()).isEqualTo(AuthOptions.DEFAULT_LEEWAY_S);
+    assertThat(fromFile.getIssuer()).isNull();
+
+    Settings settings = Settings.load(List.of("--conf", conf.toString(), "--jwt-leeway-s", "30"),
+      Map.of("GENAPI_JWT_ISSUER", "https://issuer.example", "GENAPI_JWT_AUDIENCE", "genapi, admin",
+        "GENAPI_JWT_REQUIRE_EXP", "false"));
+    AuthOptions auth = new AuthOptions(settings.gateway());
+    assertThat(auth.getIssuer()).isEqualTo("https://issuer.example");
+    assertThat(auth.getAudience()).containsExactly("genapi", "admin");
+    assertThat(auth.isRequireExp()).isFalse();
+    assertThat(auth.getLeewayS()).isEqualTo(30);
+  }
+
+  @Test
+  @DisplayName("an unknown flag, a missing value, a non-number or non-boolean and a broken conf file are refused")
   void badInput() throws IOException {
     assertThatThrownBy(() -> Settings.load(List.of("--bogus", "1"), Map.of()))
       .hasMessage("unknown option --bogus");
@@ -50,6 +71,9 @@ class SettingsTest {
       .hasMessage("option --http-port needs a value");
     assertThatThrownBy(() -> Settings.load(List.of("--conf", conf.toString()), Map.of("GENAPI_HTTP_PORT", "eighty")))
       .hasMessageContaining("'eighty' is not a number");
+    assertThatThrownBy(() -> Settings.load(List.of("--jwt-require-exp", "flase"), Map.of()))
+      .hasMessageContaining("'flase' is not true or false");
+    assertThatThrownBy(() -> new AuthOptions().setLeewayS(-1)).hasMessageContaining("expected: >= 0");
     Files.writeString(conf.resolve("node.json"), "{broken");
     assertThatThrownBy(() -> Settings.load(List.of("--conf", conf.toString()), Map.of()))
       .hasMessageContaining("node.json is not a JSON object");
