@@ -77,6 +77,11 @@ final class ConnectionFlow {
     link.close(code, reason);
   }
 
+  /** Closes the connection once the frame being answered now is written (on the next turn of its event loop). */
+  void closeAfterThisFrame(int code, String reason) {
+    vertx.runOnContext(v -> close(code, reason));
+  }
+
   /** The connection is closed: whatever it held is released. */
   void closed() {
     if (!closed) {

@@ -18,6 +18,9 @@ import java.util.Map;
  */
 final class SessionCalls {
 
+  /** Close code of a connection whose token expired: its calls answer UNAUTHENTICATED, then it is closed. */
+  static final int TOKEN_EXPIRED = 4401;
+
   private final Pipeline pipeline;
   private final Authenticator authenticator;
   private final int maxInFlight;
@@ -45,7 +48,15 @@ final class SessionCalls {
    * @throws GenApiException when the call is refused before it starts
    */
   void start(Request sent, ResponseSink sink) {
-    Request request = authenticator.apply(sent, identity);
+    Request request;
+    try {
+      request = authenticator.apply(sent, identity);
+    } catch (GenApiException e) {
+      if (Authenticator.isExpired(e)) {
+        flow.closeAfterThisFrame(TOKEN_EXPIRED, "token expired");
+      }
+      throw e;
+    }
     String id = request.requestId();
     if (inFlight != null && inFlight.containsKey(id)) {
       throw GenApiException.invalidRequest("request_id " + id + " is already in flight");

@@ -216,7 +216,7 @@ class AuthAndLimitsTest {
   }
 
   @Test
-  @DisplayName("once its token expires, a connection's next call answers UNAUTHENTICATED 'Token expired'")
+  @DisplayName("once its token expires, a connection's next call answers UNAUTHENTICATED 'Token expired', then it closes")
   void expiresMidConnection() {
     String shortLived = sign(client, SECRET, claims("ida").put("iss", ISSUER).put("aud", "genapi")
       .put("exp", nowS() + 3));
@@ -230,6 +230,8 @@ class AuthAndLimitsTest {
       }, frame -> "UNAUTHENTICATED".equals(frame.getString("code")), 10_000);
       assertThat(refused.getString("code")).isEqualTo("UNAUTHENTICATED");
       assertThat(refused.getString("error")).isEqualTo("Token expired");
+      assertThat(ws.closeStatus(5000)).isEqualTo((short) 4401);
+      assertThat(ws.closeReason()).isEqualTo("token expired");
     }
   }
 
