@@ -29,11 +29,15 @@ public final class Addresses {
 
   /**
    * Header: what a message to a node asks for besides running a call (a call is a {@code NodeCallRequest} body):
-   * {@link #ACTION_CANCEL}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.
+   * {@link #ACTION_CANCEL}, {@link #ACTION_CREDIT}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.
    */
   public static final String HEADER_ACTION = "genapi-action";
   /** Action: cancel a running async or stream call. */
   public static final String ACTION_CANCEL = "cancel";
+  /** Action of a gateway letting a stream send more chunks ({@link #HEADER_CREDITS} of them). */
+  public static final String ACTION_CREDIT = "credit";
+  /** Header of a credit: how many more chunks the stream may send. */
+  public static final String HEADER_CREDITS = "genapi-credits";
   /** Action: answer the node's FunConfigs of one service (a pull). */
   public static final String ACTION_PULL = "pull";
   /** Action: answer the node's {@code config_version} of one service (a pull's version check). */

@@ -112,14 +112,23 @@ public final class DemoService {
     return slept.future();
   }
 
+  // as fast as the reader takes them: once chunks wait for it, the next ones follow the last write
+  private static Future<Object> countFrom(CallInfo call, long first, long n) {
+    for (long i = first; i <= n && !call.cancelled(); i++) {
+      Future<Void> written = call.stream().write(i);
+      if (call.stream().writeQueueFull()) {
+        long next = i + 1;
+        return written.compose(v -> countFrom(call, next, n));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
   private Future<Object> count(CallInfo call) {
     long n = amount(call, "n", 0);
     long interval = amount(call, "interval_ms", 0);
     if (interval == 0) {
-      for (long i = 1; i <= n && !call.cancelled(); i++) {
-        call.stream().write(i);
-      }
-      return Future.succeededFuture();
+      return countFrom(call, 1, n);
     }
     Promise<Object> done = Promise.promise();
     long[] next = {1};

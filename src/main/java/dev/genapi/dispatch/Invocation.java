@@ -31,6 +31,7 @@ final class Invocation implements InFlightCall {
   private final Pipeline pipeline;
   private final FunConfig function;
   private final ResponseSink sink;
+  private final Writability writability;
   private final Context context;
   private final Thread eventLoop;
   private Request request;
@@ -42,14 +43,18 @@ final class Invocation implements InFlightCall {
   private String callId;
   private long timer = -1;
   private boolean streamed;
+  private int ungranted;
+  private boolean granting;
   private boolean acquired;
   private boolean done;
 
-  Invocation(Pipeline pipeline, Request request, FunConfig function, ResponseSink sink, Context context) {
+  Invocation(Pipeline pipeline, Request request, FunConfig function, ResponseSink sink, Writability writability,
+             Context context) {
     this.pipeline = pipeline;
     this.request = request;
     this.function = function;
     this.sink = sink;
+    this.writability = writability;
     this.context = context;
     this.eventLoop = context.isEventLoopContext() ? Thread.currentThread() : null;
   }
@@ -144,6 +149,7 @@ final class Invocation implements InFlightCall {
         streamed = true;
         pipeline.metrics().streamChunk();
         sink.send(Response.chunk(id, result), false);
+        grantWhenWritable();
         return;
       }
       finish();
@@ -272,11 +278,32 @@ final class Invocation implements InFlightCall {
     }
   }
 
+  // half a window taken by the connection: the node may send that many more, once the connection takes frames
+  private void grantWhenWritable() {
+    if (++ungranted >= NodeCallRequest.STREAM_WINDOW / 2 && !granting) {
+      granting = true;
+      writability.whenWritable(() -> onContext(this::grant));
+    }
+  }
+
+  private void grant() {
+    granting = false;
+    if (!done && callId != null) {
+      tellNode(new DeliveryOptions().addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CREDIT)
+        .addHeader(Addresses.HEADER_CREDITS, Integer.toString(ungranted)));
+      ungranted = 0;
+    }
+  }
+
   private void tellNodeToCancel() {
     if (callId != null) {
-      pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(), new DeliveryOptions()
-        .addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL).addHeader(Addresses.HEADER_CALL, callId));
+      tellNode(new DeliveryOptions().addHeader(Addresses.HEADER_ACTION, Addresses.ACTION_CANCEL));
     }
+  }
+
+  private void tellNode(DeliveryOptions action) {
+    pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(),
+      action.addHeader(Addresses.HEADER_CALL, callId));
   }
 
   // on the call's event loop, any context will do: replies are delivered on the consumer's context, not the call's

@@ -73,6 +73,18 @@ public final class Pipeline {
    * @return the call while it may still send frames, or {@code null} when it already ended
    */
   public InFlightCall execute(Request request, ResponseSink sink) {
+    return execute(request, sink, Writability.ALWAYS);
+  }
+
+  /**
+   * Runs one call whose stream chunks go at the pace of the connection. Must be called on the connection's context.
+   *
+   * @param request the decoded call
+   * @param sink the connection
+   * @param writability when the connection takes more frames
+   * @return the call while it may still send frames, or {@code null} when it already ended
+   */
+  public InFlightCall execute(Request request, ResponseSink sink, Writability writability) {
     long start = System.nanoTime();
     FunConfig function;
     try {
@@ -91,7 +103,7 @@ public final class Pipeline {
       sink.send(response, last);
     };
     Invocation invocation = new Invocation(this, request, function, hooks.wrapAfter(function, request, metered),
-      vertx.getOrCreateContext());
+      writability, vertx.getOrCreateContext());
     invocation.start();
     return invocation.done() ? null : invocation;
   }

@@ -4,11 +4,15 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The byte budget of one client connection, the same on every transport: the bytes of its calls in flight plus the
  * frames written to it and not yet handed to the network. Over the budget the connection stops being read (and new
  * calls are refused) until it drains to half; a client that keeps frames waiting over the budget for longer than the
- * slow-client timeout, or makes the connection hold twice the budget, is disconnected ({@value #SLOW_CLIENT}). Each
+ * slow-client timeout, or makes the connection hold twice the budget, is disconnected ({@value #SLOW_CLIENT}). Streams
+ * to it get more chunks from their nodes only while it is within the budget ({@link #whenWritable}). Each
  * byte is counted in the gateway's {@link MemoryBudget} too. Used on the connection's event loop only.
  */
 final class ConnectionFlow {
@@ -26,6 +30,7 @@ final class ConnectionFlow {
   private boolean paused;
   private boolean closed;
   private long slowTimer = -1;
+  private List<Runnable> whenWritable;
 
   ConnectionFlow(Vertx vertx, ClientLink link, MemoryBudget gateway, ClientLimitsOptions limits) {
     this.vertx = vertx;
@@ -60,6 +65,21 @@ final class ConnectionFlow {
     }
   }
 
+  /** Runs the action now if the connection is within its budget, else once it has drained (never once closed). */
+  void whenWritable(Runnable action) {
+    if (closed) {
+      return;
+    }
+    if (!paused) {
+      action.run();
+      return;
+    }
+    if (whenWritable == null) {
+      whenWritable = new ArrayList<>(2);
+    }
+    whenWritable.add(action);
+  }
+
   /** Writes one frame to the client, counted until the network has it. */
   void write(String text) {
     if (closed) {
@@ -89,6 +109,7 @@ final class ConnectionFlow {
       gateway.release(callBytes + queuedBytes);
       callBytes = 0;
       queuedBytes = 0;
+      whenWritable = null;
       cancelTimer();
     }
   }
@@ -118,6 +139,11 @@ final class ConnectionFlow {
       paused = false;
       cancelTimer();
       link.resume();
+      if (whenWritable != null) {
+        List<Runnable> actions = whenWritable;
+        whenWritable = null;
+        actions.forEach(Runnable::run);
+      }
     }
   }
 

@@ -83,7 +83,7 @@ final class HttpTransport {
       } else if (last) {
         respond(response, frame);
       }
-    });
+    }, flow::whenWritable);
     if (call != null && !response.ended()) {
       response.closeHandler(v -> {
         flow.closed();

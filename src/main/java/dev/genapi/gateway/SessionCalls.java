@@ -75,7 +75,7 @@ final class SessionCalls {
         flow.releaseCall(bytes);
       }
       sink.send(response, last);
-    });
+    }, flow::whenWritable);
     if (call != null) {
       if (inFlight == null) {
         inFlight = new HashMap<>(4);

@@ -181,13 +181,26 @@ public final class ServiceNode {
     String action = message.headers().get(Addresses.HEADER_ACTION);
     if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
       answerPull(message, action);
-    } else if (Addresses.ACTION_CANCEL.equals(action)) {
+    } else if (Addresses.ACTION_CANCEL.equals(action) || Addresses.ACTION_CREDIT.equals(action)) {
       NodeCall call = running.get(message.headers().get(Addresses.HEADER_CALL));
-      if (call != null) {
+      if (call == null) {
+        return;
+      }
+      if (Addresses.ACTION_CANCEL.equals(action)) {
         call.cancel();
+      } else {
+        call.credit(credits(message.headers().get(Addresses.HEADER_CREDITS)));
       }
     } else {
       LOG.warning("Node " + name() + " dropped a message that is neither a call nor an action: " + action);
+    }
+  }
+
+  private static int credits(String header) {
+    try {
+      return Math.max(0, Integer.parseInt(header));
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 
@@ -214,16 +227,16 @@ public final class ServiceNode {
     NodeCall call = new NodeCall(registration.config(), body, request.userId(), request.deviceId(),
       request.deadline(), vertx, request.replyTo(), callId);
     running.put(callId, call);
+    // the call stays known until its end went out: chunks may still wait for the gateway's credits
     invoke(registration.handler(), call).onComplete(result -> {
-      running.remove(callId);
       if (result.succeeded()) {
-        call.end(result.result());
+        call.end(result.result()).onComplete(over -> running.remove(callId));
       } else {
         GenApiException failure = failure(result.cause());
         LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
           + request.functionKey() + " failed: " + failure.getMessage(),
           failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
-        call.fail(failure);
+        call.fail(failure).onComplete(over -> running.remove(callId));
       }
     });
   }

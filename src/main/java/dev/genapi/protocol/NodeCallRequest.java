@@ -16,4 +16,10 @@ import io.vertx.core.buffer.Buffer;
  */
 public record NodeCallRequest(String functionKey, String callId, String replyTo, long deadline, String userId,
                               String deviceId, Buffer body) {
+
+  /**
+   * How many chunks a stream may send before its gateway grants more: the gateway grants them as the client's
+   * connection takes the chunks, so a stream goes at the pace of its reader.
+   */
+  public static final int STREAM_WINDOW = 64;
 }

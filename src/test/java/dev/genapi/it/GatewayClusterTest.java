@@ -105,6 +105,14 @@ class GatewayClusterTest {
         return Future.failedFuture("never");
       })
       .register(fun("{'request_type':'limited'}"), call -> Future.succeededFuture("ok"))
+      .register(fun("{'request_type':'burst','response_type':'stream'}"), call -> {
+        boolean full = false;
+        for (int i = 1; i <= 5000; i++) {
+          call.stream().write(i);
+          full |= call.stream().writeQueueFull();
+        }
+        return Future.succeededFuture(full ? "queue was full" : "never full");
+      })
       .register(fun("{'request_type':'no_info'}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("id", call.requestId())));
     await(testNode.start());
@@ -466,6 +474,19 @@ class GatewayClusterTest {
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.json().getString("code")).isEqualTo("RATE_LIMITED");
     assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
+  }
+
+  @Test
+  @DisplayName("a handler that writes 5,000 chunks without waiting sees its queue full; every chunk and the end arrive"
+    + " in order")
+  void burstStream() {
+    ws.send(call("b1", "test", "burst", new JsonObject()));
+    List<JsonObject> frames = ws.next(5002, 10_000);
+    assertThat(frames.get(0).getString("result")).isEqualTo("init");
+    for (int i = 1; i <= 5000; i++) {
+      assertThat(frames.get(i).getInteger("result")).isEqualTo(i);
+    }
+    assertThat(frames.get(5001)).isEqualTo(frame("b1", true, "queue was full", true, false));
   }
 
   @Test
