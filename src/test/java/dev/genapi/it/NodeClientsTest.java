@@ -54,6 +54,15 @@ class NodeClientsTest {
   }
 
   @Test
+  @DisplayName("the phoenix client's joins past 100 topics, or of a topic over 256 bytes, are refused with Phoenix's reasons")
+  void phoenixTopicBounds() {
+    JsonObject seen = NodeClients.run("phoenix-joins.js", "ws://127.0.0.1:" + open.port() + "/socket", "120");
+    assertThat(seen.getInteger("ok")).isEqualTo(100);
+    assertThat(seen.getJsonObject("errors")).isEqualTo(new JsonObject().put("too many channels joined", 20)
+      .put("topic too long", 1));
+  }
+
+  @Test
   @DisplayName("phoenix joins, calls echo, slow and count, receives every push, replies and heartbeats")
   void phoenix() {
     JsonObject seen = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + open.port() + "/socket");
