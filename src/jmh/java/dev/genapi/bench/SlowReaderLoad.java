@@ -55,6 +55,7 @@ public final class SlowReaderLoad {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     int calls = 0;
     int failed = 0;
+    String firstFailure = null;
     java.util.concurrent.BlockingQueue<String> answers = new java.util.concurrent.LinkedBlockingQueue<>();
     good.textMessageHandler(answers::add);
     while (System.nanoTime() < end) {
@@ -65,6 +66,7 @@ public final class SlowReaderLoad {
       calls++;
       if (answer == null || !answer.contains("\"success\":true")) {
         failed++;
+        firstFailure = firstFailure == null ? String.valueOf(answer) : firstFailure;
       }
     }
     // a reader that does not read sees its close only once it reads again
@@ -74,7 +76,7 @@ public final class SlowReaderLoad {
       .put("slow_readers", readers).put("slow_closed", dropped.get()).put("good_calls", calls)
       .put("good_failed", failed).put("good_p50_ms", latency.getValueAtPercentile(50) / 1e6)
       .put("good_p99_ms", latency.getValueAtPercentile(99) / 1e6)
-      .put("good_max_ms", latency.getMaxValue() / 1e6).encode());
+      .put("good_max_ms", latency.getMaxValue() / 1e6).put("good_first_failure", firstFailure).encode());
     vertx.close().await();
   }
 

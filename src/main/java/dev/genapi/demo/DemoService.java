@@ -132,11 +132,12 @@ public final class DemoService {
     }
     Promise<Object> done = Promise.promise();
     long[] next = {1};
+    // a tick whose reader is behind writes nothing: the stream slows down to its reader's pace
     long timer = vertx.setPeriodic(interval, id -> {
       if (next[0] > n) {
         vertx.cancelTimer(id);
         done.tryComplete();
-      } else {
+      } else if (!call.stream().writeQueueFull()) {
         call.stream().write(next[0]++);
       }
     });
