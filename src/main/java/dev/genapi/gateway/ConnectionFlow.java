@@ -114,11 +114,6 @@ final class ConnectionFlow {
     }
   }
 
-  /** @return the bytes the connection holds */
-  long held() {
-    return callBytes + queuedBytes;
-  }
-
   private void written(int bytes) {
     if (!closed) {
       queuedBytes -= bytes;

@@ -37,7 +37,7 @@ final class PhoenixSession {
   private int pendingJoins;
 
   PhoenixSession(Consumer<String> out, SessionCalls calls, Authenticator authenticator, GatewayOptions options,
-                 String ipAddress) {
+                 TopicRules topics, String ipAddress) {
     this.out = out;
     this.calls = calls;
     this.authenticator = authenticator;
@@ -45,7 +45,7 @@ final class PhoenixSession {
     this.maxPayloadBytes = options.getMaxPayloadBytes();
     this.detailErrors = options.isDetailErrors();
     this.ipAddress = ipAddress;
-    this.topics = new TopicRules(options.getClientLimits());
+    this.topics = topics;
   }
 
   void onFrame(Buffer frame) {

@@ -33,6 +33,7 @@ final class WebSocketTransport {
   private final Gateway gateway;
   private final Pipeline pipeline;
   private final GatewayOptions options;
+  private final TopicRules topics;
   private final Set<Live> sessions = new HashSet<>();
   private final Consumer<HttpConnection> tcpClosed;
 
@@ -45,6 +46,7 @@ final class WebSocketTransport {
     this.pipeline = pipeline;
     this.options = options;
     ClientLimitsOptions limits = options.getClientLimits();
+    this.topics = new TopicRules(limits);
     long tick = Math.max(50, Math.min(limits.getPingIntervalMs(), limits.getIdleTimeoutMs() / 4));
     vertx.setPeriodic(tick, id -> sweep(limits));
   }
@@ -79,7 +81,8 @@ final class WebSocketTransport {
     Runnable onClose;
     ConnectionAdmission.Transport transport;
     if (phoenix) {
-      PhoenixSession session = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, ip);
+      PhoenixSession session = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics,
+        ip);
       onFrame = session::onFrame;
       onClose = session::onClose;
       transport = ConnectionAdmission.Transport.PHOENIX;

@@ -38,9 +38,8 @@ class RefusalsAndErrorsTest {
   @AfterAll
   static void stop() {
     try {
-      assertThat(log.stackTraces()).as("stack traces in the gateway's log").isEmpty();
+      log.closeAndAssertNoStackTraces();
     } finally {
-      log.close();
       cluster.close();
     }
   }

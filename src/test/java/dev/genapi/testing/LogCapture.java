@@ -30,6 +30,12 @@ public final class LogCapture extends Handler implements AutoCloseable {
       .map(r -> r.getLoggerName() + ": " + r.getMessage() + ": " + r.getThrown()).toList();
   }
 
+  /** Stops capturing, then fails when any record carried a throwable. */
+  public void closeAndAssertNoStackTraces() {
+    close();
+    org.assertj.core.api.Assertions.assertThat(stackTraces()).as("stack traces in the gateway's log").isEmpty();
+  }
+
   @Override
   public void publish(LogRecord record) {
     records.add(record);
