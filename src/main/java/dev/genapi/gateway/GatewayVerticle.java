@@ -1,6 +1,9 @@
 package dev.genapi.gateway;
 
+import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -81,6 +84,14 @@ public final class GatewayVerticle extends VerticleBase {
       LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
       if (!rc.response().ended()) {
         rc.response().setStatusCode(500).end();
+      }
+    });
+    // a body over the hard cap is refused from its Content-Length, before it is read; the client is told, not the log
+    router.errorHandler(413, rc -> {
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+          .end(Response.error(Request.UNKNOWN_ID, GenApiException.invalidRequest("Request payload exceeds maximum size of "
+            + options.getMaxPayloadBytes() + " bytes"), false).toBuffer());
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
