@@ -18,10 +18,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  */
 public final class Gateway {
 
-  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
   private final Vertx vertx;
   private final FunctionRegistry registry = new FunctionRegistry();
@@ -57,7 +58,7 @@ public final class Gateway {
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
     if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
-      LOG.warning("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
+      LOG.warn("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
         + "set auth_mode jwt wherever untrusted clients can connect)");
     }
     ClientLimitsOptions limits = options.getClientLimits();
@@ -167,7 +168,7 @@ public final class Gateway {
    */
   public Future<Void> drain(long budgetMs) {
     draining = true;
-    LOG.info("GenApi gateway draining: " + pipeline.inFlight() + " calls in flight");
+    LOG.info("GenApi gateway draining: {} calls in flight", pipeline.inFlight());
     long deadline = System.currentTimeMillis() + budgetMs;
     Promise<Void> idle = Promise.promise();
     vertx.setPeriodic(50, id -> {
@@ -177,7 +178,7 @@ public final class Gateway {
       }
     });
     return idle.future().compose(v -> {
-      LOG.info("GenApi gateway drained; " + pipeline.inFlight() + " calls left, closing client connections");
+      LOG.info("GenApi gateway drained; {} calls left, closing client connections", pipeline.inFlight());
       return Future.join(servers.stream().map(GatewayVerticle::closeClients).toList()).mapEmpty();
     });
   }

@@ -18,13 +18,13 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  */
 public final class GatewayVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final Gateway gateway;
   private final Pipeline pipeline;
@@ -81,7 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get(Paths.METRICS).handler(metricsHandler());
     Playground.mount(router);
     router.errorHandler(500, rc -> {
-      LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
+      LOG.warn("Request {} failed", rc.request().path(), rc.failure());
       if (!rc.response().ended()) {
         rc.response().setStatusCode(500).end();
       }
