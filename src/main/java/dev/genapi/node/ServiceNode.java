@@ -252,8 +252,9 @@ public final class ServiceNode {
     }
   }
 
+  // the call did not start: the gateway may send it elsewhere, whatever the function
   private void replyFailure(NodeCallRequest request, GenApiException failure) {
-    vertx.eventBus().send(request.replyTo(), NodeReply.failure(request.callId(), failure));
+    vertx.eventBus().send(request.replyTo(), NodeReply.refused(request.callId(), failure));
   }
 
   private static Future<?> invoke(FunctionHandler handler, NodeCall call) {
