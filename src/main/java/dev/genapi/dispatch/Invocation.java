@@ -111,11 +111,10 @@ final class Invocation implements InFlightCall {
       .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
   }
 
+  // the caller's identity goes with every call: the node tells a repeat of a call by it
   private NodeCallRequest callRequest() {
-    boolean info = function.requestInfo();
     return new NodeCallRequest(function.key(), callId, pipeline.replies().address(),
-      System.currentTimeMillis() + function.timeout(), info ? request.userId() : null, info ? request.deviceId() : null,
-      body);
+      System.currentTimeMillis() + function.timeout(), request.userId(), request.deviceId(), body);
   }
 
   @Override

@@ -25,7 +25,10 @@ import java.util.logging.Logger;
 
 /**
  * A service node: the functions it serves, the event-bus consumer at {@code genapi.node.<name>} that runs them, its
- * lease in the node registry, and the pushes that register its FunConfigs with the gateways.
+ * lease in the node registry, and the pushes that register its FunConfigs with the gateways. A repeat of a call (same
+ * caller, function, request_id and args, while the call runs or within
+ * {@link ServiceNodeOptions#getDuplicateWindowMs()} of its answer) gets that call's answer instead of running the
+ * function again.
  * <pre>{@code
  * ServiceNode node = ServiceNode.create(vertx, new ServiceNodeOptions().setName("node-a"))
  *   .register(FunConfig.fromJson(new JsonObject().put("service", "demo").put("request_type", "echo")),
@@ -44,7 +47,7 @@ public final class ServiceNode {
   private final Vertx vertx;
   private final ServiceNodeOptions options;
   private final Map<String, Registration> functions = new ConcurrentHashMap<>();
-  private final Map<String, NodeCall> running = new ConcurrentHashMap<>();
+  private final CallTable calls;
   private final ConfigPusher pusher;
   private final Promise<JsonObject> registered = Promise.promise();
   private MessageConsumer<Object> consumer;
@@ -54,6 +57,7 @@ public final class ServiceNode {
     this.vertx = vertx;
     this.options = options;
     this.pusher = new ConfigPusher(vertx, options, this::functions);
+    this.calls = new CallTable(vertx, options);
   }
 
   /**
@@ -136,6 +140,14 @@ public final class ServiceNode {
     return this;
   }
 
+  /**
+   * @return how many calls gateways wait on here: the calls running (streams whose chunks wait for their reader
+   *   included) and the repeats waiting on them
+   */
+  public int inFlight() {
+    return calls.size();
+  }
+
   /** Stops gracefully, giving calls in flight up to {@value #DEFAULT_DRAIN_MS} ms: see {@link #stop(long)}. */
   public Future<Void> stop() {
     return stop(DEFAULT_DRAIN_MS);
@@ -152,7 +164,7 @@ public final class ServiceNode {
     Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
     return released.compose(v -> idle(budgetMs))
       .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-      .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + running.size() + " calls left"));
+      .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + calls.size() + " calls left"));
   }
 
   /** Completes when no call has run for a moment (calls sent before the gateways saw the lease go), or at the budget. */
@@ -161,7 +173,7 @@ public final class ServiceNode {
     Promise<Void> idle = Promise.promise();
     vertx.setPeriodic(50, id -> {
       long elapsed = System.currentTimeMillis() - start;
-      if (running.isEmpty() && elapsed >= LEASE_GONE_GRACE_MS || elapsed >= budgetMs) {
+      if (calls.size() == 0 && elapsed >= LEASE_GONE_GRACE_MS || elapsed >= budgetMs) {
         vertx.cancelTimer(id);
         idle.complete();
       }
@@ -182,12 +194,13 @@ public final class ServiceNode {
     if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
       answerPull(message, action);
     } else if (Addresses.ACTION_CANCEL.equals(action) || Addresses.ACTION_CREDIT.equals(action)) {
-      NodeCall call = running.get(message.headers().get(Addresses.HEADER_CALL));
+      String callId = message.headers().get(Addresses.HEADER_CALL);
+      NodeCall call = callId == null ? null : calls.get(callId);
       if (call == null) {
         return;
       }
       if (Addresses.ACTION_CANCEL.equals(action)) {
-        call.cancel();
+        call.detach(callId);
       } else {
         call.credit(credits(message.headers().get(Addresses.HEADER_CREDITS)));
       }
@@ -205,7 +218,6 @@ public final class ServiceNode {
   }
 
   private void run(NodeCallRequest request) {
-    String callId = request.callId();
     Registration registration = functions.get(request.functionKey());
     if (registration == null) {
       String[] parts = String.valueOf(request.functionKey()).split("/", 3);
@@ -224,19 +236,20 @@ public final class ServiceNode {
       replyFailure(request, GenApiException.timeout(registration.config().timeout()));
       return;
     }
-    NodeCall call = new NodeCall(registration.config(), body, request.userId(), request.deviceId(),
-      request.deadline(), vertx, request.replyTo(), callId);
-    running.put(callId, call);
+    NodeCall call = calls.admit(request, registration.config(), body);
+    if (call == null) {
+      return;
+    }
     // the call stays known until its end went out: chunks may still wait for the gateway's credits
     invoke(registration.handler(), call).onComplete(result -> {
       if (result.succeeded()) {
-        call.end(result.result()).onComplete(over -> running.remove(callId));
+        call.end(result.result());
       } else {
         GenApiException failure = failure(result.cause());
         LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
           + request.functionKey() + " failed: " + failure.getMessage(),
           failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
-        call.fail(failure).onComplete(over -> running.remove(callId));
+        call.fail(failure);
       }
     });
   }

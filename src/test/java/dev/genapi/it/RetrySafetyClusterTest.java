@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * those functions (it refuses them), and {@code a-ghost}, a current lease of a node that consumes nothing (its
  * process froze before it subscribed): calls to it cannot be written.
  */
-@DisplayName("Retry safety: no second run after an ambiguous failure")
+@DisplayName("Retry safety: no second run after an ambiguous failure; repeats answered once")
 class RetrySafetyClusterTest {
 
   private static final String RETRY = "\"retry\":{\"mode\":\"all_nodes\",\"count\":2}";
@@ -69,6 +69,12 @@ class RetrySafetyClusterTest {
       real.register(fun(kind + "_refused", "\"nodes\":[\"a-old\",\"b-real\"],\"choose_node_mode\":\"round_robin\","
         + RETRY + idempotent), call -> Future.succeededFuture(counted(call.requestType(), call.requestId())));
     }
+    real.register(fun("once", "\"nodes\":[\"b-real\"]"), call -> {
+      int run = counted("once", call.requestId());
+      Promise<Object> answer = Promise.promise();
+      realVertx.setTimer(800, id -> answer.complete(new JsonObject().put("run", run)));
+      return answer.future();
+    });
     await(real.start());
     await(real.registered());
     ServiceNode old = ServiceNode.create(oldVertx, new ServiceNodeOptions().setName("a-old").setPushOnStart(false))
@@ -121,6 +127,36 @@ class RetrySafetyClusterTest {
         assertThat(answer.getBoolean("success")).as(answer.encode()).isTrue();
         assertThat(runs(function, "x-" + function)).as(function).isEqualTo(1);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("the same request_id from the same caller, while running or just after, runs once and both get the "
+    + "answer; another caller, another device or other args run it again")
+  void repeatsRunOnce() {
+    JsonObject args = new JsonObject().put("item", 7);
+    try (WsClient first = WsClient.connect(clientVertx, gateway.port());
+         WsClient again = WsClient.connect(clientVertx, gateway.port())) {
+      first.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d1"));
+      assertThat(Eventually.until(() -> runs("once", "r1"), n -> n == 1, 5_000)).isEqualTo(1);
+      again.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d1"));
+      assertThat(first.next().getJsonObject("result")).isEqualTo(new JsonObject().put("run", 1));
+      assertThat(again.next().getJsonObject("result")).as("the repeat while running").isEqualTo(new JsonObject().put("run", 1));
+
+      again.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d1"));
+      assertThat(again.next().getJsonObject("result")).as("the repeat just after")
+        .isEqualTo(new JsonObject().put("run", 1));
+      assertThat(runs("once", "r1")).isEqualTo(1);
+
+      again.send(call("r1", "pay", "once", args).put("user_id", "u2").put("device_id", "d1"));
+      assertThat(again.next().getJsonObject("result")).as("another user").isEqualTo(new JsonObject().put("run", 2));
+      again.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d2"));
+      assertThat(again.next().getJsonObject("result")).as("another device").isEqualTo(new JsonObject().put("run", 3));
+      again.send(call("r1", "pay", "once", args.copy().put("item", 8)).put("user_id", "u1").put("device_id", "d1"));
+      assertThat(again.next().getJsonObject("result")).as("other args").isEqualTo(new JsonObject().put("run", 4));
+      again.send(call("r1", "pay", "once", args));
+      assertThat(again.next().getJsonObject("result")).as("no user_id: no caller to match")
+        .isEqualTo(new JsonObject().put("run", 5));
     }
   }
 
