@@ -1,6 +1,7 @@
 package dev.genapi.node;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.cluster.Addresses;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Vertx;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The calls a node owes an answer, by call id. A repeat (a call from the same caller with the same function,
  * request_id and args as one running, or answered within the duplicate window: {@link RecentCalls}) is answered from
- * that call instead of running the function again. {@link #admit} runs on the node's consumer context, as every call's own context does.
+ * that call instead of running the function again. When a gateway leaves the cluster, the calls only it waited for
+ * stop. {@link #admit} runs on the node's consumer context, as every call's own context does.
  */
 final class CallTable {
 
@@ -61,6 +63,25 @@ final class CallTable {
   /** The call is over: answered ({@code last} its end or failure) or stopped ({@code null}). */
   void over(NodeCall call, NodeReply last) {
     recent.over(call, last);
+  }
+
+  /**
+   * Stops waiting on behalf of a gateway that left the cluster: each call stops once no other gateway waits for it.
+   *
+   * @param member the Hazelcast member UUID of the gateway's JVM
+   * @return how many calls that gateway had sent (repeats aside)
+   */
+  int gatewayGone(String member) {
+    String prefix = Addresses.gatewayMember(member);
+    int calls = 0;
+    for (Map.Entry<String, NodeCall> entry : waiting.entrySet()) {
+      NodeCall call = entry.getValue();
+      call.detachIfFrom(entry.getKey(), prefix);
+      if (call.request().callId().equals(entry.getKey()) && call.request().replyTo().startsWith(prefix)) {
+        calls++;
+      }
+    }
+    return calls;
   }
 
   /** @return how many calls gateways wait on: running calls and the repeats waiting on them */

@@ -25,8 +25,8 @@ import java.util.List;
  * errors are sent to the gateway's reply address from the call's own context, so they arrive in the order they were
  * sent; repeats of the call ({@link CallTable}) get the same end. A stream sends at most
  * {@link NodeCallRequest#STREAM_WINDOW} chunks more than its gateway granted; further chunks, and the end behind them,
- * wait here for the gateway's credits. Once no gateway waits for the call any more (they cancelled) it stops:
- * {@link #cancelled()} turns true, the chunks still waiting are dropped and the onCancel handlers run.
+ * wait here for the gateway's credits. Once no gateway waits for the call any more (they cancelled, or left the
+ * cluster) it stops: {@link #cancelled()} turns true, the chunks still waiting are dropped and the onCancel handlers run.
  */
 final class NodeCall implements CallInfo, StreamSink {
 
@@ -173,6 +173,27 @@ final class NodeCall implements CallInfo, StreamSink {
   /** The gateway of that call id no longer waits (it cancelled); the call stops when no gateway waits. */
   void detach(String callId) {
     onContext(() -> leave(callId));
+  }
+
+  /** Detaches that call id if its gateway's reply address starts with the prefix (the gateway left the cluster). */
+  void detachIfFrom(String callId, String addressPrefix) {
+    onContext(() -> {
+      NodeCallRequest waiter = callId.equals(request.callId()) ? request : repeat(callId);
+      if (waiter != null && waiter.replyTo().startsWith(addressPrefix)) {
+        leave(callId);
+      }
+    });
+  }
+
+  private NodeCallRequest repeat(String callId) {
+    if (repeats != null) {
+      for (NodeCallRequest repeat : repeats) {
+        if (repeat.callId().equals(callId)) {
+          return repeat;
+        }
+      }
+    }
+    return null;
   }
 
   private void leave(String callId) {

@@ -1,5 +1,8 @@
 package dev.genapi.node;
 
+import com.hazelcast.cluster.MembershipAdapter;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.HazelcastInstance;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunctionHandler;
@@ -19,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +32,7 @@ import java.util.logging.Logger;
  * lease in the node registry, and the pushes that register its FunConfigs with the gateways. A repeat of a call (same
  * caller, function, request_id and args, while the call runs or within
  * {@link ServiceNodeOptions#getDuplicateWindowMs()} of its answer) gets that call's answer instead of running the
- * function again.
+ * function again; when a gateway leaves the cluster, the calls only it waited for stop as if it had cancelled them.
  * <pre>{@code
  * ServiceNode node = ServiceNode.create(vertx, new ServiceNodeOptions().setName("node-a"))
  *   .register(FunConfig.fromJson(new JsonObject().put("service", "demo").put("request_type", "echo")),
@@ -52,6 +56,7 @@ public final class ServiceNode {
   private final Promise<JsonObject> registered = Promise.promise();
   private MessageConsumer<Object> consumer;
   private NodeLease lease;
+  private UUID memberListener;
 
   private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
     this.vertx = vertx;
@@ -100,7 +105,14 @@ public final class ServiceNode {
   public Future<Void> start() {
     GenApiCodecs.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
-    lease = new NodeLease(vertx, ClusterSupport.hazelcast(vertx), name(), this::services, options.getLeaseRenewMs());
+    HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
+    memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        gatewayGone(event.getMember().getUuid().toString());
+      }
+    });
+    lease = new NodeLease(vertx, hazelcast, name(), this::services, options.getLeaseRenewMs());
     return consumer.completion()
       .compose(v -> lease.start())
       .onSuccess(v -> {
@@ -164,6 +176,7 @@ public final class ServiceNode {
     Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
     return released.compose(v -> idle(budgetMs))
       .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+      .onComplete(v -> forgetMembers())
       .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + calls.size() + " calls left"));
   }
 
@@ -179,6 +192,21 @@ public final class ServiceNode {
       }
     });
     return idle.future();
+  }
+
+  private void gatewayGone(String member) {
+    int stopped = calls.gatewayGone(member);
+    if (stopped > 0) {
+      LOG.info("Node " + name() + ": member " + member + " left the cluster; stopping the " + stopped
+        + " calls it was waiting for");
+    }
+  }
+
+  private void forgetMembers() {
+    if (memberListener != null) {
+      ClusterSupport.hazelcast(vertx).getCluster().removeMembershipListener(memberListener);
+      memberListener = null;
+    }
   }
 
   private List<String> services() {
