@@ -26,7 +26,8 @@ import java.util.List;
  * sent; repeats of the call ({@link CallTable}) get the same end. A stream sends at most
  * {@link NodeCallRequest#STREAM_WINDOW} chunks more than its gateway granted; further chunks, and the end behind them,
  * wait here for the gateway's credits. Once no gateway waits for the call any more (they cancelled, or left the
- * cluster) it stops: {@link #cancelled()} turns true, the chunks still waiting are dropped and the onCancel handlers run.
+ * cluster) it stops: {@link #cancelled()} turns true, the chunks still waiting are dropped and the onCancel handlers
+ * run.
  */
 final class NodeCall implements CallInfo, StreamSink {
 

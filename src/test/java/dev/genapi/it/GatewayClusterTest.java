@@ -97,7 +97,8 @@ class GatewayClusterTest {
         new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
       .register(fun("{'request_type':'guarded','check_permission':'any_authenticated','after_hook':'wrap'}"),
         call -> Future.succeededFuture("secret"))
-      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000,'idempotent':true}"),
+      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000,"
+        + "'idempotent':true}"),
         call -> flakyAttempts.incrementAndGet() % 3 == 0 ? Future.succeededFuture("third time lucky")
           : Future.failedFuture("not yet"))
       .register(fun("{'request_type':'hopeless','retry':1,'idempotent':true}"), call -> {

@@ -116,7 +116,8 @@ class GatewayDeathJvmTest {
         .as("the flood's handler ended: its queued chunks were dropped").isEqualTo(1);
 
       kept.drain(300);
-      assertThat(kept.next(5_000).getValue("result")).as("the kept gateway's stream goes on").isInstanceOf(Integer.class);
+      assertThat(kept.next(5_000).getValue("result")).as("the kept gateway's stream goes on")
+        .isInstanceOf(Integer.class);
       assertThat(served(kept)).as("the kept gateway still serves").isTrue();
       kept.send(new JsonObject().put("op", "cancel").put("request_id", "k-hold"));
       assertThat(Eventually.until(holdsCancelled::get, n -> n == 2, 5_000)).isEqualTo(2);

@@ -141,7 +141,8 @@ class RetrySafetyClusterTest {
       assertThat(Eventually.until(() -> runs("once", "r1"), n -> n == 1, 5_000)).isEqualTo(1);
       again.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d1"));
       assertThat(first.next().getJsonObject("result")).isEqualTo(new JsonObject().put("run", 1));
-      assertThat(again.next().getJsonObject("result")).as("the repeat while running").isEqualTo(new JsonObject().put("run", 1));
+      assertThat(again.next().getJsonObject("result")).as("the repeat while running")
+        .isEqualTo(new JsonObject().put("run", 1));
 
       again.send(call("r1", "pay", "once", args).put("user_id", "u1").put("device_id", "d1"));
       assertThat(again.next().getJsonObject("result")).as("the repeat just after")
@@ -179,6 +180,7 @@ class RetrySafetyClusterTest {
   }
 
   private static FunConfig fun(String requestType, String extra) {
-    return FunConfig.fromJson(new JsonObject("{\"service\":\"pay\",\"request_type\":\"" + requestType + "\"," + extra + "}"));
+    return FunConfig.fromJson(new JsonObject("{\"service\":\"pay\",\"request_type\":\"" + requestType + "\","
+      + extra + "}"));
   }
 }

@@ -62,7 +62,8 @@ class SelectionRetryClusterTest {
         .register(fun("hashed", "\"choose_node_mode\":{\"mode\":\"hash\",\"key\":\"k\"}"), call -> Future.succeededFuture(name))
         .register(fun("sticky", "\"choose_node_mode\":{\"mode\":\"sticky\",\"key\":\"user_id\"}"),
           call -> Future.succeededFuture(name))
-        .register(fun("work", "\"retry\":{\"mode\":\"all_nodes\",\"count\":3},\"timeout\":2000,\"idempotent\":true"), call -> {
+        .register(fun("work", "\"retry\":{\"mode\":\"all_nodes\",\"count\":3},\"timeout\":2000,"
+          + "\"idempotent\":true"), call -> {
           workStarted.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
           Promise<Object> done = Promise.promise();
           vertx.setTimer(300, id -> done.complete(name));
