@@ -99,10 +99,11 @@ class GatewayClusterTest {
         new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
       .register(fun("{'request_type':'guarded','check_permission':'any_authenticated','after_hook':'wrap'}"),
         call -> Future.succeededFuture("secret"))
-      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000}"),
+      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000,"
+        + "'idempotent':true}"),
         call -> flakyAttempts.incrementAndGet() % 3 == 0 ? Future.succeededFuture("third time lucky")
           : Future.failedFuture("not yet"))
-      .register(fun("{'request_type':'hopeless','retry':1}"), call -> {
+      .register(fun("{'request_type':'hopeless','retry':1,'idempotent':true}"), call -> {
         hopelessAttempts.incrementAndGet();
         return Future.failedFuture("never");
       })
@@ -397,7 +398,7 @@ class GatewayClusterTest {
   }
 
   @Test
-  @DisplayName("retry re-runs a failing function: n retries mean at most n + 1 attempts")
+  @DisplayName("retry re-runs a failing idempotent function: n retries mean at most n + 1 attempts")
   void retryCounts() {
     ws.send(call("r1", "test", "flaky", new JsonObject()));
     assertThat(ws.next(10_000).getString("result")).isEqualTo("third time lucky");
