@@ -30,7 +30,6 @@ public final class Main {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
   private static final List<String> ROLES = List.of("gateway", "node", "all-in-one");
-  private static final long DEFAULT_DRAIN_MS = 10_000;
 
   private Main() {
   }
@@ -67,7 +66,8 @@ public final class Main {
       .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
     return ClusterSupport.start(cluster, vertxOptions).compose(vertx -> {
-      Running running = new Running(vertx, settings.gateway().getLong("drain_timeout_ms", DEFAULT_DRAIN_MS));
+      Running running = new Running(vertx, settings.gateway().getLong("drain_timeout_ms",
+        GatewayOptions.DEFAULT_DRAIN_TIMEOUT_MS));
       Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "genapi-shutdown"));
       if ("node".equals(role)) {
         return startNode(vertx, settings, running);
@@ -104,7 +104,7 @@ public final class Main {
     void shutdown() {
       try {
         if (gateway != null) {
-          gateway.drain(drainMs).toCompletionStage().toCompletableFuture().get(drainMs + 5000, TimeUnit.MILLISECONDS);
+          gateway.drain().toCompletionStage().toCompletableFuture().get(drainMs + 5000, TimeUnit.MILLISECONDS);
         }
         if (node != null) {
           node.stop(drainMs).toCompletionStage().toCompletableFuture().get(drainMs + 5000, TimeUnit.MILLISECONDS);
