@@ -132,6 +132,47 @@ class DrainHandOffJvmTest {
     assertThat(stopping.isAlive()).as("the gateway ended within its drain budget").isFalse();
   }
 
+  @Test
+  @DisplayName("calls still open at drain_timeout_ms get one last TIMEOUT answer, then the connection closes with 1012")
+  void deadlineAnswersOpenCalls() throws Exception {
+    Started gateway = gateway();
+    int port = gateway.port();
+    awaitEcho(port);
+    Http http = new Http(client, port);
+    try (WsClient ws = WsClient.connect(client, port)) {
+      ws.send(call("long", "demo", "slow", new JsonObject().put("ms", 10_000)));
+      assertThat(ws.next().getBoolean("async")).isTrue();
+      CompletableFuture<Http.Reply> overHttp = CompletableFuture.supplyAsync(() -> http.send(HttpMethod.POST,
+        "/api/call", null, call("long-http", "demo", "slow", new JsonObject().put("ms", 10_000)).encode()));
+      assertThat(Eventually.until(() -> inFlight(http), n -> n == 2, 10_000)).as("calls in flight").isEqualTo(2);
+      Thread stopping = new Thread(() -> gateway.process().terminate(30_000));
+      stopping.start();
+
+      assertThat(ws.next(10_000).getString("op")).isEqualTo("drain");
+      JsonObject last = ws.next(15_000);
+      assertThat(last.getString("request_id")).isEqualTo("long");
+      assertDeadline(last);
+      assertThat(ws.closeStatus(10_000)).isEqualTo((short) 1012);
+      Http.Reply answer = overHttp.get(20, TimeUnit.SECONDS);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.json().getString("request_id")).isEqualTo("long-http");
+      assertDeadline(answer.json());
+      stopping.join(30_000);
+      assertThat(stopping.isAlive()).as("the gateway ended within its drain budget").isFalse();
+    }
+  }
+
+  private static void assertDeadline(JsonObject last) {
+    assertThat(last.getString("code")).as(last.encode()).isEqualTo("TIMEOUT");
+    assertThat(last.getBoolean("can_retry")).isTrue();
+    assertThat(last.getString("error")).startsWith("Request timed out: gateway draining");
+  }
+
+  private static long inFlight(Http http) {
+    return http.get("/metrics", null).raw().toString().lines().filter(line -> line.startsWith("genapi_calls_in_flight"))
+      .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   static void assertHandedOff(JsonObject seen) {
     String who = seen.getString("kind") + " client " + seen.getInteger("index");
     JsonObject answers = seen.getJsonObject("answers");
