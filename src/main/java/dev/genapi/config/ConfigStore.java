@@ -8,6 +8,8 @@ import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,8 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The cluster-wide registry: Hazelcast maps of functions and pushed services, shared by every gateway and outliving
@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  */
 final class ConfigStore {
 
-  private static final Logger LOG = Logger.getLogger(ConfigStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
   private static final long FAILED_TTL_HOURS = 24;
 
   private final Vertx vertx;
@@ -142,7 +142,7 @@ final class ConfigStore {
     try {
       registry.put(FunConfig.fromJson(new JsonObject(json)));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Ignoring invalid function " + key + " in the cluster registry: " + e.getMessage());
+      LOG.warn("Ignoring invalid function {} in the cluster registry: {}", key, e.getMessage());
     }
   }
 }

@@ -19,10 +19,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  */
 public final class Gateway {
 
-  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final long DRAIN_TICK_MS = 50;
 
   private final Vertx vertx;
@@ -60,7 +61,7 @@ public final class Gateway {
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
     if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
-      LOG.warning("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
+      LOG.warn("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
         + "set auth_mode jwt wherever untrusted clients can connect)");
     }
     ClientLimitsOptions limits = options.getClientLimits();
@@ -178,7 +179,7 @@ public final class Gateway {
       return drained;
     }
     drain.start();
-    LOG.info("GenApi gateway draining: " + drain.openCalls() + " calls in flight");
+    LOG.info("GenApi gateway draining: {} calls in flight", drain.openCalls());
     servers.forEach(GatewayVerticle::drainStarted);
     Promise<Void> settled = Promise.promise();
     vertx.setPeriodic(DRAIN_TICK_MS, id -> {
@@ -189,7 +190,7 @@ public final class Gateway {
       }
     });
     drained = settled.future().compose(v -> {
-      LOG.info("GenApi gateway drained; " + drain.openCalls() + " calls left, closing client connections");
+      LOG.info("GenApi gateway drained; {} calls left, closing client connections", drain.openCalls());
       GenApiException failure = drain.deadline();
       return Future.join(servers.stream().map(server -> server.closeClients(failure)).toList()).mapEmpty();
     });

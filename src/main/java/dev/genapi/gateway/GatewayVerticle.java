@@ -2,6 +2,8 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,13 +19,13 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
@@ -33,7 +35,7 @@ import java.util.logging.Logger;
  */
 public final class GatewayVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final long HAND_OFF_TICK_MS = 50;
 
   private final Gateway gateway;
@@ -84,9 +86,17 @@ public final class GatewayVerticle extends VerticleBase {
     router.get(Paths.METRICS).handler(metricsHandler());
     Playground.mount(router);
     router.errorHandler(500, rc -> {
-      LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
+      LOG.warn("Request {} failed", rc.request().path(), rc.failure());
       if (!rc.response().ended()) {
         rc.response().setStatusCode(500).end();
+      }
+    });
+    // a body over the hard cap is refused from its Content-Length, before it is read; the client is told, not the log
+    router.errorHandler(413, rc -> {
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+          .end(Response.error(Request.UNKNOWN_ID, GenApiException.invalidRequest("Request payload exceeds maximum size of "
+            + options.getMaxPayloadBytes() + " bytes"), false).toBuffer());
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;

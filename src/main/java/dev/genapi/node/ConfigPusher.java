@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +30,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigPusher {
 
-  private static final Logger LOG = Logger.getLogger(ConfigPusher.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigPusher.class);
   private static final long MAX_RETRY_MS = 10_000;
 
   private final Vertx vertx;
@@ -95,11 +96,11 @@ public final class ConfigPusher {
     }
     push(false)
       .onSuccess(answers -> {
-        LOG.info("Node " + options.getName() + " pushed its functions: " + answers.encode());
+        LOG.info("Node {} pushed its functions: {}", options.getName(), answers.encode());
         accepted.tryComplete(answers);
       })
       .onFailure(e -> {
-        LOG.fine("Push from node " + options.getName() + " failed, retrying in " + delay + " ms: " + e.getMessage());
+        LOG.debug("Push from node {} failed, retrying in {} ms: {}", options.getName(), delay, e.getMessage());
         timer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
       });
   }
@@ -109,10 +110,10 @@ public final class ConfigPusher {
       PushConfig push = pushConfig(name, configs);
       service.verify(name, push.getConfigVersion())
         .compose(answer -> "not_found".equals(answer.getString("status"))
-          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost service " + name + "; node "
-            + options.getName() + " pushed it again: " + a.encode()))
+          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost service {}; node {} pushed it again: {}",
+            name, options.getName(), a.encode()))
           : Future.succeededFuture())
-        .onFailure(e -> LOG.fine("Verify of " + name + " failed: " + e.getMessage()));
+        .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
     });
   }
 

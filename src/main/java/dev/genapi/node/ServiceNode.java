@@ -16,12 +16,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A service node: the functions it serves, the event-bus consumer at {@code genapi.node.<name>} that runs them, its
@@ -35,7 +37,9 @@ import java.util.logging.Logger;
  */
 public final class ServiceNode {
 
-  private static final Logger LOG = Logger.getLogger(ServiceNode.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceNode.class);
+  /** The MDC key of a failed call's line: a {@code request_id} field in JSON logs. */
+  private static final String MDC_REQUEST_ID = "request_id";
   /** How long {@link #stop()} lets calls in flight finish. */
   public static final long DEFAULT_DRAIN_MS = 10_000;
   /** How long a stopping node keeps consuming after its lease is gone, for calls already on their way. */
@@ -100,7 +104,7 @@ public final class ServiceNode {
     return consumer.completion()
       .compose(v -> lease.start())
       .onSuccess(v -> {
-        LOG.info("Service node " + name() + " started with " + functions.size() + " functions of " + services());
+        LOG.info("Service node {} started with {} functions of {}", name(), functions.size(), services());
         if (options.isPushOnStart()) {
           pusher.pushUntilAccepted().onComplete(registered);
         }
@@ -152,7 +156,7 @@ public final class ServiceNode {
     Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
     return released.compose(v -> idle(budgetMs))
       .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-      .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + running.size() + " calls left"));
+      .onSuccess(v -> LOG.info("Service node {} stopped; {} calls left", name(), running.size()));
   }
 
   /** Completes when no call has run for a moment (calls sent before the gateways saw the lease go), or at the budget. */
@@ -192,7 +196,7 @@ public final class ServiceNode {
         call.credit(credits(message.headers().get(Addresses.HEADER_CREDITS)));
       }
     } else {
-      LOG.warning("Node " + name() + " dropped a message that is neither a call nor an action: " + action);
+      LOG.warn("Node {} dropped a message that is neither a call nor an action: {}", name(), action);
     }
   }
 
@@ -233,9 +237,11 @@ public final class ServiceNode {
         call.end(result.result()).onComplete(over -> running.remove(callId));
       } else {
         GenApiException failure = failure(result.cause());
-        LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
-          + request.functionKey() + " failed: " + failure.getMessage(),
-          failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
+        boolean fault = failure.code() == ErrorCode.INTERNAL;
+        try (MDC.MDCCloseable id = MDC.putCloseable(MDC_REQUEST_ID, call.requestId())) {
+          LOG.atLevel(fault ? Level.WARN : Level.DEBUG).setCause(fault ? result.cause() : null)
+            .log("Call {} to {} failed: {}", call.requestId(), request.functionKey(), failure.getMessage());
+        }
         call.fail(failure).onComplete(over -> running.remove(callId));
       }
     });
