@@ -22,13 +22,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One launcher role from start to stop. Its shutdown hook, the process's only one, stops everything in order: it
- * drains the gateway, then the node, closes Vert.x (and with it the Hazelcast member), logs "GenApi stopped", and
+ * drains the gateway and stops it (its timers too), then the node, closes Vert.x (and with it the Hazelcast member), logs "GenApi stopped", and
  * only then stops Logback, so every line of the shutdown reaches the log.
  */
 final class Lifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
-  private static final long DEFAULT_DRAIN_MS = 10_000;
   private static final long CLOSE_MS = 10_000;
 
   private final long drainMs;
@@ -48,7 +47,8 @@ final class Lifecycle {
    */
   static Future<Void> start(String role, Settings settings) {
     ClusterOptions cluster = new ClusterOptions(settings.cluster());
-    Lifecycle lifecycle = new Lifecycle(settings.gateway().getLong("drain_timeout_ms", DEFAULT_DRAIN_MS));
+    Lifecycle lifecycle = new Lifecycle(settings.gateway().getLong("drain_timeout_ms",
+      GatewayOptions.DEFAULT_DRAIN_TIMEOUT_MS));
     Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::shutdown, "genapi-shutdown"));
     return ClusterSupport.start(cluster, vertxOptions()).compose(vertx -> {
       lifecycle.vertx = vertx;
@@ -84,7 +84,8 @@ final class Lifecycle {
   private void shutdown() {
     try {
       if (gateway != null) {
-        await(gateway.drain(drainMs), drainMs + 5000);
+        await(gateway.drain(), drainMs + 5000);
+        await(gateway.stop(), CLOSE_MS);
       }
       if (node != null) {
         await(node.stop(drainMs), drainMs + 5000);

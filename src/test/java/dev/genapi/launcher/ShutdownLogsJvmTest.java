@@ -100,6 +100,7 @@ class ShutdownLogsJvmTest {
         ws.send(call("in-flight", "demo", "slow", new JsonObject().put("ms", 1500)));
         assertThat(ws.next().getBoolean("async")).isTrue();
         CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> process.terminate(30_000));
+        assertThat(ws.next(10_000).getString("op")).as("the drain frame comes first").isEqualTo("drain");
         assertThat(ws.next(10_000).getJsonObject("result").getInteger("slept")).isEqualTo(1500);
         assertThat(ended.get(40, TimeUnit.SECONDS)).as("the process ended within its drain budget").isTrue();
       }
