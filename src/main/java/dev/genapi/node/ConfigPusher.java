@@ -1,6 +1,7 @@
 package dev.genapi.node;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -24,8 +26,10 @@ import java.util.stream.Collectors;
 /**
  * The node side of pushes: one {@link PushConfig} per service, sent through the {@link ConfigService} proxy. The
  * {@code config_version} is the configured one, or a digest of the FunConfigs, so a node that changes its functions
- * pushes a new version by itself. Once registered, the node verifies its version on an interval and pushes again
- * when the registry no longer knows its service (every gateway restarted and the cluster lost it).
+ * pushes a new version by itself. Once registered, the node verifies its services on an interval and pushes again
+ * when the registry lost one or some of its functions (members died with every copy, or entries were removed behind
+ * its back; the gateway restores what is missing), and pushes again after its JVM merged back into the cluster after
+ * a split (what it pushed on the smaller side was discarded).
  */
 public final class ConfigPusher {
 
@@ -36,8 +40,10 @@ public final class ConfigPusher {
   private final ServiceNodeOptions options;
   private final Supplier<List<FunConfig>> functions;
   private final ConfigService service;
-  private long timer = -1;
-  private boolean stopped;
+  private long retryTimer = -1;
+  private long verifyTimer = -1;
+  private UUID mergeListener;
+  private volatile boolean stopped;
 
   /**
    * @param vertx a clustered Vert.x instance
@@ -72,20 +78,32 @@ public final class ConfigPusher {
     return configs == null ? null : pushConfig(name, configs);
   }
 
-  /** Pushes until a gateway accepts, then verifies on an interval; the future completes with the first answer. */
+  /**
+   * Pushes until a gateway accepts, then verifies on an interval and pushes again after each merge; the future
+   * completes with the first answer.
+   */
   Future<JsonObject> pushUntilAccepted() {
     Promise<JsonObject> accepted = Promise.promise();
     attempt(options.getPushRetryMs(), accepted);
     return accepted.future().onSuccess(v -> {
       if (!stopped) {
-        timer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
+        verifyTimer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
+        mergeListener = ClusterSupport.onMerged(ClusterSupport.hazelcast(vertx), () -> vertx.runOnContext(x -> {
+          LOG.info("Node " + options.getName() + " merged back into the cluster after a split; pushing its functions"
+            + " again");
+          attempt(options.getPushRetryMs(), Promise.promise());
+        }));
       }
     });
   }
 
   void stop() {
     stopped = true;
-    vertx.cancelTimer(timer);
+    vertx.cancelTimer(retryTimer);
+    vertx.cancelTimer(verifyTimer);
+    if (mergeListener != null) {
+      ClusterSupport.hazelcast(vertx).getLifecycleService().removeLifecycleListener(mergeListener);
+    }
   }
 
   private void attempt(long delay, Promise<JsonObject> accepted) {
@@ -100,7 +118,7 @@ public final class ConfigPusher {
       })
       .onFailure(e -> {
         LOG.fine("Push from node " + options.getName() + " failed, retrying in " + delay + " ms: " + e.getMessage());
-        timer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
+        retryTimer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
       });
   }
 
@@ -109,8 +127,9 @@ public final class ConfigPusher {
       PushConfig push = pushConfig(name, configs);
       service.verify(name, push.getConfigVersion())
         .compose(answer -> "not_found".equals(answer.getString("status"))
-          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost service " + name + "; node "
-            + options.getName() + " pushed it again: " + a.encode()))
+          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost "
+            + (answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "")
+            + "service " + name + "; node " + options.getName() + " pushed it again: " + a.encode()))
           : Future.succeededFuture())
         .onFailure(e -> LOG.fine("Verify of " + name + " failed: " + e.getMessage()));
     });
