@@ -18,8 +18,10 @@ import java.util.Map;
  *  "timeout":5000, "response_type":"sync",
  *  "arg_types":{"id":"string","fields":{"type":"list_string","max_items":10,"allow_nil":true}},
  *  "check_permission":{"mode":"role","roles":["admin"]},
- *  "request_info":true, "retry":{"mode":"all_nodes","count":3}, "disabled":false}
+ *  "request_info":true, "retry":{"mode":"all_nodes","count":3}, "idempotent":false, "disabled":false}
  * }</pre>
+ * {@code idempotent} (default false) says whether a retry may re-send a call the node may already have received: a
+ * function that is not idempotent is retried only where the gateway knows the call never ran.
  * Optional gateway hooks are named by {@code before_hook} and {@code after_hook}, each bounded by {@code hook_timeout}
  * (default {@value #DEFAULT_HOOK_TIMEOUT} ms).
  * Instances are immutable and always valid: {@link #fromJson(JsonObject)} reports every problem at once.
@@ -54,6 +56,7 @@ public final class FunConfig {
   private final Permission permission;
   private final boolean requestInfo;
   private final RetryPolicy retry;
+  private final boolean idempotent;
   private final boolean disabled;
   private final String beforeHook;
   private final String afterHook;
@@ -71,6 +74,7 @@ public final class FunConfig {
     permission = Permission.parse(json.getValue("check_permission"), errors);
     requestInfo = bool(json, "request_info", errors);
     retry = RetryPolicy.parse(json.getValue("retry"), errors);
+    idempotent = bool(json, "idempotent", errors);
     disabled = bool(json, "disabled", errors);
     beforeHook = optionalName(json, "before_hook", errors);
     afterHook = optionalName(json, "after_hook", errors);
@@ -89,6 +93,7 @@ public final class FunConfig {
     permission = other.permission;
     requestInfo = other.requestInfo;
     retry = other.retry;
+    idempotent = other.idempotent;
     beforeHook = other.beforeHook;
     afterHook = other.afterHook;
     hookTimeout = other.hookTimeout;
@@ -124,7 +129,7 @@ public final class FunConfig {
       .put("nodes", nodesJson).put("choose_node_mode", nodeMode.toJson()).put("timeout", timeout)
       .put("response_type", responseType.jsonName()).put("arg_types", args)
       .put("check_permission", permission.toJson()).put("request_info", requestInfo)
-      .put("retry", retry == null ? null : retry.toJson()).put("disabled", disabled)
+      .put("retry", retry == null ? null : retry.toJson()).put("idempotent", idempotent).put("disabled", disabled)
       .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout);
   }
 
@@ -159,6 +164,11 @@ public final class FunConfig {
   public boolean requestInfo() { return requestInfo; }
   /** @return the retry policy, or {@code null} for none */
   public RetryPolicy retry() { return retry; }
+  /**
+   * @return whether running the function twice for one call is harmless, so a retry may re-send a call the node may
+   *   already have received (after a timeout, or a node that left mid-call)
+   */
+  public boolean idempotent() { return idempotent; }
   /** @return whether this version is disabled */
   public boolean disabled() { return disabled; }
   /** @return the name of the gateway hook run before the permission check, or {@code null} */

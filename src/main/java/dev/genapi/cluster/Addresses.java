@@ -10,7 +10,10 @@ public final class Addresses {
   public static final String CONFIG_SERVICE = "genapi.config";
   /** Prefix of a service node's own address: {@code genapi.node.<name>}. */
   public static final String NODE_PREFIX = "genapi.node.";
-  /** Prefix of a gateway's reply addresses, one per event loop: {@code genapi.gateway.<id>-<n>.replies}. */
+  /**
+   * Prefix of a gateway's reply addresses, one per event loop: {@code genapi.gateway.<member>.<id>-<n>.replies},
+   * where {@code <member>} is the gateway's Hazelcast member UUID, so a node can tell which member a call came from.
+   */
   public static final String GATEWAY_PREFIX = "genapi.gateway.";
 
   /** Where gateways publish their rate-limit admissions and heartbeats. */
@@ -55,8 +58,17 @@ public final class Addresses {
     return NODE_PREFIX + nodeName;
   }
 
-  /** @return the address a gateway receives the replies of its calls on */
-  public static String gatewayReplies(String gatewayId) {
-    return GATEWAY_PREFIX + gatewayId + ".replies";
+  /**
+   * @param member the gateway's Hazelcast member UUID
+   * @param gatewayId the gateway's id and the event loop's number, {@code <id>-<n>}
+   * @return the address a gateway receives the replies of its calls on
+   */
+  public static String gatewayReplies(String member, String gatewayId) {
+    return gatewayMember(member) + gatewayId + ".replies";
+  }
+
+  /** @return the start of every reply address of the gateways on that Hazelcast member */
+  public static String gatewayMember(String member) {
+    return GATEWAY_PREFIX + member + ".";
   }
 }

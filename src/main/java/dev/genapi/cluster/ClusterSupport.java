@@ -44,7 +44,7 @@ public final class ClusterSupport {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(options.getName());
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(options.getPortCount()));

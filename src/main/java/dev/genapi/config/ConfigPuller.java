@@ -7,13 +7,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * Pulls the FunConfigs of the services listed in {@code service_configs} from their nodes: shortly after start, then
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class ConfigPuller {
 
-  private static final Logger LOG = Logger.getLogger(ConfigPuller.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigPuller.class);
 
   private final Vertx vertx;
   private final ConfigStore store;
@@ -78,13 +79,13 @@ final class ConfigPuller {
       .onComplete(result -> {
         if (result.succeeded()) {
           if (service.failures > 0) {
-            LOG.info("Pull of " + service.name + " recovered after " + service.failures + " failures");
+            LOG.info("Pull of {} recovered after {} failures", service.name, service.failures);
           }
           service.record(result.result(), null);
           schedule(service, options.getPullIntervalMs());
         } else {
           service.record("failed", result.cause().getMessage());
-          LOG.warning("Pull of " + service.name + " failed (" + service.failures + " in a row): " + service.error);
+          LOG.warn("Pull of {} failed ({} in a row): {}", service.name, service.failures, service.error);
           schedule(service, Math.min(options.getPullIntervalMs() << Math.min(service.failures, 20),
             options.getPullMaxBackoffMs()));
         }
@@ -119,9 +120,8 @@ final class ConfigPuller {
         return store.putFunctions(registration.accepted())
           .compose(v -> store.removeFunctions(vanished))
           .compose(v -> store.putService(service.name, registration.serviceRecord(version, service.nodes)))
-          .onSuccess(v -> LOG.info("Pulled " + service.name + " config_version " + version + ": "
-            + registration.accepted().size() + " stored, " + vanished.size() + " removed, "
-            + registration.rejected().size() + " rejected"));
+          .onSuccess(v -> LOG.info("Pulled {} config_version {}: {} stored, {} removed, {} rejected", service.name,
+            version, registration.accepted().size(), vanished.size(), registration.rejected().size()));
       })
       .onSuccess(v -> service.version = version);
   }

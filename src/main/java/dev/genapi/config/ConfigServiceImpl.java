@@ -5,6 +5,8 @@ import dev.genapi.api.InvalidConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.logging.Logger;
 
 /**
  * The gateway side of pushes and of the registry's admin operations: checks the push token, skips a
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  */
 final class ConfigServiceImpl implements ConfigService {
 
-  private static final Logger LOG = Logger.getLogger(ConfigServiceImpl.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigServiceImpl.class);
 
   private final ConfigStore store;
   private final byte[] pushToken;
@@ -120,8 +121,8 @@ final class ConfigServiceImpl implements ConfigService {
       .compose(v -> store.putFunctions(registration.accepted()))
       .compose(v -> store.putService(config.getService(), record))
       .map(v -> {
-        LOG.info("Push of " + config.getService() + " config_version " + config.getConfigVersion() + ": "
-          + registration.accepted().size() + " accepted, " + registration.rejected().size() + " rejected");
+        LOG.info("Push of {} config_version {}: {} accepted, {} rejected", config.getService(),
+          config.getConfigVersion(), registration.accepted().size(), registration.rejected().size());
         return new JsonObject().put("status", "accepted").put("accepted", record.getJsonArray("functions"))
           .put("rejected", registration.rejected());
       });
@@ -148,8 +149,8 @@ final class ConfigServiceImpl implements ConfigService {
     return store.putFunctions(restored)
       .compose(v -> store.putService(config.getService(), ServiceDigests.repaired(stored, restored, lost)))
       .map(v -> {
-        LOG.info("Push of " + config.getService() + " config_version " + config.getConfigVersion() + " restored "
-          + restored.keySet() + " to the registry" + (lost.isEmpty() ? "" : "; no longer pushed: " + lost));
+        LOG.info("Push of {} config_version {} restored {} to the registry{}", config.getService(),
+          config.getConfigVersion(), restored.keySet(), lost.isEmpty() ? "" : "; no longer pushed: " + lost);
         return new JsonObject().put("status", "accepted").put("accepted", new JsonArray(List.copyOf(restored.keySet())))
           .put("rejected", new JsonArray()).put("restored", true);
       });

@@ -8,14 +8,14 @@ import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Keeps a gateway's {@link FunctionRegistry} equal to the cluster's function map: it follows the map's entry events,
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 final class RegistrySync {
 
-  private static final Logger LOG = Logger.getLogger(RegistrySync.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RegistrySync.class);
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -48,9 +48,8 @@ final class RegistrySync {
     return vertx.executeBlocking(() -> {
       entryListener = functions.addEntryListener(new MapChangeListener(this::changed, key -> changed(key, null)), true);
       mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(this::load)
-        .onSuccess(size -> LOG.info("Cluster merged after a split: reloaded the registry index, " + size
-          + " functions"))
-        .onFailure(e -> LOG.warning("Reloading the registry index after a merge failed: " + e.getMessage())));
+        .onSuccess(size -> LOG.info("Cluster merged after a split: reloaded the registry index, {} functions", size))
+        .onFailure(e -> LOG.warn("Reloading the registry index after a merge failed: {}", e.getMessage())));
       load();
       return null;
     });
@@ -105,7 +104,7 @@ final class RegistrySync {
     try {
       return FunConfig.fromJson(new JsonObject(json));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Ignoring invalid function " + key + " in the cluster registry: " + e.getMessage());
+      LOG.warn("Ignoring invalid function {} in the cluster registry: {}", key, e.getMessage());
       return null;
     }
   }

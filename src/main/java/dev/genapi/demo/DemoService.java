@@ -11,6 +11,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * The demo service ({@code demo}) of ARCHITECTURE.md section 9: the catalogue every example, page and test may rely
@@ -32,7 +33,7 @@ public final class DemoService {
   /** The largest {@code ms} of {@code slow} and {@code n} of {@code count}. */
   public static final int MAX_AMOUNT = 10_000;
 
-  private static final Logger LOG = Logger.getLogger(DemoService.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DemoService.class);
 
   private final Vertx vertx;
   private final AtomicLong calls = new AtomicLong();
@@ -91,7 +92,7 @@ public final class DemoService {
       Map.entry("get_user@2.0.0", call -> Future.succeededFuture(new JsonObject().put("id", call.args().getValue("id"))
         .put("version", 2).put("fields", call.args().getValue("fields", new JsonArray())))),
       Map.entry("notify@0.0.0", call -> {
-        LOG.fine("notify: " + call.args().getValue("message"));
+        LOG.debug("notify: {}", call.args().getValue("message"));
         return Future.succeededFuture();
       }));
   }

@@ -24,7 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * One call from the before hook to its last frame: the checks, then attempts on nodes. An attempt is sent (not
  * requested), so a node that cannot be reached fails the write at once and the next node in the order is tried;
  * replies come back through the {@link ReplyRouter} under the attempt's call id. A failed attempt is retried as the
- * function's {@link RetryPolicy} says, with the original's backoff. All state changes run on the connection's context.
+ * function's {@link RetryPolicy} says, with the original's backoff, and only where that cannot run the function twice:
+ * a call that never reached a node (not written, no node live, refused by the node before it started) is retried for
+ * every function; one that may have run (it timed out, failed on the node, or its node left mid-call) only for an
+ * {@link FunConfig#idempotent() idempotent} function. All state changes run on the connection's context.
  */
 final class Invocation implements InFlightCall {
 
@@ -108,11 +111,10 @@ final class Invocation implements InFlightCall {
       .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
   }
 
+  // the caller's identity goes with every call: the node tells a repeat of a call by it
   private NodeCallRequest callRequest() {
-    boolean info = function.requestInfo();
     return new NodeCallRequest(function.key(), callId, pipeline.replies().address(),
-      System.currentTimeMillis() + function.timeout(), info ? request.userId() : null, info ? request.deviceId() : null,
-      body);
+      System.currentTimeMillis() + function.timeout(), request.userId(), request.deviceId(), body);
   }
 
   @Override
@@ -135,8 +137,8 @@ final class Invocation implements InFlightCall {
   }
 
   void onReply(NodeReply reply) {
-    if (reply.kind() == NodeReply.Kind.FAILURE) {
-      onFailure(reply.callId(), reply.failure());
+    if (reply.kind() == NodeReply.Kind.FAILURE || reply.kind() == NodeReply.Kind.REFUSED) {
+      onFailure(reply.callId(), reply.failure(), reply.kind() == NodeReply.Kind.REFUSED);
       return;
     }
     onContext(() -> {
@@ -161,10 +163,13 @@ final class Invocation implements InFlightCall {
     });
   }
 
-  void onFailure(String attemptId, GenApiException failure) {
+  /**
+   * @param neverRan whether the node says it did not start the call (a refusal), so a retry cannot run it twice
+   */
+  void onFailure(String attemptId, GenApiException failure, boolean neverRan) {
     onContext(() -> {
       if (!done && attemptId.equals(callId)) {
-        attemptFailed(failure);
+        attemptFailed(failure, neverRan);
       }
     });
   }
@@ -173,7 +178,7 @@ final class Invocation implements InFlightCall {
     timer = -1;
     if (!done && attemptId.equals(callId)) {
       tellNodeToCancel();
-      attemptFailed(GenApiException.timeout(function.timeout()));
+      attemptFailed(GenApiException.timeout(function.timeout()), false);
     }
   }
 
@@ -187,13 +192,17 @@ final class Invocation implements InFlightCall {
     if (++position < order.size()) {
       attempt();
     } else {
-      attemptFailed(GenApiException.unavailable(function.service()));
+      attemptFailed(GenApiException.unavailable(function.service()), true);
     }
   }
 
-  private void attemptFailed(GenApiException failure) {
+  /**
+   * @param neverRan whether the gateway knows the node never started the call: it was not written, no node was live,
+   *                 or the node refused it
+   */
+  private void attemptFailed(GenApiException failure, boolean neverRan) {
     endAttempt();
-    if (retriesLeft == 0 || streamed || !retryable(failure.code())) {
+    if (retriesLeft == 0 || streamed || !(neverRan || function.idempotent() && retryable(failure.code()))) {
       fail(failure);
       return;
     }
@@ -214,7 +223,7 @@ final class Invocation implements InFlightCall {
       try {
         order = pipeline.selector().order(function, request);
       } catch (GenApiException e) {
-        attemptFailed(previous);
+        attemptFailed(previous, true);
         return;
       }
     }
@@ -271,10 +280,10 @@ final class Invocation implements InFlightCall {
     return true;
   }
 
-  /** Fails the attempt when it waits on a node whose JVM is gone. */
+  /** Fails the attempt when it waits on a node whose JVM is gone: the node may have run it, or not. */
   void nodeGone(String attemptId, String name) {
     if (name.equals(node)) {
-      onFailure(attemptId, GenApiException.unavailable(function.service()));
+      onFailure(attemptId, GenApiException.unavailable(function.service()), false);
     }
   }
 

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -35,7 +36,7 @@ public final class NodeRegistry {
   /** A node is dead when its lease was not renewed for this long. */
   public static final long DEFAULT_LEASE_TIMEOUT_MS = 5000;
 
-  private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
 
   private final Map<String, LiveNode> nodes = new ConcurrentHashMap<>();
   private final Set<String> malformed = ConcurrentHashMap.newKeySet();
@@ -180,8 +181,8 @@ public final class NodeRegistry {
       }
     } catch (RuntimeException e) {
       if (malformed.add(name)) {
-        LOG.warning("Skipping the lease of node " + name + " in the cluster: it is not a lease record ("
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+        LOG.warn("Skipping the lease of node {} in the cluster: it is not a lease record ({})", name,
+          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
       }
       return null;
     }

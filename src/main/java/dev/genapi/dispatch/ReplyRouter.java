@@ -1,6 +1,7 @@
 package dev.genapi.dispatch;
 
 import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The addresses where service nodes send the replies of a gateway's calls ({@code genapi.gateway.<id>-<n>.replies}):
- * results, stream chunks and errors, routed by call id to the waiting {@link Invocation}. Each event loop that serves
+ * The addresses where service nodes send the replies of a gateway's calls
+ * ({@code genapi.gateway.<member>.<id>-<n>.replies}, {@code <member>} being this JVM's Hazelcast member, so a node
+ * stops the calls of a gateway that left the cluster): results, stream chunks and errors, routed by call id to the
+ * waiting {@link Invocation}. Each event loop that serves
  * clients listens on an address of its own, so a reply reaches its connection's event loop in one hop; calls made on
  * any other thread use the gateway's first address. A fixed address per call means no per-call registration and, for
  * a stream, chunks that arrive in the order the node sent them.
@@ -57,7 +60,8 @@ public final class ReplyRouter {
   }
 
   private MessageConsumer<Object> consumer(Vertx vertx) {
-    return vertx.eventBus().consumer(Addresses.gatewayReplies(gatewayId + "-" + listeners.getAndIncrement()),
+    String member = ClusterSupport.hazelcast(vertx).getCluster().getLocalMember().getUuid().toString();
+    return vertx.eventBus().consumer(Addresses.gatewayReplies(member, gatewayId + "-" + listeners.getAndIncrement()),
       this::route);
   }
 

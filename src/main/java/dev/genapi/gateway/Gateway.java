@@ -1,6 +1,7 @@
 package dev.genapi.gateway;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.ConfigVerticle;
 import dev.genapi.config.FunctionRegistry;
@@ -18,10 +19,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -33,7 +35,8 @@ import java.util.logging.Logger;
  */
 public final class Gateway {
 
-  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long DRAIN_TICK_MS = 50;
 
   private final Vertx vertx;
   private final FunctionRegistry registry = new FunctionRegistry();
@@ -44,7 +47,8 @@ public final class Gateway {
   private ConfigVerticle configVerticle;
   private Pipeline pipeline;
   private volatile boolean ready;
-  private volatile boolean draining;
+  private final Drain drain;
+  private Future<Void> drained;
   private final Authenticator authenticator;
   private final ConnectionAdmission connections;
   private final MemoryBudget memory;
@@ -57,7 +61,7 @@ public final class Gateway {
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
     if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
-      LOG.warning("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
+      LOG.warn("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "
         + "set auth_mode jwt wherever untrusted clients can connect)");
     }
     ClientLimitsOptions limits = options.getClientLimits();
@@ -65,6 +69,7 @@ public final class Gateway {
       new ClientAddresses(limits.getTrustedProxies()));
     this.memory = new MemoryBudget(limits.getMaxGatewayBytes());
     this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), replies::failCallsTo);
+    this.drain = new Drain(options.getDrainTimeoutMs(), options.getDrainReconnectSpreadMs());
   }
 
   /**
@@ -159,27 +164,45 @@ public final class Gateway {
   }
 
   /**
-   * Drains the gateway: readiness turns off and new connections are refused, calls in flight (streams included) may
-   * finish within the budget, then every client connection is closed with a reconnect hint (WebSocket close 1012).
+   * Drains the gateway, losing no call: readiness turns off and new connections are refused; every client is told to
+   * move (native and SockJS: a {@code drain} frame with its {@code reconnect_after_ms}; Phoenix: {@code phx_error} on
+   * its topics, so the client holds its pushes); every call that arrives from then on answers {@code UNAVAILABLE}
+   * ({@code can_retry}, "gateway draining"); calls in flight (streams included) finish. Once they have and every
+   * reconnect delay has passed (or no client is left), or at {@code drain_timeout_ms} at the latest, calls still open
+   * get a last {@code TIMEOUT} frame and every client connection is closed with a reconnect hint (WebSocket close
+   * 1012). Calling it again returns the same drain.
    *
-   * @param budgetMs how long calls in flight may take to finish
    * @return completed once the clients are closed
    */
-  public Future<Void> drain(long budgetMs) {
-    draining = true;
-    LOG.info("GenApi gateway draining: " + pipeline.inFlight() + " calls in flight");
-    long deadline = System.currentTimeMillis() + budgetMs;
-    Promise<Void> idle = Promise.promise();
-    vertx.setPeriodic(50, id -> {
-      if (pipeline.inFlight() == 0 || System.currentTimeMillis() >= deadline) {
+  public synchronized Future<Void> drain() {
+    if (drained != null) {
+      return drained;
+    }
+    drain.start();
+    LOG.info("GenApi gateway draining: {} calls in flight", drain.openCalls());
+    servers.forEach(GatewayVerticle::drainStarted);
+    Promise<Void> settled = Promise.promise();
+    vertx.setPeriodic(DRAIN_TICK_MS, id -> {
+      long now = System.currentTimeMillis();
+      if (drain.deadlinePassed(now) || drain.openCalls() == 0 && (sessions() == 0 || drain.windowPassed(now))) {
         vertx.cancelTimer(id);
-        idle.complete();
+        settled.complete();
       }
     });
-    return idle.future().compose(v -> {
-      LOG.info("GenApi gateway drained; " + pipeline.inFlight() + " calls left, closing client connections");
-      return Future.join(servers.stream().map(GatewayVerticle::closeClients).toList()).mapEmpty();
+    drained = settled.future().compose(v -> {
+      LOG.info("GenApi gateway drained; {} calls left, closing client connections", drain.openCalls());
+      GenApiException failure = drain.deadline();
+      return Future.join(servers.stream().map(server -> server.closeClients(failure)).toList()).mapEmpty();
     });
+    return drained;
+  }
+
+  private int sessions() {
+    int open = 0;
+    for (ConnectionAdmission.Transport transport : ConnectionAdmission.Transport.values()) {
+      open += connections.sessions(transport);
+    }
+    return open;
   }
 
   /** @return whether the gateway serves: in its cluster, registry loaded, HTTP bound */
@@ -187,9 +210,13 @@ public final class Gateway {
     return ready;
   }
 
-  /** @return whether the gateway is draining: readiness off, no new connections */
+  /** @return whether the gateway is draining: readiness off, no new connections, new calls refused */
   public boolean draining() {
-    return draining;
+    return drain.draining();
+  }
+
+  Drain drainState() {
+    return drain;
   }
 
   ReplyRouter replies() {

@@ -24,6 +24,10 @@ public final class GatewayOptions {
   public static final String DEFAULT_PHOENIX_EVENT = "phoenix_gen_api";
   /** Default number of {@link GatewayVerticle} instances (event loops serving connections). */
   public static final int DEFAULT_INSTANCES = 1;
+  /** Default time calls in flight have to finish once the gateway drains, in milliseconds. */
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+  /** Default window over which a draining gateway spreads its clients' reconnects, in milliseconds. */
+  public static final long DEFAULT_DRAIN_RECONNECT_SPREAD_MS = 2000;
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -40,6 +44,8 @@ public final class GatewayOptions {
   private int maxInFlightPerConnection = DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
   private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
   private ClientLimitsOptions clientLimits = new ClientLimitsOptions();
+  private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private long drainReconnectSpreadMs = DEFAULT_DRAIN_RECONNECT_SPREAD_MS;
 
   /** Default options. */
   public GatewayOptions() {
@@ -49,7 +55,8 @@ public final class GatewayOptions {
    * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
    *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
-   *             {@code max_in_flight_per_connection}, {@code phoenix_event}, and the keys of {@link AuthOptions},
+   *             {@code max_in_flight_per_connection}, {@code phoenix_event}, {@code drain_timeout_ms},
+   *             {@code drain_reconnect_spread_ms}, and the keys of {@link AuthOptions},
    *             {@link ClientLimitsOptions} and {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
@@ -68,6 +75,8 @@ public final class GatewayOptions {
     setMaxInFlightPerConnection(json.getInteger("max_in_flight_per_connection", DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION));
     setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
     setClientLimits(new ClientLimitsOptions(json));
+    setDrainTimeoutMs(json.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
+    setDrainReconnectSpreadMs(json.getLong("drain_reconnect_spread_ms", DEFAULT_DRAIN_RECONNECT_SPREAD_MS));
   }
 
   /** @return the JSON form */
@@ -77,6 +86,7 @@ public final class GatewayOptions {
       .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
       .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
       .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
+      .put("drain_timeout_ms", drainTimeoutMs).put("drain_reconnect_spread_ms", drainReconnectSpreadMs)
       .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(config.toJson());
   }
 
@@ -233,6 +243,33 @@ public final class GatewayOptions {
   /** @param limits the client bounds @return a reference to this, so the API can be used fluently */
   public GatewayOptions setClientLimits(ClientLimitsOptions limits) {
     this.clientLimits = limits;
+    return this;
+  }
+
+  /** @return how long calls in flight may take to finish once the gateway drains, in milliseconds */
+  public long getDrainTimeoutMs() { return drainTimeoutMs; }
+
+  /** @param drainTimeoutMs the drain budget @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setDrainTimeoutMs(long drainTimeoutMs) {
+    if (drainTimeoutMs < 0) {
+      throw new IllegalArgumentException("drainTimeoutMs: " + drainTimeoutMs + " (expected: >= 0)");
+    }
+    this.drainTimeoutMs = drainTimeoutMs;
+    return this;
+  }
+
+  /**
+   * @return the window over which a draining gateway spreads its clients' reconnects: each connection is told to
+   *   reconnect after a delay drawn uniformly from it (used up to half the drain timeout)
+   */
+  public long getDrainReconnectSpreadMs() { return drainReconnectSpreadMs; }
+
+  /** @param spreadMs the reconnect window @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setDrainReconnectSpreadMs(long spreadMs) {
+    if (spreadMs < 0) {
+      throw new IllegalArgumentException("drainReconnectSpreadMs: " + spreadMs + " (expected: >= 0)");
+    }
+    this.drainReconnectSpreadMs = spreadMs;
     return this;
   }
 }

@@ -1,10 +1,14 @@
 package dev.genapi.gateway;
 
+import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -15,13 +19,13 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
@@ -31,7 +35,8 @@ import java.util.logging.Logger;
  */
 public final class GatewayVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final long HAND_OFF_TICK_MS = 50;
 
   private final Gateway gateway;
   private final Pipeline pipeline;
@@ -44,6 +49,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private WebSocketTransport webSockets;
   private SockJsTransport sockJs;
+  private HttpTransport http;
+  private long handOffTimer = -1;
 
   /**
    * @param gateway the gateway this server belongs to (registry, nodes, pulls, identity, connection bound)
@@ -61,6 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, this::release);
     sockJs = new SockJsTransport(vertx, gateway, pipeline, options);
+    http = new HttpTransport(vertx, pipeline, gateway, options);
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
@@ -70,7 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
-      .handler(new HttpTransport(vertx, pipeline, gateway, options)::handle);
+      .handler(http::handle);
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
     router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
@@ -78,9 +86,17 @@ public final class GatewayVerticle extends VerticleBase {
     router.get(Paths.METRICS).handler(metricsHandler());
     Playground.mount(router);
     router.errorHandler(500, rc -> {
-      LOG.log(Level.WARNING, "Request " + rc.request().path() + " failed", rc.failure());
+      LOG.warn("Request {} failed", rc.request().path(), rc.failure());
       if (!rc.response().ended()) {
         rc.response().setStatusCode(500).end();
+      }
+    });
+    // a body over the hard cap is refused from its Content-Length, before it is read; the client is told, not the log
+    router.errorHandler(413, rc -> {
+      if (!rc.response().ended()) {
+        rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+          .end(Response.error(Request.UNKNOWN_ID, GenApiException.invalidRequest("Request payload exceeds maximum size of "
+            + options.getMaxPayloadBytes() + " bytes"), false).toBuffer());
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
@@ -117,11 +133,15 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * Requests on a refused connection answer {@code 503} and close it (probes and metrics excepted, so a full gateway
-   * is not restarted as dead); requests of client paths from an origin that is not allowed answer {@code 403}.
+   * is not restarted as dead); requests of client paths from an origin that is not allowed answer {@code 403}. While
+   * the gateway drains, every answer but a WebSocket upgrade's carries {@code Connection: close}.
    */
   private void admit(RoutingContext rc) {
     String path = rc.request().path();
     boolean operations = path.startsWith("/health/") || path.equals(Paths.METRICS);
+    if (gateway.draining() && rc.request().getHeader(HttpHeaders.UPGRADE) == null) {
+      HttpTransport.closeAfterAnswer(rc);
+    }
     if (!operations && refused.contains(rc.request().connection())) {
       rc.response().setStatusCode(503).putHeader("Connection", "close").end("too many connections");
     } else if (clientPath(path) && !origins.allows(rc.request())) {
@@ -148,12 +168,29 @@ public final class GatewayVerticle extends VerticleBase {
     return rc -> rc.response().setStatusCode(404).end("metrics are off: start Vert.x with Micrometer metrics");
   }
 
-  /** Closes every client connection of this server with a reconnect hint (1012: the service restarts). */
-  Future<Void> closeClients() {
+  /**
+   * The gateway starts draining: every session is told to move, and a session that can no longer lose a call (a
+   * Phoenix socket whose client holds its pushes) is closed as soon as it gets there.
+   */
+  void drainStarted() {
+    context.runOnContext(v -> {
+      webSockets.drain();
+      sockJs.drain();
+      handOffTimer = vertx.setPeriodic(HAND_OFF_TICK_MS, id -> webSockets.closeHandedOff());
+    });
+  }
+
+  /**
+   * Ends the drain: calls still in flight get the failure as their last frame, then every client connection of this
+   * server is closed with a reconnect hint (1012: the service restarts).
+   */
+  Future<Void> closeClients(GenApiException failure) {
     Promise<Void> closed = Promise.promise();
     context.runOnContext(v -> {
-      sockJs.closeAll();
-      webSockets.closeAll().onComplete(r -> closed.complete());
+      vertx.cancelTimer(handOffTimer);
+      http.finishAll(failure);
+      sockJs.closeAll(failure);
+      webSockets.closeAll(failure).onComplete(r -> closed.complete());
     });
     return closed.future();
   }

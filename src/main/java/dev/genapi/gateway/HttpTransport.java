@@ -2,16 +2,21 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
-import dev.genapi.dispatch.InFlightCall;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code POST /api/call}: the body is one call object ({@code Content-Type: application/json}, else {@code 415}), the
@@ -19,7 +24,9 @@ import io.vertx.ext.web.RoutingContext;
  * missing, expired or forged identity {@code 401}, a rate limit {@code 429} with {@code Retry-After}, a full gateway
  * ({@code OVERLOADED}) {@code 503} with {@code Retry-After}; a {@code none} function answers {@code 204}. A stream
  * answers {@code application/x-ndjson}: one Response per line as the chunks arrive, within the same byte budget as a
- * WebSocket (a reader that falls too far behind is disconnected).
+ * WebSocket (a reader that falls too far behind is disconnected). While the gateway drains, a new call answers
+ * {@code 503} with {@code Retry-After} and the {@code UNAVAILABLE} Response, calls in flight (streams included) finish,
+ * and every answer carries {@code Connection: close}. Used on the server's event loop only.
  */
 final class HttpTransport {
 
@@ -27,6 +34,7 @@ final class HttpTransport {
   private final Pipeline pipeline;
   private final Gateway gateway;
   private final GatewayOptions options;
+  private final Set<SessionCalls> open = new HashSet<>();
 
   HttpTransport(Vertx vertx, Pipeline pipeline, Gateway gateway, GatewayOptions options) {
     this.vertx = vertx;
@@ -58,38 +66,82 @@ final class HttpTransport {
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
     ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(response::write,
       (code, reason) -> http.connection().close()), gateway.memory(), options.getClientLimits());
+    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), 1, flow, identity, gateway.drainState());
     JsonObject json = null;
-    Request request;
     try {
       json = Request.parseFrame(body, options.getMaxPayloadBytes());
       String ip = gateway.connections().addresses().clientOf(http.remoteAddress(), http.headers());
-      request = gateway.authenticator().apply(Request.fromJson(json, body, ip), identity);
-      flow.holdCall(body.length());
+      calls.start(Request.fromJson(json, body, ip), (frame, last) -> answer(response, flow, frame, last));
     } catch (GenApiException e) {
-      respond(response, Response.error(Request.idOf(json, body), e, options.isDetailErrors()));
+      Response refusal = Response.error(Request.idOf(json, body), e, options.isDetailErrors());
+      if (Drain.refused(e)) {
+        drainRefusal(rc, refusal);
+      } else {
+        respond(response, refusal);
+      }
       return;
     }
-    InFlightCall call = pipeline.execute(request, (frame, last) -> {
-      if (last) {
-        flow.releaseCall(body.length());
-      }
-      if (response.closed() || response.ended()) {
-        return;
-      }
-      if (frame == null) {
-        response.setStatusCode(204).end();
-      } else if (response.headWritten() || frame.async() && frame.hasMore()) {
-        stream(response, flow, frame, last);
-      } else if (last) {
-        respond(response, frame);
-      }
-    }, flow::whenWritable);
-    if (call != null && !response.ended()) {
-      response.closeHandler(v -> {
-        flow.closed();
-        call.abandon();
+    if (!calls.idle() && !response.ended()) {
+      open.add(calls);
+      rc.addHeadersEndHandler(v -> {
+        if (gateway.draining()) {
+          connectionClose(rc);
+        }
+      });
+      rc.addEndHandler(ended -> {
+        open.remove(calls);
+        if (ended.failed()) {
+          flow.closed();
+          calls.abandonAll();
+        } else if (gateway.draining()) {
+          http.connection().shutdown();
+        }
       });
     }
+  }
+
+  private static void answer(HttpServerResponse response, ConnectionFlow flow, Response frame, boolean last) {
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    if (frame == null) {
+      response.setStatusCode(204).end();
+    } else if (response.headWritten() || frame.async() && frame.hasMore()) {
+      stream(response, flow, frame, last);
+    } else if (last) {
+      respond(response, frame);
+    }
+  }
+
+  /** Ends the drain: calls still in flight get the failure as their last line or answer. */
+  void finishAll(GenApiException failure) {
+    List.copyOf(open).forEach(calls -> calls.finishAll(failure));
+  }
+
+  /**
+   * A request that arrives while the gateway drains: its answer carries {@code Connection: close} and its connection
+   * shuts down once it is written. (A call in flight when the drain starts gets the same when it answers.)
+   */
+  static void closeAfterAnswer(RoutingContext rc) {
+    connectionClose(rc);
+    rc.addEndHandler(r -> rc.request().connection().shutdown());
+  }
+
+  // HTTP/2 forbids connection headers: its shutdown sends GOAWAY, and the streams in flight finish
+  private static void connectionClose(RoutingContext rc) {
+    if (rc.request().version() != HttpVersion.HTTP_2) {
+      rc.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+  }
+
+  private void drainRefusal(RoutingContext rc, Response frame) {
+    HttpServerResponse response = rc.response();
+    if (!response.headers().contains(HttpHeaders.CONNECTION)) {
+      closeAfterAnswer(rc);
+    }
+    long seconds = Math.max(1, (gateway.drainState().reconnectAfterMs() + 999) / 1000);
+    response.setStatusCode(503).putHeader("Retry-After", Long.toString(seconds))
+      .putHeader("Content-Type", "application/json").end(frame.toBuffer());
   }
 
   private static void stream(HttpServerResponse response, ConnectionFlow flow, Response frame, boolean last) {

@@ -11,9 +11,10 @@ import java.util.function.Consumer;
 /**
  * One connection speaking the native frames (WebSocket {@code /ws} and SockJS {@code /sockjs}): decodes each text
  * frame once, answers control frames ({@code ping}, {@code cancel}), runs calls and writes their frames back. Bad input
- * gets an error frame; the connection stays open.
+ * gets an error frame; the connection stays open. When the gateway drains, the client gets
+ * {@code {"op":"drain","reconnect_after_ms":<n>}}; the gateway closes the connection when the drain ends.
  */
-final class NativeSession {
+final class NativeSession implements ClientSession {
 
   private static final String PONG = new JsonObject().put("op", "pong").encode();
 
@@ -34,7 +35,8 @@ final class NativeSession {
     this.ipAddress = ipAddress;
   }
 
-  void onFrame(Buffer frame) {
+  @Override
+  public void onFrame(Buffer frame) {
     JsonObject json = null;
     try {
       json = Request.parseFrame(frame, maxPayloadBytes);
@@ -49,8 +51,24 @@ final class NativeSession {
     }
   }
 
-  void onClose() {
+  @Override
+  public void onClose() {
     calls.abandonAll();
+  }
+
+  @Override
+  public void drain(long reconnectAfterMs) {
+    out.accept("{\"op\":\"drain\",\"reconnect_after_ms\":" + reconnectAfterMs + "}");
+  }
+
+  @Override
+  public boolean handedOff() {
+    return false;
+  }
+
+  @Override
+  public void finishCalls(GenApiException failure) {
+    calls.finishAll(failure);
   }
 
   private void onControl(Object op, JsonObject json) {

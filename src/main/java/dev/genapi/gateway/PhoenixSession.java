@@ -10,7 +10,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -20,8 +22,16 @@ import java.util.function.Consumer;
  * Responses are pushed back on the same topic and event ({@code ref = null}), and the push gets an {@code ok} reply
  * with the request_type ({@code error} with a reason when the call cannot be decoded), as PhoenixGenApi does.
  * Joins beyond the {@link TopicRules} get an {@code error} reply; the socket stays up.
+ * <p>
+ * When the gateway drains, every joined topic gets {@code phx_error} (what Phoenix sends when a channel dies): the
+ * {@code phoenix} client then holds new pushes in its buffer instead of sending them, and asks to rejoin, which is
+ * refused ({@code "draining"}). That rejoin comes after every push the client sent before, so once each topic has
+ * asked and no call is in flight, the socket can close (1012) without losing a push: the client reconnects,
+ * through the load balancer, to another gateway, rejoins and sends its buffered pushes there. While draining,
+ * Responses are pushed with a null join_ref, as Phoenix broadcasts are, so they still reach a channel whose rejoin
+ * changed its join_ref.
  */
-final class PhoenixSession {
+final class PhoenixSession implements ClientSession {
 
   private static final String PHOENIX_TOPIC = "phoenix";
 
@@ -35,6 +45,8 @@ final class PhoenixSession {
   private final TopicRules topics;
   private final Map<String, String> joins = new HashMap<>(2);
   private int pendingJoins;
+  private Set<String> unfenced;
+  private long closeNotBefore;
 
   PhoenixSession(Consumer<String> out, SessionCalls calls, Authenticator authenticator, GatewayOptions options,
                  TopicRules topics, String ipAddress) {
@@ -48,7 +60,8 @@ final class PhoenixSession {
     this.topics = topics;
   }
 
-  void onFrame(Buffer frame) {
+  @Override
+  public void onFrame(Buffer frame) {
     JsonArray message;
     try {
       message = frame.length() > maxPayloadBytes * 2L ? null : Json.decodeValue(frame) instanceof JsonArray a ? a : null;
@@ -67,17 +80,52 @@ final class PhoenixSession {
       case "phx_join" -> join(joinRef, ref, topic, payload instanceof JsonObject params ? params : new JsonObject());
       case "phx_leave" -> {
         joins.remove(topic);
+        fence(topic);
         reply(joinRef, ref, topic, "ok", new JsonObject());
       }
       default -> onEvent(joinRef, ref, topic, name, payload, frame.length());
     }
   }
 
-  void onClose() {
+  @Override
+  public void onClose() {
     calls.abandonAll();
   }
 
+  @Override
+  public void drain(long reconnectAfterMs) {
+    closeNotBefore = System.currentTimeMillis() + reconnectAfterMs;
+    unfenced = new HashSet<>(joins.keySet());
+    joins.forEach((topic, joinRef) -> out.accept(new JsonArray().add(joinRef).add(joinRef).add(topic)
+      .add("phx_error").add(new JsonObject().put("reason", "draining")).encode()));
+  }
+
+  @Override
+  public boolean handedOff() {
+    return unfenced != null && unfenced.isEmpty() && calls.idle() && System.currentTimeMillis() >= closeNotBefore;
+  }
+
+  @Override
+  public void finishCalls(GenApiException failure) {
+    calls.finishAll(failure);
+  }
+
+  private boolean draining() {
+    return unfenced != null;
+  }
+
+  private void fence(String topic) {
+    if (unfenced != null) {
+      unfenced.remove(topic);
+    }
+  }
+
   private void join(String joinRef, String ref, String topic, JsonObject params) {
+    if (draining()) {
+      fence(topic);
+      reply(joinRef, ref, topic, "error", new JsonObject().put("reason", "draining"));
+      return;
+    }
     String refusal = topics.refusal(topic, joins.containsKey(topic) ? 0 : joins.size() + pendingJoins);
     if (refusal != null) {
       reply(joinRef, ref, topic, "error", new JsonObject().put("reason", refusal));
@@ -87,6 +135,10 @@ final class PhoenixSession {
     pendingJoins++;
     authenticator.authenticate(token).onComplete(result -> {
       pendingJoins--;
+      if (draining()) {
+        reply(joinRef, ref, topic, "error", new JsonObject().put("reason", "draining"));
+        return;
+      }
       if (result.failed()) {
         reply(joinRef, ref, topic, "error", new JsonObject().put("reason", "unauthorized"));
         return;
@@ -126,8 +178,8 @@ final class PhoenixSession {
 
   private void push(String joinRef, String topic, Response response) {
     if (response != null) {
-      out.accept("[" + Json.encode(joinRef) + ",null," + Json.encode(topic) + "," + Json.encode(event) + ","
-        + response.encode() + "]");
+      String ref = draining() ? "null" : Json.encode(joinRef);
+      out.accept("[" + ref + ",null," + Json.encode(topic) + "," + Json.encode(event) + "," + response.encode() + "]");
     }
   }
 

@@ -6,15 +6,19 @@ import dev.genapi.dispatch.InFlightCall;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ResponseSink;
 import dev.genapi.protocol.Request;
+import dev.genapi.protocol.Response;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The calls of one client connection, whatever its transport: applies the connection's identity, refuses a
- * request_id already in flight, one call too many or one the connection's byte budget cannot hold, runs the pipeline,
- * and cancels or abandons calls. A call holds its slot, its request_id and its bytes until its last frame; one refused
- * before it reached a node holds nothing. Used on the connection's event loop only.
+ * The calls of one client connection, whatever its transport (an HTTP call is a connection with one call): refuses
+ * every call while the gateway drains, applies the connection's identity, refuses a request_id already in flight, one
+ * call too many or one the connection's byte budget cannot hold, runs the pipeline, and cancels, abandons or ends
+ * calls. A call holds its slot, its request_id and its bytes until its last frame; one refused before it reached a
+ * node holds nothing. Each call that starts gets exactly one last frame, or none when its client is gone. Used on the
+ * connection's event loop only.
  */
 final class SessionCalls {
 
@@ -25,16 +29,18 @@ final class SessionCalls {
   private final Authenticator authenticator;
   private final int maxInFlight;
   private final ConnectionFlow flow;
+  private final Drain drain;
   private Identity identity;
-  private Map<String, InFlightCall> inFlight;
+  private Map<String, Open> inFlight;
 
   SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, ConnectionFlow flow,
-               Identity identity) {
+               Identity identity, Drain drain) {
     this.pipeline = pipeline;
     this.authenticator = authenticator;
     this.maxInFlight = maxInFlight;
     this.flow = flow;
     this.identity = identity;
+    this.drain = drain;
   }
 
   /** Replaces the identity (a Phoenix join may bring a token). */
@@ -48,6 +54,7 @@ final class SessionCalls {
    * @throws GenApiException when the call is refused before it starts
    */
   void start(Request sent, ResponseSink sink) {
+    drain.admit();
     Request request;
     try {
       request = authenticator.apply(sent, identity);
@@ -67,37 +74,88 @@ final class SessionCalls {
     }
     int bytes = request.raw().length();
     flow.holdCall(bytes);
-    InFlightCall call = pipeline.execute(request, (response, last) -> {
-      if (last) {
-        if (inFlight != null) {
-          inFlight.remove(id);
-        }
-        flow.releaseCall(bytes);
-      }
-      sink.send(response, last);
-    }, flow::whenWritable);
-    if (call != null) {
+    drain.callOpened();
+    Open open = new Open(id, bytes, sink);
+    open.call = pipeline.execute(request, open, flow::whenWritable);
+    if (open.call != null && !open.done) {
       if (inFlight == null) {
         inFlight = new HashMap<>(4);
       }
-      inFlight.put(id, call);
+      inFlight.put(id, open);
     }
+  }
+
+  /** @return whether no call of this connection is in flight */
+  boolean idle() {
+    return inFlight == null || inFlight.isEmpty();
   }
 
   /** Cancels the call with that request_id, if it is still in flight. */
   void cancel(String requestId) {
-    InFlightCall call = inFlight == null ? null : inFlight.get(requestId);
-    if (call != null) {
-      call.cancel();
+    Open open = inFlight == null ? null : inFlight.get(requestId);
+    if (open != null) {
+      open.call.cancel();
     }
   }
 
   /** The client is gone: every call in flight ends without a frame and its node is told. */
   void abandonAll() {
     if (inFlight != null) {
-      Map<String, InFlightCall> calls = inFlight;
+      Map<String, Open> calls = inFlight;
       inFlight = null;
-      calls.values().forEach(InFlightCall::abandon);
+      calls.values().forEach(Open::abandon);
+    }
+  }
+
+  /** Every call in flight gets this failure as its last frame, and its node is told to stop. */
+  void finishAll(GenApiException failure) {
+    if (inFlight != null) {
+      for (Open open : new ArrayList<>(inFlight.values())) {
+        open.call.abandon();
+        open.send(Response.error(open.id, failure, false), true);
+      }
+    }
+  }
+
+  /** One call from its admission to its last frame. */
+  private final class Open implements ResponseSink {
+    final String id;
+    final int bytes;
+    final ResponseSink sink;
+    InFlightCall call;
+    boolean done;
+
+    Open(String id, int bytes, ResponseSink sink) {
+      this.id = id;
+      this.bytes = bytes;
+      this.sink = sink;
+    }
+
+    @Override
+    public void send(Response response, boolean last) {
+      if (done) {
+        return;
+      }
+      if (last) {
+        end();
+        flow.releaseCall(bytes);
+      }
+      sink.send(response, last);
+    }
+
+    void abandon() {
+      if (!done) {
+        end();
+        call.abandon();
+      }
+    }
+
+    private void end() {
+      done = true;
+      drain.callClosed();
+      if (inFlight != null) {
+        inFlight.remove(id);
+      }
     }
   }
 }

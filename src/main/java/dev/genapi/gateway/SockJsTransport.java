@@ -9,16 +9,17 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * SockJS sessions ({@code /sockjs}, over WebSocket or an HTTP fallback) speaking the native frames. Refused with close
- * 1012 while draining; an expired or forged token gets an {@code UNAUTHENTICATED} frame and close 4401. Each session
- * has the same byte budget as a WebSocket, except that SockJS cannot stop reading: calls that arrive over the budget
- * answer {@code OVERLOADED}. Used on the server's event loop only.
+ * SockJS sessions ({@code /sockjs}, over WebSocket or an HTTP fallback) speaking the native frames. Closed at once
+ * while draining; open sessions get the drain frame when the drain starts and are closed when it ends. An expired or
+ * forged token gets an {@code UNAUTHENTICATED} frame and a close. (Vert.x closes a session of the SockJS protocol
+ * with SockJS's own {@code 3000 "Go away!"} whatever code is asked for.) Each session has the same byte budget as a
+ * WebSocket, except that SockJS cannot stop reading: calls that arrive over the budget answer {@code OVERLOADED}.
+ * Used on the server's event loop only.
  */
 final class SockJsTransport {
 
@@ -26,7 +27,8 @@ final class SockJsTransport {
   private final Gateway gateway;
   private final Pipeline pipeline;
   private final GatewayOptions options;
-  private final Set<SockJSSocket> sockets = new HashSet<>();
+  private final Map<SockJSSocket, NativeSession> sessions = new HashMap<>();
+  private boolean draining;
 
   SockJsTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
     this.vertx = vertx;
@@ -61,7 +63,7 @@ final class SockJsTransport {
     ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(socket::write, socket::close),
       gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity);
+      flow, identity, gateway.drainState());
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
     NativeSession session = new NativeSession(flow::write, calls, options, ip);
     socket.handler(session::onFrame);
@@ -70,18 +72,33 @@ final class SockJsTransport {
         flow.close(WebSocketTransport.TOO_BIG, "message too big");
       }
     });
-    sockets.add(socket);
+    sessions.put(socket, session);
     gateway.connections().sessionOpened(ConnectionAdmission.Transport.SOCKJS);
+    if (draining) {
+      session.drain(gateway.drainState().reconnectAfterMs());
+    }
     socket.endHandler(v -> {
-      sockets.remove(socket);
+      sessions.remove(socket);
       gateway.connections().sessionClosed(ConnectionAdmission.Transport.SOCKJS);
       flow.closed();
       session.onClose();
     });
   }
 
-  /** Closes every session with a reconnect hint (1012: the service restarts). */
-  void closeAll() {
-    new ArrayList<>(sockets).forEach(socket -> socket.close(1012, "service restart"));
+  /** The gateway starts draining: each session gets the drain frame (and each one opened later). */
+  void drain() {
+    draining = true;
+    sessions.values().forEach(session -> session.drain(gateway.drainState().reconnectAfterMs()));
+  }
+
+  /**
+   * Ends the drain: calls still in flight get the failure as their last frame, then every session is closed with a
+   * reconnect hint (1012: the service restarts).
+   */
+  void closeAll(GenApiException failure) {
+    for (Map.Entry<SockJSSocket, NativeSession> open : List.copyOf(sessions.entrySet())) {
+      open.getValue().finishCalls(failure);
+      open.getKey().close(WebSocketTransport.SERVICE_RESTART, "service restart");
+    }
   }
 }

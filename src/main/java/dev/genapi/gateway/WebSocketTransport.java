@@ -1,9 +1,9 @@
 package dev.genapi.gateway;
 
+import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * WebSocket sessions of one gateway server, native ({@code /ws}) and Phoenix ({@code /socket/websocket}): the upgrade
- * (refused with {@code 503} while draining, {@code 401} with an expired or forged token), each session's byte budget,
+ * (refused with {@code 503} while draining, {@code 401} with an expired or forged token), the drain hand-off of each
+ * session (see {@link NativeSession} and {@link PhoenixSession}), each session's byte budget,
  * a message over the hard size cap closed with {@value #TOO_BIG}, and the idle sweep: native sessions are pinged
  * every {@code ping_interval_ms}, and a session that sent nothing (Phoenix: no heartbeat or other frame; native: not
  * even a pong) for {@code idle_timeout_ms} is closed with {@value ConnectionFlow#SLOW_CLIENT}. Used on the server's
@@ -28,6 +29,8 @@ final class WebSocketTransport {
 
   /** Close code of a message over the hard size cap. */
   static final int TOO_BIG = 1009;
+  /** Close code of a drained connection: the service restarts, reconnect (to another gateway). */
+  static final short SERVICE_RESTART = 1012;
 
   private final Vertx vertx;
   private final Gateway gateway;
@@ -36,6 +39,7 @@ final class WebSocketTransport {
   private final TopicRules topics;
   private final Set<Live> sessions = new HashSet<>();
   private final Consumer<HttpConnection> tcpClosed;
+  private boolean draining;
 
   /** @param tcpClosed told when the connection a WebSocket was upgraded from is closed */
   WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options,
@@ -53,6 +57,7 @@ final class WebSocketTransport {
 
   void upgrade(RoutingContext rc, boolean phoenix) {
     if (gateway.draining()) {
+      HttpTransport.closeAfterAnswer(rc);
       rc.response().setStatusCode(503).end("draining");
       return;
     }
@@ -74,32 +79,24 @@ final class WebSocketTransport {
     ClientLink link = ClientLink.of(vertx, ws, tcp);
     ConnectionFlow flow = new ConnectionFlow(vertx, link, gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity);
+      flow, identity, gateway.drainState());
     String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
-    Live live = new Live(ws, flow, !phoenix);
-    Handler<Buffer> onFrame;
-    Runnable onClose;
-    ConnectionAdmission.Transport transport;
-    if (phoenix) {
-      PhoenixSession session = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics,
-        ip);
-      onFrame = session::onFrame;
-      onClose = session::onClose;
-      transport = ConnectionAdmission.Transport.PHOENIX;
-    } else {
-      NativeSession session = new NativeSession(flow::write, calls, options, ip);
-      onFrame = session::onFrame;
-      onClose = session::onClose;
-      transport = ConnectionAdmission.Transport.WEBSOCKET;
+    ClientSession session = phoenix
+      ? new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip)
+      : new NativeSession(flow::write, calls, options, ip);
+    ConnectionAdmission.Transport transport = phoenix ? ConnectionAdmission.Transport.PHOENIX
+      : ConnectionAdmission.Transport.WEBSOCKET;
+    Live live = new Live(ws, flow, session, !phoenix);
+    if (!phoenix) {
       ws.binaryMessageHandler(frame -> {
         live.seen();
-        onFrame.handle(frame);
+        session.onFrame(frame);
       });
       ws.pongHandler(pong -> live.seen());
     }
     ws.textMessageHandler(text -> {
       live.seen();
-      onFrame.handle(Buffer.buffer(text));
+      session.onFrame(Buffer.buffer(text));
     });
     ws.exceptionHandler(e -> {
       if (tooBig(e)) {
@@ -108,12 +105,15 @@ final class WebSocketTransport {
     });
     sessions.add(live);
     gateway.connections().sessionOpened(transport);
+    if (draining) {
+      session.drain(gateway.drainState().reconnectAfterMs());
+    }
     ws.closeHandler(v -> {
       tcpClosed.accept(tcp);
       sessions.remove(live);
       gateway.connections().sessionClosed(transport);
       flow.closed();
-      onClose.run();
+      session.onClose();
     });
   }
 
@@ -137,10 +137,32 @@ final class WebSocketTransport {
     }
   }
 
-  /** Closes every session with a reconnect hint (1012: the service restarts). */
-  Future<Void> closeAll() {
+  /** The gateway starts draining: each session is told, with its own reconnect delay (and each one opened later). */
+  void drain() {
+    draining = true;
+    sessions.forEach(live -> live.session.drain(gateway.drainState().reconnectAfterMs()));
+  }
+
+  /** Closes, with a reconnect hint (1012), every session that can no longer lose a call. */
+  void closeHandedOff() {
+    for (Live live : new ArrayList<>(sessions)) {
+      if (!live.handedOff && live.session.handedOff()) {
+        live.handedOff = true;
+        live.flow.close(SERVICE_RESTART, "service restart");
+      }
+    }
+  }
+
+  /**
+   * Ends the drain: calls still in flight get the failure as their last frame, then every session is closed with a
+   * reconnect hint (1012: the service restarts).
+   */
+  Future<Void> closeAll(GenApiException failure) {
     List<Future<Void>> closing = new ArrayList<>();
-    new ArrayList<>(sessions).forEach(live -> closing.add(live.ws.close((short) 1012, "service restart")));
+    for (Live live : new ArrayList<>(sessions)) {
+      live.session.finishCalls(failure);
+      closing.add(live.ws.close(SERVICE_RESTART, "service restart"));
+    }
     return Future.join(closing).mapEmpty();
   }
 
@@ -148,13 +170,16 @@ final class WebSocketTransport {
   private static final class Live {
     final ServerWebSocket ws;
     final ConnectionFlow flow;
+    final ClientSession session;
     final boolean pings;
+    boolean handedOff;
     long lastSeen = System.currentTimeMillis();
     long lastPing;
 
-    Live(ServerWebSocket ws, ConnectionFlow flow, boolean pings) {
+    Live(ServerWebSocket ws, ConnectionFlow flow, ClientSession session, boolean pings) {
       this.ws = ws;
       this.flow = flow;
+      this.session = session;
       this.pings = pings;
     }
 

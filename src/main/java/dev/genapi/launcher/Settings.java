@@ -15,11 +15,13 @@ import java.util.Map;
 /**
  * Every launcher setting, read from three places: a conf file ({@code conf/gateway.json}, {@code conf/node.json},
  * {@code conf/cluster.json}), an environment variable, and a command-line flag. A flag beats the variable, which beats
- * the file; what none sets keeps the options' default.
+ * the file; what none sets keeps the options' default. Secrets (tokens, the JWT secret) have no flag, as anyone who can
+ * list processes reads a command line: they come from the file, the variable, or a file named by the variable with
+ * {@code _FILE} appended (a mounted Kubernetes Secret, say).
  */
 final class Settings {
 
-  private enum Type { STRING, INT, BOOL, LIST }
+  private enum Type { STRING, INT, BOOL, LIST, SECRET }
 
   private record Setting(String file, String key, String env, String flag, Type type) {
   }
@@ -32,17 +34,20 @@ final class Settings {
     new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
     new Setting("gateway", "allowed_origins", "GENAPI_ALLOWED_ORIGINS", "--allowed-origins", Type.LIST),
     new Setting("gateway", "trusted_proxies", "GENAPI_TRUSTED_PROXIES", "--trusted-proxies", Type.LIST),
-    new Setting("gateway", "admin_token", "GENAPI_ADMIN_TOKEN", "--admin-token", Type.STRING),
+    new Setting("gateway", "admin_token", "GENAPI_ADMIN_TOKEN", "--admin-token", Type.SECRET),
     new Setting("gateway", "auth_mode", "GENAPI_AUTH_MODE", "--auth-mode", Type.STRING),
-    new Setting("gateway", "jwt_secret", "GENAPI_JWT_SECRET", "--jwt-secret", Type.STRING),
+    new Setting("gateway", "jwt_secret", "GENAPI_JWT_SECRET", "--jwt-secret", Type.SECRET),
     new Setting("gateway", "jwt_public_key", "GENAPI_JWT_PUBLIC_KEY", "--jwt-public-key", Type.STRING),
     new Setting("gateway", "jwt_roles_claim", "GENAPI_JWT_ROLES_CLAIM", "--jwt-roles-claim", Type.STRING),
     new Setting("gateway", "jwt_require_exp", "GENAPI_JWT_REQUIRE_EXP", "--jwt-require-exp", Type.BOOL),
     new Setting("gateway", "jwt_issuer", "GENAPI_JWT_ISSUER", "--jwt-issuer", Type.STRING),
     new Setting("gateway", "jwt_audience", "GENAPI_JWT_AUDIENCE", "--jwt-audience", Type.LIST),
     new Setting("gateway", "jwt_leeway_s", "GENAPI_JWT_LEEWAY_S", "--jwt-leeway-s", Type.INT),
-    new Setting("gateway", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
-    new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.STRING),
+    new Setting("gateway", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.SECRET),
+    new Setting("gateway", "drain_timeout_ms", "GENAPI_DRAIN_TIMEOUT_MS", "--drain-timeout-ms", Type.INT),
+    new Setting("gateway", "drain_reconnect_spread_ms", "GENAPI_DRAIN_RECONNECT_SPREAD_MS",
+      "--drain-reconnect-spread-ms", Type.INT),
+    new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.SECRET),
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
     new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),
     new Setting("cluster", "port", "GENAPI_CLUSTER_PORT", "--cluster-port", Type.INT),
@@ -71,12 +76,30 @@ final class Settings {
       settings.files.put(file, read(conf.resolve(file + ".json")));
     }
     for (Setting setting : TABLE) {
-      String value = given.containsKey(setting.flag()) ? given.get(setting.flag()) : env.get(setting.env());
+      if (setting.type() == Type.SECRET && given.containsKey(setting.flag())) {
+        throw new IllegalArgumentException(setting.flag() + " would show a secret to anyone who can list processes: set "
+          + setting.env() + ", " + setting.env() + "_FILE or " + setting.key() + " in conf/" + setting.file() + ".json");
+      }
+      String value = given.containsKey(setting.flag()) ? given.get(setting.flag()) : valueOf(setting, env);
       if (value != null && !value.isEmpty()) {
         settings.files.get(setting.file()).put(setting.key(), convert(setting, value));
       }
     }
     return settings;
+  }
+
+  /** The variable's value, else (for a secret) the content of the file its {@code _FILE} variable names. */
+  private static String valueOf(Setting setting, Map<String, String> env) {
+    String value = env.get(setting.env());
+    String file = env.get(setting.env() + "_FILE");
+    if (setting.type() != Type.SECRET || (value != null && !value.isEmpty()) || file == null || file.isEmpty()) {
+      return value;
+    }
+    try {
+      return Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(setting.env() + "_FILE: cannot read " + file);
+    }
   }
 
   JsonObject gateway() { return files.get("gateway"); }
@@ -88,17 +111,27 @@ final class Settings {
   /** @return every environment variable the launcher reads */
   static java.util.Set<String> environmentVariables() {
     java.util.Set<String> names = new java.util.TreeSet<>(List.of("GENAPI_CONF_DIR"));
-    TABLE.forEach(setting -> names.add(setting.env()));
+    TABLE.forEach(setting -> {
+      names.add(setting.env());
+      if (setting.type() == Type.SECRET) {
+        names.add(setting.env() + "_FILE");
+      }
+    });
     return names;
   }
 
   /** @return one line per setting: flag, variable and file key */
   static String usage() {
     StringBuilder out = new StringBuilder();
-    for (Setting s : TABLE.stream().filter(distinctFlag()).toList()) {
+    for (Setting s : TABLE.stream().filter(t -> t.type() != Type.SECRET).filter(distinctFlag()).toList()) {
       out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", s.flag() + " <v>", s.env(), s.file(), s.key()));
     }
-    return out.append(String.format("  %-26s %-32s default: conf%n", "--conf <dir>", "GENAPI_CONF_DIR")).toString();
+    out.append(String.format("  %-26s %-32s default: conf%n", "--conf <dir>", "GENAPI_CONF_DIR"));
+    out.append("secrets, from the variable, a file named by <variable>_FILE, or the conf file (never a flag):\n");
+    for (Setting s : TABLE.stream().filter(t -> t.type() == Type.SECRET).filter(distinctFlag()).toList()) {
+      out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", "", s.env(), s.file(), s.key()));
+    }
+    return out.toString();
   }
 
   private static java.util.function.Predicate<Setting> distinctFlag() {
@@ -137,7 +170,7 @@ final class Settings {
         case INT -> Integer.parseInt(value.trim());
         case BOOL -> bool(setting, value.trim());
         case LIST -> new JsonArray(List.of(value.trim().split("\\s*,\\s*")));
-        case STRING -> value;
+        case STRING, SECRET -> value;
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(setting.env() + " / " + setting.flag() + ": '" + value + "' is not a number");

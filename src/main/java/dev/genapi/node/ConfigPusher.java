@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigPusher {
 
-  private static final Logger LOG = Logger.getLogger(ConfigPusher.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigPusher.class);
   private static final long MAX_RETRY_MS = 10_000;
 
   private final Vertx vertx;
@@ -89,8 +90,8 @@ public final class ConfigPusher {
       if (!stopped) {
         verifyTimer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
         mergeListener = ClusterSupport.onMerged(ClusterSupport.hazelcast(vertx), () -> vertx.runOnContext(x -> {
-          LOG.info("Node " + options.getName() + " merged back into the cluster after a split; pushing its functions"
-            + " again");
+          LOG.info("Node {} merged back into the cluster after a split; pushing its functions again",
+            options.getName());
           attempt(options.getPushRetryMs(), Promise.promise());
         }));
       }
@@ -113,11 +114,11 @@ public final class ConfigPusher {
     }
     push(false)
       .onSuccess(answers -> {
-        LOG.info("Node " + options.getName() + " pushed its functions: " + answers.encode());
+        LOG.info("Node {} pushed its functions: {}", options.getName(), answers.encode());
         accepted.tryComplete(answers);
       })
       .onFailure(e -> {
-        LOG.fine("Push from node " + options.getName() + " failed, retrying in " + delay + " ms: " + e.getMessage());
+        LOG.debug("Push from node {} failed, retrying in {} ms: {}", options.getName(), delay, e.getMessage());
         retryTimer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
       });
   }
@@ -127,11 +128,11 @@ public final class ConfigPusher {
       PushConfig push = pushConfig(name, configs);
       service.verify(name, push.getConfigVersion())
         .compose(answer -> "not_found".equals(answer.getString("status"))
-          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost "
-            + (answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "")
-            + "service " + name + "; node " + options.getName() + " pushed it again: " + a.encode()))
+          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost {}service {}; node {} pushed it again: {}",
+            answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "",
+            name, options.getName(), a.encode()))
           : Future.succeededFuture())
-        .onFailure(e -> LOG.fine("Verify of " + name + " failed: " + e.getMessage()));
+        .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
     });
   }
 

@@ -21,25 +21,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One call running on a service node, and the way back to its gateway: the result, stream chunks and errors are
- * sent to the gateway's reply address from the call's own context, so they arrive in the order they were sent. A
- * stream sends at most {@link NodeCallRequest#STREAM_WINDOW} chunks more than its gateway granted; further chunks,
- * and the end behind them, wait here for the gateway's credits.
+ * One call running on a service node, and the way back to the gateways waiting for it: the result, stream chunks and
+ * errors are sent to the gateway's reply address from the call's own context, so they arrive in the order they were
+ * sent; repeats of the call ({@link CallTable}) get the same end. A stream sends at most
+ * {@link NodeCallRequest#STREAM_WINDOW} chunks more than its gateway granted; further chunks, and the end behind them,
+ * wait here for the gateway's credits. Once no gateway waits for the call any more (they cancelled, or left the
+ * cluster) it stops: {@link #cancelled()} turns true, the chunks still waiting are dropped and the onCancel handlers
+ * run.
  */
 final class NodeCall implements CallInfo, StreamSink {
 
   private final FunConfig function;
+  private final NodeCallRequest request;
   private final JsonObject body;
-  private final String userId;
-  private final String deviceId;
-  private final long deadline;
+  private final CallTable table;
   private final Context context;
   private final EventBus eventBus;
   private final boolean stream;
-  private final String replyAddress;
-  private final String callId;
+  // whether the gateway that sent the call still waits for it; repeats wait too
+  private boolean waited = true;
+  private List<NodeCallRequest> repeats;
   private boolean cancelled;
   private boolean ended;
+  private NodeReply last;
+  private RecentCalls.Entry recent;
   private List<Runnable> cancelHandlers;
   private int credits = NodeCallRequest.STREAM_WINDOW;
   // replies waiting for credits, in order: chunks, then possibly the end or the failure
@@ -48,27 +53,23 @@ final class NodeCall implements CallInfo, StreamSink {
   private record Waiting(NodeReply reply, Promise<Void> sent) {
   }
 
-  NodeCall(FunConfig function, JsonObject body, String userId, String deviceId, long deadline, Vertx vertx,
-           String replyAddress, String callId) {
+  NodeCall(FunConfig function, NodeCallRequest request, JsonObject body, Vertx vertx, CallTable table) {
     this.function = function;
+    this.request = request;
     this.body = body;
-    this.userId = userId;
-    this.deviceId = deviceId;
-    this.deadline = deadline;
+    this.table = table;
     this.context = vertx.getOrCreateContext();
     this.eventBus = vertx.eventBus();
     this.stream = function.responseType() == ResponseType.STREAM;
-    this.replyAddress = replyAddress;
-    this.callId = callId;
   }
 
-  @Override public String requestId() { return body.getString("request_id"); }
+  @Override public String requestId() { return body.getValue("request_id") instanceof String id ? id : null; }
   @Override public String service() { return function.service(); }
   @Override public String requestType() { return function.requestType(); }
   @Override public String version() { return function.version(); }
-  @Override public String userId() { return userId; }
-  @Override public String deviceId() { return deviceId; }
-  @Override public long deadline() { return deadline; }
+  @Override public String userId() { return function.requestInfo() ? request.userId() : null; }
+  @Override public String deviceId() { return function.requestInfo() ? request.deviceId() : null; }
+  @Override public long deadline() { return request.deadline(); }
   @Override public boolean cancelled() { return cancelled; }
 
   @Override
@@ -76,6 +77,15 @@ final class NodeCall implements CallInfo, StreamSink {
     JsonObject args = body.getJsonObject("args");
     return args == null ? new JsonObject() : args;
   }
+
+  /** @return the call as its gateway sent it: its call id, reply address and caller */
+  NodeCallRequest request() { return request; }
+
+  FunConfig function() { return function; }
+
+  RecentCalls.Entry recent() { return recent; }
+
+  void recent(RecentCalls.Entry entry) { recent = entry; }
 
   @Override
   public void onCancel(Runnable handler) {
@@ -96,7 +106,7 @@ final class NodeCall implements CallInfo, StreamSink {
   @Override
   public Future<Void> write(Object chunk) {
     Promise<Void> sent = Promise.promise();
-    NodeReply reply = NodeReply.chunk(callId, Json.encodeToBuffer(chunk));
+    NodeReply reply = NodeReply.chunk(request.callId(), Json.encodeToBuffer(chunk));
     onContext(() -> {
       if (credits > 0 && waiting == null) {
         credits--;
@@ -125,9 +135,10 @@ final class NodeCall implements CallInfo, StreamSink {
         }
         if (next.reply().kind() == NodeReply.Kind.CHUNK) {
           credits--;
+          send(next.reply());
+        } else {
+          over(next.reply());
         }
-        send(next.reply());
-        ended = next.reply().kind() != NodeReply.Kind.CHUNK;
         next.sent().complete();
       }
     });
@@ -144,45 +155,111 @@ final class NodeCall implements CallInfo, StreamSink {
     waiting.add(new Waiting(reply, sent));
   }
 
-  void cancel() {
+  /** A repeat of this call: it gets this call's end (at once when the call already ended). */
+  void follow(NodeCallRequest repeat) {
     onContext(() -> {
       if (!cancelled && !ended) {
-        cancelled = true;
-        dropWaiting();
-        if (cancelHandlers != null) {
-          cancelHandlers.forEach(Runnable::run);
+        if (repeats == null) {
+          repeats = new ArrayList<>(1);
+        }
+        repeats.add(repeat);
+        return;
+      }
+      table.left(repeat.callId());
+      eventBus.send(repeat.replyTo(), ended ? last.forCall(repeat.callId())
+        : NodeReply.refused(repeat.callId(), GenApiException.unavailable(function.service())));
+    });
+  }
+
+  /** The gateway of that call id no longer waits (it cancelled); the call stops when no gateway waits. */
+  void detach(String callId) {
+    onContext(() -> leave(callId));
+  }
+
+  /** Detaches that call id if its gateway's reply address starts with the prefix (the gateway left the cluster). */
+  void detachIfFrom(String callId, String addressPrefix) {
+    onContext(() -> {
+      NodeCallRequest waiter = callId.equals(request.callId()) ? request : repeat(callId);
+      if (waiter != null && waiter.replyTo().startsWith(addressPrefix)) {
+        leave(callId);
+      }
+    });
+  }
+
+  private NodeCallRequest repeat(String callId) {
+    if (repeats != null) {
+      for (NodeCallRequest repeat : repeats) {
+        if (repeat.callId().equals(callId)) {
+          return repeat;
         }
       }
-    });
+    }
+    return null;
   }
 
-  /**
-   * Sends the result (or the last chunk of a stream) and ends the call, behind the chunks still waiting.
-   *
-   * @return completed once the call is over: its end sent, or dropped as the call was cancelled
-   */
-  Future<Void> end(Object result) {
+  private void leave(String callId) {
+    if (cancelled || ended) {
+      return;
+    }
+    if (callId.equals(request.callId())) {
+      waited = false;
+    } else if (repeats != null) {
+      repeats.removeIf(repeat -> repeat.callId().equals(callId));
+    }
+    table.left(callId);
+    if (!waited && (repeats == null || repeats.isEmpty())) {
+      stop();
+    }
+  }
+
+  private void stop() {
+    cancelled = true;
+    dropWaiting();
+    table.over(this, null);
+    if (cancelHandlers != null) {
+      cancelHandlers.forEach(Runnable::run);
+    }
+  }
+
+  /** Sends the result (or the last chunk of a stream) and ends the call, behind the chunks still waiting. */
+  void end(Object result) {
     Buffer data = result == null ? Buffer.buffer() : Json.encodeToBuffer(result);
-    return finish(NodeReply.end(callId, data));
+    finish(NodeReply.end(request.callId(), data));
   }
 
-  /** Sends the failure and ends the call, behind the chunks still waiting; completed once the call is over. */
-  Future<Void> fail(GenApiException failure) {
-    return finish(NodeReply.failure(callId, failure));
+  /** Sends the failure and ends the call, behind the chunks still waiting. */
+  void fail(GenApiException failure) {
+    finish(NodeReply.failure(request.callId(), failure));
   }
 
-  private Future<Void> finish(NodeReply last) {
-    Promise<Void> over = Promise.promise();
+  private void finish(NodeReply reply) {
     onContext(() -> {
       if (waiting != null) {
-        queue(last, over);
+        queue(reply, Promise.promise());
       } else {
-        send(last);
-        ended = true;
-        over.complete();
+        over(reply);
       }
     });
-    return over.future();
+  }
+
+  // the end goes to every gateway that waits: the call's own, and the repeats'
+  private void over(NodeReply reply) {
+    if (cancelled || ended) {
+      return;
+    }
+    ended = true;
+    last = reply;
+    if (waited) {
+      eventBus.send(request.replyTo(), reply);
+    }
+    table.left(request.callId());
+    if (repeats != null) {
+      for (NodeCallRequest repeat : repeats) {
+        eventBus.send(repeat.replyTo(), reply.forCall(repeat.callId()));
+        table.left(repeat.callId());
+      }
+    }
+    table.over(this, reply);
   }
 
   private void dropWaiting() {
@@ -203,7 +280,7 @@ final class NodeCall implements CallInfo, StreamSink {
 
   private void send(NodeReply reply) {
     if (!cancelled && !ended) {
-      eventBus.send(replyAddress, reply);
+      eventBus.send(request.replyTo(), reply);
     }
   }
 }

@@ -8,12 +8,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A node's entry in the cluster's node registry, renewed on a timer. Gateways treat a node whose lease is not renewed
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  */
 final class NodeLease {
 
-  private static final Logger LOG = Logger.getLogger(NodeLease.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLease.class);
 
   private final Vertx vertx;
   private final IMap<String, String> leases;
@@ -46,7 +46,7 @@ final class NodeLease {
 
   Future<Void> start() {
     return renew().onSuccess(v -> timer = vertx.setPeriodic(renewMs, id -> renew()
-      .onFailure(e -> LOG.log(Level.WARNING, "Lease renewal of node " + name + " failed: " + e.getMessage()))));
+      .onFailure(e -> LOG.warn("Lease renewal of node {} failed: {}", name, e.getMessage()))));
   }
 
   Future<Void> stop() {

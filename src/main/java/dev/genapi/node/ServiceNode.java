@@ -1,5 +1,8 @@
 package dev.genapi.node;
 
+import com.hazelcast.cluster.MembershipAdapter;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.HazelcastInstance;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunctionHandler;
@@ -16,16 +19,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A service node: the functions it serves, the event-bus consumer at {@code genapi.node.<name>} that runs them, its
- * lease in the node registry, and the pushes that register its FunConfigs with the gateways.
+ * lease in the node registry, and the pushes that register its FunConfigs with the gateways. A repeat of a call (same
+ * caller, function, request_id and args, while the call runs or within
+ * {@link ServiceNodeOptions#getDuplicateWindowMs()} of its answer) gets that call's answer instead of running the
+ * function again; when a gateway leaves the cluster, the calls only it waited for stop as if it had cancelled them.
  * <pre>{@code
  * ServiceNode node = ServiceNode.create(vertx, new ServiceNodeOptions().setName("node-a"))
  *   .register(FunConfig.fromJson(new JsonObject().put("service", "demo").put("request_type", "echo")),
@@ -35,7 +44,9 @@ import java.util.logging.Logger;
  */
 public final class ServiceNode {
 
-  private static final Logger LOG = Logger.getLogger(ServiceNode.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceNode.class);
+  /** The MDC key of a failed call's line: a {@code request_id} field in JSON logs. */
+  private static final String MDC_REQUEST_ID = "request_id";
   /** How long {@link #stop()} lets calls in flight finish. */
   public static final long DEFAULT_DRAIN_MS = 10_000;
   /** How long a stopping node keeps consuming after its lease is gone, for calls already on their way. */
@@ -44,16 +55,18 @@ public final class ServiceNode {
   private final Vertx vertx;
   private final ServiceNodeOptions options;
   private final Map<String, Registration> functions = new ConcurrentHashMap<>();
-  private final Map<String, NodeCall> running = new ConcurrentHashMap<>();
+  private final CallTable calls;
   private final ConfigPusher pusher;
   private final Promise<JsonObject> registered = Promise.promise();
   private MessageConsumer<Object> consumer;
   private NodeLease lease;
+  private UUID memberListener;
 
   private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
     this.vertx = vertx;
     this.options = options;
     this.pusher = new ConfigPusher(vertx, options, this::functions);
+    this.calls = new CallTable(vertx, options);
   }
 
   /**
@@ -96,11 +109,18 @@ public final class ServiceNode {
   public Future<Void> start() {
     GenApiCodecs.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
-    lease = new NodeLease(vertx, ClusterSupport.hazelcast(vertx), name(), this::services, options.getLeaseRenewMs());
+    HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
+    memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        gatewayGone(event.getMember().getUuid().toString());
+      }
+    });
+    lease = new NodeLease(vertx, hazelcast, name(), this::services, options.getLeaseRenewMs());
     return consumer.completion()
       .compose(v -> lease.start())
       .onSuccess(v -> {
-        LOG.info("Service node " + name() + " started with " + functions.size() + " functions of " + services());
+        LOG.info("Service node {} started with {} functions of {}", name(), functions.size(), services());
         if (options.isPushOnStart()) {
           pusher.pushUntilAccepted().onComplete(registered);
         }
@@ -136,6 +156,14 @@ public final class ServiceNode {
     return this;
   }
 
+  /**
+   * @return how many calls gateways wait on here: the calls running (streams whose chunks wait for their reader
+   *   included) and the repeats waiting on them
+   */
+  public int inFlight() {
+    return calls.size();
+  }
+
   /** Stops gracefully, giving calls in flight up to {@value #DEFAULT_DRAIN_MS} ms: see {@link #stop(long)}. */
   public Future<Void> stop() {
     return stop(DEFAULT_DRAIN_MS);
@@ -152,7 +180,8 @@ public final class ServiceNode {
     Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
     return released.compose(v -> idle(budgetMs))
       .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-      .onSuccess(v -> LOG.info("Service node " + name() + " stopped; " + running.size() + " calls left"));
+      .onComplete(v -> forgetMembers())
+      .onSuccess(v -> LOG.info("Service node {} stopped; {} calls left", name(), calls.size()));
   }
 
   /** Completes when no call has run for a moment (calls sent before the gateways saw the lease go), or at the budget. */
@@ -161,12 +190,26 @@ public final class ServiceNode {
     Promise<Void> idle = Promise.promise();
     vertx.setPeriodic(50, id -> {
       long elapsed = System.currentTimeMillis() - start;
-      if (running.isEmpty() && elapsed >= LEASE_GONE_GRACE_MS || elapsed >= budgetMs) {
+      if (calls.size() == 0 && elapsed >= LEASE_GONE_GRACE_MS || elapsed >= budgetMs) {
         vertx.cancelTimer(id);
         idle.complete();
       }
     });
     return idle.future();
+  }
+
+  private void gatewayGone(String member) {
+    int stopped = calls.gatewayGone(member);
+    if (stopped > 0) {
+      LOG.info("Node {}: member {} left the cluster; stopping the {} calls it was waiting for", name(), member, stopped);
+    }
+  }
+
+  private void forgetMembers() {
+    if (memberListener != null) {
+      ClusterSupport.hazelcast(vertx).getCluster().removeMembershipListener(memberListener);
+      memberListener = null;
+    }
   }
 
   private List<String> services() {
@@ -182,17 +225,18 @@ public final class ServiceNode {
     if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
       answerPull(message, action);
     } else if (Addresses.ACTION_CANCEL.equals(action) || Addresses.ACTION_CREDIT.equals(action)) {
-      NodeCall call = running.get(message.headers().get(Addresses.HEADER_CALL));
+      String callId = message.headers().get(Addresses.HEADER_CALL);
+      NodeCall call = callId == null ? null : calls.get(callId);
       if (call == null) {
         return;
       }
       if (Addresses.ACTION_CANCEL.equals(action)) {
-        call.cancel();
+        call.detach(callId);
       } else {
         call.credit(credits(message.headers().get(Addresses.HEADER_CREDITS)));
       }
     } else {
-      LOG.warning("Node " + name() + " dropped a message that is neither a call nor an action: " + action);
+      LOG.warn("Node {} dropped a message that is neither a call nor an action: {}", name(), action);
     }
   }
 
@@ -205,7 +249,6 @@ public final class ServiceNode {
   }
 
   private void run(NodeCallRequest request) {
-    String callId = request.callId();
     Registration registration = functions.get(request.functionKey());
     if (registration == null) {
       String[] parts = String.valueOf(request.functionKey()).split("/", 3);
@@ -224,19 +267,22 @@ public final class ServiceNode {
       replyFailure(request, GenApiException.timeout(registration.config().timeout()));
       return;
     }
-    NodeCall call = new NodeCall(registration.config(), body, request.userId(), request.deviceId(),
-      request.deadline(), vertx, request.replyTo(), callId);
-    running.put(callId, call);
+    NodeCall call = calls.admit(request, registration.config(), body);
+    if (call == null) {
+      return;
+    }
     // the call stays known until its end went out: chunks may still wait for the gateway's credits
     invoke(registration.handler(), call).onComplete(result -> {
       if (result.succeeded()) {
-        call.end(result.result()).onComplete(over -> running.remove(callId));
+        call.end(result.result());
       } else {
         GenApiException failure = failure(result.cause());
-        LOG.log(failure.code() == ErrorCode.INTERNAL ? Level.WARNING : Level.FINE, "Call " + call.requestId() + " to "
-          + request.functionKey() + " failed: " + failure.getMessage(),
-          failure.code() == ErrorCode.INTERNAL ? result.cause() : null);
-        call.fail(failure).onComplete(over -> running.remove(callId));
+        boolean fault = failure.code() == ErrorCode.INTERNAL;
+        try (MDC.MDCCloseable id = MDC.putCloseable(MDC_REQUEST_ID, call.requestId())) {
+          LOG.atLevel(fault ? Level.WARN : Level.DEBUG).setCause(fault ? result.cause() : null)
+            .log("Call {} to {} failed: {}", call.requestId(), request.functionKey(), failure.getMessage());
+        }
+        call.fail(failure);
       }
     });
   }
@@ -252,8 +298,9 @@ public final class ServiceNode {
     }
   }
 
+  // the call did not start: the gateway may send it elsewhere, whatever the function
   private void replyFailure(NodeCallRequest request, GenApiException failure) {
-    vertx.eventBus().send(request.replyTo(), NodeReply.failure(request.callId(), failure));
+    vertx.eventBus().send(request.replyTo(), NodeReply.refused(request.callId(), failure));
   }
 
   private static Future<?> invoke(FunctionHandler handler, NodeCall call) {

@@ -22,7 +22,7 @@ public final class NodeReplyCodec extends PassThroughCodec<NodeReply> {
   public void encodeToWire(Buffer buffer, NodeReply reply) {
     byte[] callId = reply.callId().getBytes(StandardCharsets.UTF_8);
     buffer.appendInt(callId.length).appendBytes(callId).appendByte((byte) reply.kind().ordinal());
-    if (reply.kind() == NodeReply.Kind.FAILURE) {
+    if (reply.kind() == NodeReply.Kind.FAILURE || reply.kind() == NodeReply.Kind.REFUSED) {
       FAILURES.encodeToWire(buffer, reply.failure());
     } else {
       buffer.appendInt(reply.result().length()).appendBuffer(reply.result());
@@ -35,8 +35,8 @@ public final class NodeReplyCodec extends PassThroughCodec<NodeReply> {
     String callId = buffer.getString(pos + 4, pos + 4 + idLength, "UTF-8");
     int at = pos + 4 + idLength;
     NodeReply.Kind kind = KINDS[buffer.getByte(at)];
-    if (kind == NodeReply.Kind.FAILURE) {
-      return NodeReply.failure(callId, FAILURES.decodeFromWire(at + 1, buffer));
+    if (kind == NodeReply.Kind.FAILURE || kind == NodeReply.Kind.REFUSED) {
+      return new NodeReply(callId, kind, null, FAILURES.decodeFromWire(at + 1, buffer));
     }
     int length = buffer.getInt(at + 1);
     return new NodeReply(callId, kind, buffer.getBuffer(at + 5, at + 5 + length), null);

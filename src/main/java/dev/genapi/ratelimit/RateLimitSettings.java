@@ -8,10 +8,10 @@ import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  */
 public final class RateLimitSettings {
 
-  private static final Logger LOG = Logger.getLogger(RateLimitSettings.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimitSettings.class);
   private static final String KEY = "rate_limits";
 
   private final Vertx vertx;
@@ -89,7 +89,7 @@ public final class RateLimitSettings {
     try {
       limiter.update(new RateLimitOptions(new JsonObject(json)));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Ignoring invalid rate limits from the cluster: " + e.getMessage());
+      LOG.warn("Ignoring invalid rate limits from the cluster: {}", e.getMessage());
     }
   }
 }

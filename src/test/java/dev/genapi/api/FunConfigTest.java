@@ -66,6 +66,7 @@ class FunConfigTest {
     assertThat(config.permission()).isEqualTo(new Permission(Permission.Mode.NONE, null, List.of()));
     assertThat(config.requestInfo()).isFalse();
     assertThat(config.retry()).isNull();
+    assertThat(config.idempotent()).as("a function is not idempotent unless it says so").isFalse();
     assertThat(config.disabled()).isFalse();
     assertThat(config.beforeHook()).isNull();
     assertThat(config.afterHook()).isNull();
@@ -169,6 +170,20 @@ class FunConfigTest {
     for (String bad : List.of("0", "-1", "\"x\"", "{\"mode\":\"same_node\",\"count\":0}", "{\"mode\":\"x\",\"count\":1}",
       "{\"count\":2}")) {
       assertThat(reasonsWith("retry", bad)).as(bad).containsExactly(RETRY);
+    }
+  }
+
+  @Test
+  @DisplayName("idempotent takes a boolean, is written by toJson and makes a different config")
+  void idempotent() {
+    FunConfig config = with("idempotent", "true");
+    assertThat(config.idempotent()).isTrue();
+    assertThat(config.toJson().getBoolean("idempotent")).isTrue();
+    assertThat(FunConfig.fromJson(config.toJson())).isEqualTo(config);
+    assertThat(config).isNotEqualTo(with("idempotent", "false"));
+    assertThat(config.withDisabled(true).idempotent()).isTrue();
+    for (String bad : List.of("\"yes\"", "1", "{}")) {
+      assertThat(reasonsWith("idempotent", bad)).as(bad).containsExactly("idempotent must be a boolean");
     }
   }
 

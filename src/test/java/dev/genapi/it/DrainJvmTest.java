@@ -49,7 +49,8 @@ class DrainJvmTest {
   }
 
   @Test
-  @DisplayName("a stopping node loses no call under load; a stopping gateway finishes its calls, then closes with 1012")
+  @DisplayName("a stopping node loses no call under load; a stopping gateway tells its clients, refuses new calls, "
+    + "finishes its calls, then closes with 1012")
   void drain() {
     JvmProcess nodeA = launch("node", "--node-name", "drain-a");
     nodeA.awaitLine("pushed its functions", READY_MS);
@@ -77,6 +78,15 @@ class DrainJvmTest {
       stopping.start();
       assertThat(Eventually.until(() -> health.get("/health/ready", null).status(), status -> status == 503, 1000))
         .as("readiness while draining").isEqualTo(503);
+      JsonObject drain = ws.next(10_000);
+      assertThat(drain.getString("op")).as(drain.encode()).isEqualTo("drain");
+      assertThat(drain.getLong("reconnect_after_ms")).isBetween(0L, 2000L);
+      ws.send(call("late", "demo", "echo", new JsonObject().put("message", "m")));
+      JsonObject late = ws.next(10_000);
+      assertThat(late.getString("request_id")).isEqualTo("late");
+      assertThat(late.getString("code")).isEqualTo("UNAVAILABLE");
+      assertThat(late.getBoolean("can_retry")).isTrue();
+      assertThat(late.getString("error")).isEqualTo("Service unavailable: gateway draining");
       JsonObject result = ws.next(10_000);
       assertThat(result.getJsonObject("result").getInteger("slept")).isEqualTo(1500);
       assertThat(ws.closeStatus(10_000)).isEqualTo((short) 1012);

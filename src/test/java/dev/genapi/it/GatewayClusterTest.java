@@ -1,5 +1,6 @@
 package dev.genapi.it;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
@@ -15,6 +16,7 @@ import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
@@ -97,10 +99,11 @@ class GatewayClusterTest {
         new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
       .register(fun("{'request_type':'guarded','check_permission':'any_authenticated','after_hook':'wrap'}"),
         call -> Future.succeededFuture("secret"))
-      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000}"),
+      .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000,"
+        + "'idempotent':true}"),
         call -> flakyAttempts.incrementAndGet() % 3 == 0 ? Future.succeededFuture("third time lucky")
           : Future.failedFuture("not yet"))
-      .register(fun("{'request_type':'hopeless','retry':1}"), call -> {
+      .register(fun("{'request_type':'hopeless','retry':1,'idempotent':true}"), call -> {
         hopelessAttempts.incrementAndGet();
         return Future.failedFuture("never");
       })
@@ -235,33 +238,26 @@ class GatewayClusterTest {
   @Test
   @DisplayName("a handler that throws answers INTERNAL without details, and the node logs it with the request_id")
   void failingHandler() {
-    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    java.util.logging.Logger nodeLog = java.util.logging.Logger.getLogger(ServiceNode.class.getName());
-    nodeLog.addHandler(capture);
+    LogCapture log = LogCapture.install();
     try {
       ws.send(call("f1-logged", "demo", "fail", new JsonObject()));
       JsonObject error = ws.next();
       assertThat(error.getString("code")).isEqualTo("INTERNAL");
       assertThat(error.getString("error")).isEqualTo("Internal Server Error");
       assertThat(error.getBoolean("can_retry")).isFalse();
-      assertThat(logged).anyMatch(line -> line.contains("f1-logged") && line.contains("demo failure"));
+      assertThat(log.events()).filteredOn(this::failureLine).singleElement().satisfies(line -> {
+        assertThat(line.getFormattedMessage()).contains("demo failure");
+        assertThat(line.getMDCPropertyMap()).containsEntry("request_id", "f1-logged");
+        assertThat(line.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
+      });
     } finally {
-      nodeLog.removeHandler(capture);
+      log.close();
     }
+  }
+
+  private boolean failureLine(ILoggingEvent event) {
+    return event.getLoggerName().equals(ServiceNode.class.getName())
+      && event.getFormattedMessage().contains("f1-logged");
   }
 
   @Test
@@ -402,7 +398,7 @@ class GatewayClusterTest {
   }
 
   @Test
-  @DisplayName("retry re-runs a failing function: n retries mean at most n + 1 attempts")
+  @DisplayName("retry re-runs a failing idempotent function: n retries mean at most n + 1 attempts")
   void retryCounts() {
     ws.send(call("r1", "test", "flaky", new JsonObject()));
     assertThat(ws.next(10_000).getString("result")).isEqualTo("third time lucky");

@@ -62,7 +62,8 @@ class SelectionRetryClusterTest {
         .register(fun("hashed", "\"choose_node_mode\":{\"mode\":\"hash\",\"key\":\"k\"}"), call -> Future.succeededFuture(name))
         .register(fun("sticky", "\"choose_node_mode\":{\"mode\":\"sticky\",\"key\":\"user_id\"}"),
           call -> Future.succeededFuture(name))
-        .register(fun("work", "\"retry\":{\"mode\":\"all_nodes\",\"count\":3},\"timeout\":2000"), call -> {
+        .register(fun("work", "\"retry\":{\"mode\":\"all_nodes\",\"count\":3},\"timeout\":2000,"
+          + "\"idempotent\":true"), call -> {
           workStarted.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
           Promise<Object> done = Promise.promise();
           vertx.setTimer(300, id -> done.complete(name));
@@ -131,7 +132,7 @@ class SelectionRetryClusterTest {
 
   @Test
   @Order(4)
-  @DisplayName("with retry all_nodes every call succeeds when a node is killed mid-run")
+  @DisplayName("with retry all_nodes every call of an idempotent function succeeds when a node is killed mid-run")
   void retryWhenANodeDies() {
     try (WsClient ws = WsClient.connect(clientVertx, gateway.port())) {
       for (int i = 0; i < 60; i++) {

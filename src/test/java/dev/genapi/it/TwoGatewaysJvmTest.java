@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.genapi.testing.TestCluster.await;
@@ -99,16 +100,20 @@ class TwoGatewaysJvmTest {
   }
 
   private static void gateway(int port) {
-    JvmProcess gateway = launch("gateway", "--http-port", Integer.toString(port), "--admin-token", ADMIN);
+    JvmProcess gateway = launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), "gateway", "--http-port", Integer.toString(port));
     gateway.awaitLine("GenApi gateway ready on http://127.0.0.1:" + port, READY_MS);
     gateways.add(gateway);
   }
 
   private static JvmProcess launch(String role, String... options) {
+    return launch(Map.of(), role, options);
+  }
+
+  private static JvmProcess launch(Map<String, String> env, String role, String... options) {
     List<String> all = new ArrayList<>(List.of("--cluster-name", cluster.getName(),
       "--cluster-port", Integer.toString(cluster.getPort())));
     all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(role, all.toArray(String[]::new));
+    JvmProcess process = JvmProcess.launch(env, role, all.toArray(String[]::new));
     processes.add(process);
     return process;
   }

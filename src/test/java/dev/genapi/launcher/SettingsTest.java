@@ -78,4 +78,24 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.load(List.of("--conf", conf.toString()), Map.of()))
       .hasMessageContaining("node.json is not a JSON object");
   }
+
+  @Test
+  @DisplayName("a secret comes from its variable, a file its _FILE variable names, or the conf file, never a flag")
+  void secrets() throws IOException {
+    assertThatThrownBy(() -> Settings.load(List.of("--admin-token", "s3cret"), Map.of()))
+      .hasMessage("--admin-token would show a secret to anyone who can list processes: set GENAPI_ADMIN_TOKEN, "
+        + "GENAPI_ADMIN_TOKEN_FILE or admin_token in conf/gateway.json")
+      .message().doesNotContain("s3cret");
+    Path secret = Files.writeString(conf.resolve("jwt.secret"), "from-a-file\n");
+    Settings fromFile = Settings.load(List.of("--conf", conf.toString()), Map.of("GENAPI_JWT_SECRET_FILE",
+      secret.toString(), "GENAPI_PUSH_TOKEN", "from-env"));
+    assertThat(fromFile.gateway().getString("jwt_secret")).isEqualTo("from-a-file");
+    assertThat(fromFile.node().getString("push_token")).isEqualTo("from-env");
+    assertThat(Settings.load(List.of(), Map.of("GENAPI_JWT_SECRET", "plain", "GENAPI_JWT_SECRET_FILE", "/nonexistent"))
+      .gateway().getString("jwt_secret")).as("the variable itself wins").isEqualTo("plain");
+    assertThatThrownBy(() -> Settings.load(List.of(), Map.of("GENAPI_PUSH_TOKEN_FILE", "/nonexistent/token")))
+      .hasMessage("GENAPI_PUSH_TOKEN_FILE: cannot read /nonexistent/token");
+    assertThat(Settings.usage()).doesNotContain("--admin-token", "--jwt-secret", "--push-token")
+      .contains("GENAPI_ADMIN_TOKEN", "GENAPI_JWT_SECRET", "GENAPI_PUSH_TOKEN");
+  }
 }

@@ -50,6 +50,26 @@ class NodeReplyCodecTest {
   }
 
   @Test
+  @DisplayName("a refusal stays a refusal, with its reason, so the gateway knows the call never ran")
+  void refusal() {
+    NodeReply decoded = roundTrip(NodeReply.refused("gw1-43", GenApiException.notFound("get_user", "9.0.0")));
+    assertThat(decoded.callId()).isEqualTo("gw1-43");
+    assertThat(decoded.kind()).isEqualTo(NodeReply.Kind.REFUSED);
+    assertThat(decoded.failure().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(decoded.failure().getMessage()).isEqualTo("unsupported function: get_user version 9.0.0");
+  }
+
+  @Test
+  @DisplayName("a reply given to another call keeps its kind and content under the other call id")
+  void forCall() {
+    NodeReply answer = NodeReply.end("gw1-44", Buffer.buffer("{\"n\":1}"));
+    NodeReply repeat = roundTrip(answer.forCall("gw2-7"));
+    assertThat(repeat.callId()).isEqualTo("gw2-7");
+    assertThat(repeat.kind()).isEqualTo(NodeReply.Kind.END);
+    assertThat(repeat.result().toString()).isEqualTo("{\"n\":1}");
+  }
+
+  @Test
   @DisplayName("local delivery passes the same reply")
   void transform() {
     NodeReply reply = NodeReply.end("gw1-42", Buffer.buffer("1"));

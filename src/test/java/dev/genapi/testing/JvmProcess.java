@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +21,11 @@ public final class JvmProcess implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> seen = new ArrayList<>();
+  private final Thread reader;
 
   private JvmProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           lines.add(line);
@@ -42,6 +44,16 @@ public final class JvmProcess implements AutoCloseable {
    * @return the started process
    */
   public static JvmProcess launch(String role, String... options) {
+    return launch(Map.of(), role, options);
+  }
+
+  /**
+   * @param env environment variables for the process, beside the test's own (less its {@code GENAPI_*} ones)
+   * @param role {@code gateway}, {@code node} or {@code all-in-one}
+   * @param options launcher options
+   * @return the started process
+   */
+  public static JvmProcess launch(Map<String, String> env, String role, String... options) {
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",
@@ -51,6 +63,7 @@ public final class JvmProcess implements AutoCloseable {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().keySet().removeIf(name -> name.startsWith("GENAPI_"));
+      builder.environment().putAll(env);
       return new JvmProcess(builder.start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + role, e);
@@ -87,13 +100,32 @@ public final class JvmProcess implements AutoCloseable {
    * @return whether it ended within the time
    */
   public boolean terminate(long timeoutMs) {
-    process.destroy();
+    // through the handle: Process.destroy() would also close our end of the output, losing the shutdown's lines
+    process.toHandle().destroy();
     try {
       return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * Waits until the process has ended and its output is read to the end.
+   *
+   * @return every line it wrote, those {@link #awaitLine} went through included
+   */
+  public List<String> output(long timeoutMs) {
+    try {
+      reader.join(timeoutMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (reader.isAlive()) {
+      throw new AssertionError("the process did not end within " + timeoutMs + " ms");
+    }
+    lines.drainTo(seen);
+    return List.copyOf(seen);
   }
 
   /** Kills the process at once (SIGKILL) and waits for it to end. */
@@ -118,9 +150,7 @@ public final class JvmProcess implements AutoCloseable {
 
   /** @return every line of output so far that contains the text */
   public List<String> linesContaining(String text) {
-    for (String line = lines.poll(); line != null; line = lines.poll()) {
-      seen.add(line);
-    }
+    lines.drainTo(seen);
     return seen.stream().filter(line -> line.contains(text)).toList();
   }
 

@@ -1,52 +1,76 @@
 package dev.genapi.testing;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
- * Every log record of the JVM while installed (java.util.logging, which GenApi, Vert.x and Netty log to here), so a
- * test can fail on a stack trace that a client's bad input left in the log.
+ * Every log event of the JVM while installed, at the levels the test configuration lets through (GenApi, Vert.x,
+ * Netty and Hazelcast log through SLF4J to Logback; java.util.logging is bridged there too), so a test can fail on a
+ * stack trace that a client's bad input left in the log.
  */
-public final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends UnsynchronizedAppenderBase<ILoggingEvent> implements AutoCloseable {
 
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
   private LogCapture() {
   }
 
   /** Starts capturing on the root logger. */
   public static LogCapture install() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     LogCapture capture = new LogCapture();
-    Logger.getLogger("").addHandler(capture);
+    capture.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+    capture.setName("log-capture");
+    capture.start();
+    root().addAppender(capture);
     return capture;
   }
 
-  /** @return the records that carry a throwable (they would print a stack trace), as "logger: message: throwable" */
-  public List<String> stackTraces() {
-    return records.stream().filter(r -> r.getThrown() != null)
-      .map(r -> r.getLoggerName() + ": " + r.getMessage() + ": " + r.getThrown()).toList();
+  /** @return the events captured so far, in order */
+  public List<ILoggingEvent> events() {
+    return List.copyOf(events);
   }
 
-  /** Stops capturing, then fails when any record carried a throwable. */
+  /** @return the events that carry a throwable (they would print a stack trace), as "logger: message: throwable" */
+  public List<String> stackTraces() {
+    return events.stream().filter(e -> e.getThrowableProxy() != null)
+      .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage() + ": " + describe(e.getThrowableProxy())).toList();
+  }
+
+  /** Stops capturing, then fails when any event carried a throwable. */
   public void closeAndAssertNoStackTraces() {
     close();
     org.assertj.core.api.Assertions.assertThat(stackTraces()).as("stack traces in the gateway's log").isEmpty();
   }
 
   @Override
-  public void publish(LogRecord record) {
-    records.add(record);
-  }
-
-  @Override
-  public void flush() {
+  protected void append(ILoggingEvent event) {
+    event.prepareForDeferredProcessing();
+    events.add(event);
   }
 
   @Override
   public void close() {
-    Logger.getLogger("").removeHandler(this);
+    root().detachAppender(this);
+    stop();
+  }
+
+  private static Logger root() {
+    return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private static String describe(IThrowableProxy thrown) {
+    return thrown.getClassName() + ": " + thrown.getMessage();
   }
 }

@@ -2,13 +2,17 @@ package dev.genapi.testing;
 
 import io.vertx.core.json.JsonObject;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +42,99 @@ public final class NodeClients {
       return new JsonObject(lines[lines.length - 1]);
     } catch (RuntimeException e) {
       throw new AssertionError("node " + script + " printed no JSON:\n" + output, e);
+    }
+  }
+
+  /**
+   * Starts a script of {@code src/test/node} in the background, for clients that must run while the test acts.
+   *
+   * @param script a script of {@code src/test/node}
+   * @param args its arguments
+   * @return the running script
+   */
+  public static Background start(String script, String... args) {
+    install();
+    List<String> command = new ArrayList<>(List.of("node", script));
+    command.addAll(List.of(args));
+    try {
+      return new Background(new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start());
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command + " (are node and npm installed?)", e);
+    }
+  }
+
+  /** A script running in the background: its output lines, as they come, and the JSON line it prints last. */
+  public static final class Background {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+    private final Thread reader;
+
+    private Background(Process process) {
+      this.process = process;
+      this.reader = new Thread(() -> {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException ignored) {
+          // the script ended
+        }
+      }, "node-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits for a line of output equal to the text. */
+    public void awaitLine(String text, long timeoutMs) {
+      long end = System.currentTimeMillis() + timeoutMs;
+      while (System.currentTimeMillis() < end) {
+        String line = poll(end);
+        if (line != null && line.strip().equals(text)) {
+          return;
+        }
+      }
+      process.destroyForcibly();
+      throw new AssertionError("no line '" + text + "' within " + timeoutMs + " ms; output so far:\n"
+        + String.join("\n", seen));
+    }
+
+    /** @return the last line the script printed, as JSON, once it ended (killed after the time) */
+    public JsonObject result(long timeoutMs) {
+      long end = System.currentTimeMillis() + timeoutMs;
+      while (process.isAlive() && System.currentTimeMillis() < end) {
+        poll(end);
+      }
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        throw new AssertionError("the script did not end within " + timeoutMs + " ms:\n" + String.join("\n", seen));
+      }
+      try {
+        reader.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      lines.drainTo(seen);
+      List<String> printed = seen.stream().filter(line -> !line.isBlank()).toList();
+      try {
+        return new JsonObject(printed.get(printed.size() - 1));
+      } catch (RuntimeException e) {
+        throw new AssertionError("the script printed no JSON:\n" + String.join("\n", seen), e);
+      }
+    }
+
+    private String poll(long end) {
+      try {
+        String line = lines.poll(Math.max(1, Math.min(100, end - System.currentTimeMillis())), TimeUnit.MILLISECONDS);
+        if (line != null) {
+          seen.add(line);
+        }
+        return line;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 

@@ -78,26 +78,22 @@ public final class WsClient implements AutoCloseable {
 
   /** @return the next frame, waiting up to the given time */
   public JsonObject next(long timeoutMs) {
+    return new JsonObject(nextText(timeoutMs));
+  }
+
+  /** @return the next frame as a JSON array (a Phoenix message), waiting up to 10 s */
+  public JsonArray nextArray() {
+    return new JsonArray(nextText(10_000));
+  }
+
+  /** @return the next frame's text as sent (a SockJS frame, say), waiting up to the given time */
+  public String nextText(long timeoutMs) {
     try {
       String frame = frames.poll(timeoutMs, TimeUnit.MILLISECONDS);
       if (frame == null) {
         throw new AssertionError("no frame within " + timeoutMs + " ms");
       }
-      return new JsonObject(frame);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** @return the next frame as a JSON array (a Phoenix message), waiting up to 10 s */
-  public JsonArray nextArray() {
-    try {
-      String frame = frames.poll(10_000, TimeUnit.MILLISECONDS);
-      if (frame == null) {
-        throw new AssertionError("no frame within 10000 ms");
-      }
-      return new JsonArray(frame);
+      return frame;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
