@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -69,8 +70,8 @@ class RegistryHealingJvmTest {
     port = TestCluster.freePort();
     admin = new Http(client, port);
     String conf = ConfDir.create(cluster, new JsonObject().put("verify_interval_ms", VERIFY_MS));
-    gateway = JvmProcess.launch("gateway", "--conf", conf, "--http-port", Integer.toString(port),
-      "--admin-token", ADMIN);
+    gateway = JvmProcess.launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), "gateway", "--conf", conf,
+      "--http-port", Integer.toString(port));
     gateway.awaitLine("GenApi gateway ready on http://127.0.0.1:" + port, READY_MS);
     node = JvmProcess.launch("node", "--conf", conf, "--node-name", "demo-1");
     node.awaitLine("pushed its functions", READY_MS);

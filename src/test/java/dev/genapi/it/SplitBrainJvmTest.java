@@ -80,8 +80,8 @@ class SplitBrainJvmTest {
     portB = TestCluster.freePort();
     httpA = new Http(client, portA);
     httpB = new Http(client, portB);
-    gatewayA = launch(conf, "gateway", "--http-port", Integer.toString(portA), "--admin-token", ADMIN);
-    gatewayB = launch(conf, "gateway", "--http-port", Integer.toString(portB), "--admin-token", ADMIN);
+    gatewayA = launch(conf, "gateway", "--http-port", Integer.toString(portA));
+    gatewayB = launch(conf, "gateway", "--http-port", Integer.toString(portB));
     gatewayA.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portA, READY_MS);
     gatewayB.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portB, READY_MS);
     node = launch(conf, "node", "--node-name", "demo-1");
@@ -269,7 +269,7 @@ class SplitBrainJvmTest {
   private static JvmProcess launch(String conf, String role, String... options) {
     List<String> all = new ArrayList<>(List.of("--conf", conf));
     all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(role, all.toArray(String[]::new));
+    JvmProcess process = JvmProcess.launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), role, all.toArray(String[]::new));
     processes.add(process);
     return process;
   }
