@@ -9,17 +9,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster-wide registry: Hazelcast maps of functions and pushed services, shared by every gateway and outliving
  * any one of them. Values are stored as JSON text.
  *
- * @implNote every method here may cross the network; none is called on the request path.
+ * @implNote every method here may cross the network; none is called on the request path. Blocking calls run
+ * unordered, so that one waiting on an unreachable member does not hold up the others.
  */
 final class ConfigStore {
 
@@ -45,9 +46,14 @@ final class ConfigStore {
     return new RegistrySync(vertx, hazelcast, functions, registry);
   }
 
-  /** @return the stored entries of those keys (absent keys are left out) */
+  /** @return the stored entries of those keys (absent keys are left out), read without holding a thread */
   Future<Map<String, String>> functions(Collection<String> keys) {
-    return vertx.executeBlocking(() -> functions.getAll(new HashSet<>(keys)));
+    Map<String, String> found = new ConcurrentHashMap<>();
+    return Future.all(keys.stream().map(key -> future(functions.getAsync(key)).onSuccess(json -> {
+      if (json != null) {
+        found.put(key, json);
+      }
+    })).toList()).map(found);
   }
 
   Future<Void> putFunctions(Map<String, String> entries) {
@@ -73,7 +79,7 @@ final class ConfigStore {
         }
       }
       throw new IllegalStateException("function " + key + " kept changing while it was being updated");
-    });
+    }, false);
   }
 
   Future<Boolean> deleteFunction(String key) {
@@ -81,7 +87,7 @@ final class ConfigStore {
   }
 
   Future<List<JsonObject>> services() {
-    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList());
+    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList(), false);
   }
 
   Future<Void> recordFailure(JsonObject failure) {
@@ -89,7 +95,7 @@ final class ConfigStore {
   }
 
   Future<List<JsonObject>> failures() {
-    return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList());
+    return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList(), false);
   }
 
   /** Takes a deleted function out of its service record, so that healing does not bring it back. */
@@ -103,7 +109,7 @@ final class ConfigStore {
         }
       }
       throw new IllegalStateException("service " + service + " kept changing while " + key + " was being removed");
-    });
+    }, false);
   }
 
   Future<JsonObject> service(String service) {

@@ -44,6 +44,7 @@ public final class ConfigPusher {
   private long retryTimer = -1;
   private long verifyTimer = -1;
   private UUID mergeListener;
+  private boolean verifying;
   private volatile boolean stopped;
 
   /**
@@ -123,17 +124,25 @@ public final class ConfigPusher {
       });
   }
 
+  /** Verifies every service, unless the previous round is still waiting for its answers. */
   private void verify() {
-    byService().forEach((name, configs) -> {
-      PushConfig push = pushConfig(name, configs);
-      service.verify(name, push.getConfigVersion())
-        .compose(answer -> "not_found".equals(answer.getString("status"))
-          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost {}service {}; node {} pushed it again: {}",
-            answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "",
-            name, options.getName(), a.encode()))
-          : Future.succeededFuture())
-        .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
-    });
+    if (verifying) {
+      return;
+    }
+    verifying = true;
+    List<Future<?>> rounds = new ArrayList<>();
+    byService().forEach((name, configs) -> rounds.add(verify(name, pushConfig(name, configs))));
+    Future.join(rounds).onComplete(done -> verifying = false);
+  }
+
+  private Future<?> verify(String name, PushConfig push) {
+    return service.verify(name, push.getConfigVersion())
+      .compose(answer -> "not_found".equals(answer.getString("status"))
+        ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost {}service {}; node {} pushed it again: {}",
+          answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "",
+          name, options.getName(), a.encode()))
+        : Future.succeededFuture())
+      .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
   }
 
   private Map<String, List<FunConfig>> byService() {
