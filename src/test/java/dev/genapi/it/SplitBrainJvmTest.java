@@ -104,6 +104,7 @@ class SplitBrainJvmTest {
   @Order(1)
   @DisplayName("a frozen node JVM: calls fail within their timeouts, then it serves again; deletes stay, an add stays")
   void frozenNode() {
+    awaitSettled();
     assertThat(echoUntilServed(portA).getBoolean("success")).isTrue();
     Split split = new Split();
     List<JsonObject> answers;
@@ -125,7 +126,7 @@ class SplitBrainJvmTest {
   @Order(2)
   @DisplayName("a frozen gateway JVM: the other gateway serves on; once merged it serves the registry of the rest")
   void frozenGateway() {
-    awaitMembers(4);
+    awaitSettled();
     assertThat(echoUntilServed(portB).getBoolean("success")).isTrue();
     Split split = new Split();
     List<JsonObject> answers;
@@ -259,6 +260,13 @@ class SplitBrainJvmTest {
 
   private static JsonObject echo(String id) {
     return WsClient.call(id, "demo", "echo", new JsonObject().put("message", "hi"));
+  }
+
+  /** Waits until all four members are in and every partition has its backups (no migration left from a merge). */
+  private static void awaitSettled() {
+    awaitMembers(4);
+    assertThat(Eventually.until(() -> hazelcast.getPartitionService().isClusterSafe(), safe -> safe, MERGE_MS))
+      .as("cluster safe").isTrue();
   }
 
   private static void awaitMembers(int count) {
