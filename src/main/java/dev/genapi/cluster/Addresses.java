@@ -12,7 +12,7 @@ public final class Addresses {
   public static final String NODE_PREFIX = "genapi.node.";
   /**
    * Prefix of a gateway's reply addresses, one per event loop: {@code genapi.gateway.<member>.<id>-<n>.replies},
-   * where {@code <member>} is the gateway's Hazelcast member UUID, so a node can tell which member a call came from.
+   * where {@code <member>} is the node id of the gateway's JVM, so a node can tell which member a call came from.
    */
   public static final String GATEWAY_PREFIX = "genapi.gateway.";
 
@@ -59,7 +59,7 @@ public final class Addresses {
   }
 
   /**
-   * @param member the gateway's Hazelcast member UUID
+   * @param member the node id of the gateway's JVM ({@link ClusterSupport#nodeId}), which a merge leaves unchanged
    * @param gatewayId the gateway's id and the event loop's number, {@code <id>-<n>}
    * @return the address a gateway receives the replies of its calls on
    */
@@ -67,7 +67,7 @@ public final class Addresses {
     return gatewayMember(member) + gatewayId + ".replies";
   }
 
-  /** @return the start of every reply address of the gateways on that Hazelcast member */
+  /** @return the start of every reply address of the gateways in that JVM (by its node id) */
   public static String gatewayMember(String member) {
     return GATEWAY_PREFIX + member + ".";
   }

@@ -20,6 +20,12 @@ public final class ClusterOptions {
   public static final int DEFAULT_PORT = 15701;
   /** Default number of ports tried from the base port. */
   public static final int DEFAULT_PORT_COUNT = 10;
+  /** Default time without a heartbeat after which a member is declared gone, in seconds. */
+  public static final int DEFAULT_HEARTBEAT_TIMEOUT_S = 10;
+  /** Default interval between searches for another cluster to merge with after a split, in seconds. */
+  public static final int DEFAULT_MERGE_DELAY_S = 10;
+  /** Default number of backups of each registry, lease and settings entry (survives the loss of any one member). */
+  public static final int DEFAULT_BACKUP_COUNT = 1;
   /** Discovery by a fixed list of TCP members. */
   public static final String MODE_TCP = "tcp";
   /** Discovery through a Kubernetes headless service. */
@@ -32,6 +38,9 @@ public final class ClusterOptions {
   private List<String> members = new ArrayList<>(List.of(DEFAULT_HOST));
   private String mode = MODE_TCP;
   private String kubernetesServiceDns;
+  private int heartbeatTimeoutS = DEFAULT_HEARTBEAT_TIMEOUT_S;
+  private int mergeDelayS = DEFAULT_MERGE_DELAY_S;
+  private int backupCount = DEFAULT_BACKUP_COUNT;
 
   /** Default options. */
   public ClusterOptions() {
@@ -39,7 +48,8 @@ public final class ClusterOptions {
 
   /**
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code members} (list or
-   *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}
+   *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}, {@code heartbeat_timeout_s},
+   *             {@code merge_delay_s}, {@code backup_count}
    */
   public ClusterOptions(JsonObject json) {
     setName(json.getString("name", DEFAULT_NAME));
@@ -54,12 +64,16 @@ public final class ClusterOptions {
     }
     setMode(json.getString("mode", MODE_TCP));
     setKubernetesServiceDns(json.getString("kubernetes_service_dns"));
+    setHeartbeatTimeoutS(json.getInteger("heartbeat_timeout_s", DEFAULT_HEARTBEAT_TIMEOUT_S));
+    setMergeDelayS(json.getInteger("merge_delay_s", DEFAULT_MERGE_DELAY_S));
+    setBackupCount(json.getInteger("backup_count", DEFAULT_BACKUP_COUNT));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
-      .put("members", new JsonArray(members)).put("mode", mode).put("kubernetes_service_dns", kubernetesServiceDns);
+      .put("members", new JsonArray(members)).put("mode", mode).put("kubernetes_service_dns", kubernetesServiceDns)
+      .put("heartbeat_timeout_s", heartbeatTimeoutS).put("merge_delay_s", mergeDelayS).put("backup_count", backupCount);
   }
 
   /** @return the cluster name: only members with the same name join */
@@ -134,6 +148,42 @@ public final class ClusterOptions {
   /** @param dns the headless service DNS name @return a reference to this, so the API can be used fluently */
   public ClusterOptions setKubernetesServiceDns(String dns) {
     this.kubernetesServiceDns = dns;
+    return this;
+  }
+
+  /** @return how long a member may send no heartbeat (one a second) before the others declare it gone, in seconds */
+  public int getHeartbeatTimeoutS() { return heartbeatTimeoutS; }
+
+  /** @param seconds the heartbeat timeout @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setHeartbeatTimeoutS(int seconds) {
+    if (seconds < 3) {
+      throw new IllegalArgumentException("heartbeatTimeoutS: " + seconds + " (expected: >= 3)");
+    }
+    this.heartbeatTimeoutS = seconds;
+    return this;
+  }
+
+  /** @return how often the members of a split cluster look for the other part to merge with, in seconds */
+  public int getMergeDelayS() { return mergeDelayS; }
+
+  /** @param seconds the merge search interval @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setMergeDelayS(int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("mergeDelayS: " + seconds + " (expected: >= 1)");
+    }
+    this.mergeDelayS = seconds;
+    return this;
+  }
+
+  /** @return how many other members hold a copy of each registry, lease and settings entry (leases: asynchronous) */
+  public int getBackupCount() { return backupCount; }
+
+  /** @param backupCount the synchronous backups @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setBackupCount(int backupCount) {
+    if (backupCount < 0 || backupCount > 6) {
+      throw new IllegalArgumentException("backupCount: " + backupCount + " (expected: 0..6)");
+    }
+    this.backupCount = backupCount;
     return this;
   }
 }

@@ -1,9 +1,15 @@
 package dev.genapi.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import dev.genapi.protocol.GenApiCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,17 +18,24 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.List;
+import java.util.UUID;
+
 /**
  * Starts clustered Vert.x instances on Hazelcast, configured programmatically from {@link ClusterOptions}.
  */
 public final class ClusterSupport {
+
+  /** The member attribute vertx-hazelcast stores its node id in; it stays the same when Hazelcast merges a member. */
+  private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private ClusterSupport() {
   }
 
   /**
    * Builds the Hazelcast configuration: vertx-hazelcast's own map settings, the cluster name, TCP-IP (or Kubernetes)
-   * discovery, multicast, auto-detection and phone-home off, and fast joins and failure detection.
+   * discovery, multicast, auto-detection and phone-home off, fast joins, failure detection and merges, and GenApi's
+   * maps with their backups and split-brain merge policies.
    *
    * @param options the cluster options
    * @return a new Hazelcast configuration
@@ -36,7 +49,9 @@ public final class ClusterSupport {
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(options.getPortCount()));
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(options.getHeartbeatTimeoutS()));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(options.getMergeDelayS()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(options.getMergeDelayS()));
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(true).setPortCount(options.getPortCount());
@@ -52,7 +67,31 @@ public final class ClusterSupport {
       network.getInterfaces().setEnabled(true).addInterface(options.getHost());
       join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.getMembers());
     }
+    addMaps(config, options.getBackupCount());
     return config;
+  }
+
+  /**
+   * GenApi's maps and their backups: the registry, the service records, the settings and the failed configs keep
+   * synchronous backups; leases, rewritten every second, keep asynchronous ones, so that a renewal never waits on a
+   * slow or frozen backup member. After a split, the larger side's registry, leases and settings are kept and the
+   * smaller side's copies are discarded: an IMap keeps no tombstone, so merging them in would bring back what was
+   * deleted during the split; the members of the smaller side re-assert their own state instead (nodes push their
+   * functions again and renew their leases, gateways reload their indexes). Failed configs, unique records that
+   * expire, are merged in when absent.
+   */
+  private static void addMaps(Config config, int backups) {
+    for (String name : List.of(Addresses.FUNCTIONS_MAP, Addresses.SERVICES_MAP, Addresses.SETTINGS_MAP)) {
+      config.addMapConfig(map(name, DiscardMergePolicy.class).setBackupCount(backups));
+    }
+    config.addMapConfig(map(Addresses.NODES_MAP, DiscardMergePolicy.class).setBackupCount(0)
+      .setAsyncBackupCount(backups));
+    config.addMapConfig(map(Addresses.FAILED_MAP, PutIfAbsentMergePolicy.class).setBackupCount(backups));
+  }
+
+  private static MapConfig map(String name, Class<?> mergePolicy) {
+    return new MapConfig(name)
+      .setMergePolicyConfig(new MergePolicyConfig(mergePolicy.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
   }
 
   /**
@@ -83,5 +122,41 @@ public final class ClusterSupport {
       return manager.getHazelcastInstance();
     }
     throw new IllegalStateException("GenApi needs a Vert.x instance clustered with Hazelcast");
+  }
+
+  /**
+   * @param vertx a Vert.x instance clustered with {@link HazelcastClusterManager}
+   * @return its node id, which names this JVM in leases; unlike the Hazelcast member UUID it survives a merge
+   */
+  public static String nodeId(Vertx vertx) {
+    if (vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
+      return internal.clusterManager().getNodeId();
+    }
+    throw new IllegalStateException("GenApi needs a clustered Vert.x instance");
+  }
+
+  /**
+   * @param member a cluster member
+   * @return the node id of the Vert.x instance on that member (its UUID when it runs none)
+   */
+  public static String nodeId(Member member) {
+    String id = member.getAttribute(NODE_ID_ATTRIBUTE);
+    return id != null ? id : member.getUuid().toString();
+  }
+
+  /**
+   * Runs an action each time this member has merged back into the cluster after a split (Hazelcast's {@code MERGED}
+   * lifecycle event). The action runs on a Hazelcast thread and must not block it.
+   *
+   * @param hazelcast the Hazelcast instance
+   * @param action what to do
+   * @return the registration, for {@code getLifecycleService().removeLifecycleListener}
+   */
+  public static UUID onMerged(HazelcastInstance hazelcast, Runnable action) {
+    return hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        action.run();
+      }
+    });
   }
 }

@@ -25,7 +25,9 @@ public interface ConfigService {
   }
 
   /**
-   * Stores the valid FunConfigs of a push; idempotent by {@code config_version}.
+   * Stores the valid FunConfigs of a push; idempotent by {@code config_version}: a push of the stored version is
+   * skipped while every function of it is in the registry, and restores those that are missing or changed otherwise
+   * (answering {@code accepted} with the restored keys and {@code "restored":true}).
    *
    * @param config the push
    * @param force store even when the same {@code config_version} is already stored
@@ -35,11 +37,14 @@ public interface ConfigService {
   Future<JsonObject> push(PushConfig config, boolean force);
 
   /**
-   * Compares a configuration version with the stored one.
+   * Compares a configuration version with the stored one, and the functions actually in the registry with the
+   * digests recorded when they were stored.
    *
    * @param service the service
    * @param configVersion the version the caller has
-   * @return {@code {"status":"matched"}}, {@code {"status":"mismatch","stored":v}} or {@code {"status":"not_found"}}
+   * @return {@code {"status":"matched"}}, {@code {"status":"mismatch","stored":v}}, {@code {"status":"not_found"}}
+   *   when the service is unknown, or {@code {"status":"not_found","damaged":[keys]}} when some of its functions are
+   *   missing or changed (a push restores them)
    */
   Future<JsonObject> verify(String service, String configVersion);
 

@@ -10,13 +10,17 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The gateway side of pushes and of the registry's admin operations: checks the push token, skips a
- * {@code config_version} already stored, and writes the valid FunConfigs to the cluster registry; invalid ones are
- * recorded as failed configs with their reasons.
+ * {@code config_version} already stored whose functions are all in the registry (restoring those that are not), and
+ * writes the valid FunConfigs to the cluster registry; invalid ones are recorded as failed configs with their
+ * reasons. {@code verify} compares the functions actually in the registry with the digests of the service record.
  */
 final class ConfigServiceImpl implements ConfigService {
 
@@ -40,23 +44,34 @@ final class ConfigServiceImpl implements ConfigService {
       return Future.failedFuture(new InvalidConfigException(List.of("invalid push token")));
     }
     return store.service(config.getService()).compose(stored -> {
-      if (!force && stored != null && config.getConfigVersion().equals(stored.getString("config_version"))) {
-        return Future.succeededFuture(new JsonObject().put("status", "skipped").put("reason", "version_matches"));
+      if (force || stored == null || !config.getConfigVersion().equals(stored.getString("config_version"))) {
+        return store(config);
       }
-      return store(config);
+      return store.functions(ServiceDigests.keys(stored)).compose(entries -> {
+        List<String> damaged = ServiceDigests.damaged(stored, entries);
+        return damaged.isEmpty()
+          ? Future.succeededFuture(new JsonObject().put("status", "skipped").put("reason", "version_matches"))
+          : restore(config, stored, entries, damaged);
+      });
     });
   }
 
   @Override
   public Future<JsonObject> verify(String service, String configVersion) {
-    return store.service(service).map(stored -> {
+    return store.service(service).compose(stored -> {
       if (stored == null) {
-        return new JsonObject().put("status", "not_found");
+        return Future.succeededFuture(new JsonObject().put("status", "not_found"));
       }
-      String version = stored.getString("config_version");
-      return version.equals(configVersion)
-        ? new JsonObject().put("status", "matched")
-        : new JsonObject().put("status", "mismatch").put("stored", version);
+      return store.functions(ServiceDigests.keys(stored)).map(entries -> {
+        List<String> damaged = ServiceDigests.damaged(stored, entries);
+        String version = stored.getString("config_version");
+        if (!damaged.isEmpty()) {
+          return new JsonObject().put("status", "not_found").put("damaged", new JsonArray(damaged));
+        }
+        return version.equals(configVersion)
+          ? new JsonObject().put("status", "matched")
+          : new JsonObject().put("status", "mismatch").put("stored", version);
+      });
     });
   }
 
@@ -68,14 +83,19 @@ final class ConfigServiceImpl implements ConfigService {
 
   @Override
   public Future<JsonObject> delete(String service, String requestType, String version) {
-    return store.deleteFunction(FunConfig.key(service, requestType, version))
+    String key = FunConfig.key(service, requestType, version);
+    return store.deleteFunction(key)
+      .compose(found -> store.forgetFunction(service, key).map(found))
       .map(found -> new JsonObject().put("status", found ? "deleted" : "not_found"));
   }
 
   @Override
   public Future<JsonArray> services() {
     return store.services().map(list -> new JsonArray(list.stream()
-      .sorted(Comparator.comparing(s -> s.getString("service"))).toList()));
+      .sorted(Comparator.comparing(s -> s.getString("service"))).map(s -> {
+        s.remove("digests");
+        return s;
+      }).toList()));
   }
 
   @Override
@@ -105,6 +125,34 @@ final class ConfigServiceImpl implements ConfigService {
           config.getConfigVersion(), registration.accepted().size(), registration.rejected().size());
         return new JsonObject().put("status", "accepted").put("accepted", record.getJsonArray("functions"))
           .put("rejected", registration.rejected());
+      });
+  }
+
+  /**
+   * A push of the stored {@code config_version} while some of its functions are missing or changed (a member died
+   * with the only copy, or someone wrote the map directly): stores those again from the push, keeping an operator's
+   * disable; the functions an operator deleted are not in the record and stay deleted.
+   */
+  private Future<JsonObject> restore(PushConfig config, JsonObject stored, Map<String, String> entries,
+                                     List<String> damaged) {
+    Map<String, String> pushed = Registration.of(config.getService(), config.getFunConfigs(), "push",
+      String.join(",", config.getNodes())).accepted();
+    Map<String, String> restored = new TreeMap<>();
+    List<String> lost = new ArrayList<>();
+    for (String key : damaged) {
+      if (pushed.containsKey(key)) {
+        restored.put(key, ServiceDigests.restored(pushed.get(key), entries.get(key)));
+      } else {
+        lost.add(key);
+      }
+    }
+    return store.putFunctions(restored)
+      .compose(v -> store.putService(config.getService(), ServiceDigests.repaired(stored, restored, lost)))
+      .map(v -> {
+        LOG.info("Push of {} config_version {} restored {} to the registry{}", config.getService(),
+          config.getConfigVersion(), restored.keySet(), lost.isEmpty() ? "" : "; no longer pushed: " + lost);
+        return new JsonObject().put("status", "accepted").put("accepted", new JsonArray(List.copyOf(restored.keySet())))
+          .put("rejected", new JsonArray()).put("restored", true);
       });
   }
 }

@@ -4,80 +4,56 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.Addresses;
-import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster-wide registry: Hazelcast maps of functions and pushed services, shared by every gateway and outliving
  * any one of them. Values are stored as JSON text.
  *
- * @implNote every method here may cross the network; none is called on the request path.
+ * @implNote every method here may cross the network; none is called on the request path. Blocking calls run
+ * unordered, so that one waiting on an unreachable member does not hold up the others.
  */
 final class ConfigStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
   private static final long FAILED_TTL_HOURS = 24;
+  private static final int REPLACE_ATTEMPTS = 10;
 
   private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, String> functions;
   private final IMap<String, String> services;
   private final IMap<String, String> failed;
 
   ConfigStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.functions = hazelcast.getMap(Addresses.FUNCTIONS_MAP);
     this.services = hazelcast.getMap(Addresses.SERVICES_MAP);
     this.failed = hazelcast.getMap(Addresses.FAILED_MAP);
   }
 
-  /**
-   * Keeps the registry equal to the cluster map: listens to changes first, then loads every entry; an entry changed
-   * while loading keeps its newer value.
-   */
-  Future<UUID> syncInto(FunctionRegistry registry) {
-    Set<String> changedWhileLoading = new HashSet<>();
-    boolean[] loaded = {false};
-    BiConsumer<String, String> changed = (key, json) -> {
-      synchronized (changedWhileLoading) {
-        if (!loaded[0]) {
-          changedWhileLoading.add(key);
-        }
-      }
-      apply(registry, key, json);
-    };
-    MapChangeListener listener = new MapChangeListener(changed, key -> changed.accept(key, null));
-    return vertx.executeBlocking(() -> {
-      UUID registration = functions.addEntryListener(listener, true);
-      Map<String, String> snapshot = new HashMap<>(functions);
-      synchronized (changedWhileLoading) {
-        snapshot.forEach((key, json) -> {
-          if (!changedWhileLoading.contains(key)) {
-            apply(registry, key, json);
-          }
-        });
-        loaded[0] = true;
-      }
-      return registration;
-    });
+  /** @return a listener that keeps the registry equal to the function map, not yet started */
+  RegistrySync syncInto(FunctionRegistry registry) {
+    return new RegistrySync(vertx, hazelcast, functions, registry);
   }
 
-  Future<Boolean> stopSync(UUID registration) {
-    return vertx.executeBlocking(() -> functions.removeEntryListener(registration));
+  /** @return the stored entries of those keys (absent keys are left out), read without holding a thread */
+  Future<Map<String, String>> functions(Collection<String> keys) {
+    Map<String, String> found = new ConcurrentHashMap<>();
+    return Future.all(keys.stream().map(key -> future(functions.getAsync(key)).onSuccess(json -> {
+      if (json != null) {
+        found.put(key, json);
+      }
+    })).toList()).map(found);
   }
 
   Future<Void> putFunctions(Map<String, String> entries) {
@@ -92,7 +68,7 @@ final class ConfigStore {
   /** Flips the flag of one function; {@code false} when it is not stored. */
   Future<Boolean> setDisabled(String key, boolean disabled) {
     return vertx.executeBlocking(() -> {
-      for (int attempt = 0; attempt < 10; attempt++) {
+      for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
         String json = functions.get(key);
         if (json == null) {
           return false;
@@ -103,7 +79,7 @@ final class ConfigStore {
         }
       }
       throw new IllegalStateException("function " + key + " kept changing while it was being updated");
-    });
+    }, false);
   }
 
   Future<Boolean> deleteFunction(String key) {
@@ -111,7 +87,7 @@ final class ConfigStore {
   }
 
   Future<List<JsonObject>> services() {
-    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList());
+    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList(), false);
   }
 
   Future<Void> recordFailure(JsonObject failure) {
@@ -119,7 +95,21 @@ final class ConfigStore {
   }
 
   Future<List<JsonObject>> failures() {
-    return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList());
+    return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList(), false);
+  }
+
+  /** Takes a deleted function out of its service record, so that healing does not bring it back. */
+  Future<Void> forgetFunction(String service, String key) {
+    return vertx.executeBlocking(() -> {
+      for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
+        String json = services.get(service);
+        if (json == null || !ServiceDigests.keys(new JsonObject(json)).contains(key)
+          || services.replace(service, json, ServiceDigests.without(new JsonObject(json), key).encode())) {
+          return null;
+        }
+      }
+      throw new IllegalStateException("service " + service + " kept changing while " + key + " was being removed");
+    }, false);
   }
 
   Future<JsonObject> service(String service) {
@@ -132,17 +122,5 @@ final class ConfigStore {
 
   private <T> Future<T> future(CompletionStage<T> stage) {
     return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
-  }
-
-  private static void apply(FunctionRegistry registry, String key, String json) {
-    if (json == null) {
-      registry.remove(key);
-      return;
-    }
-    try {
-      registry.put(FunConfig.fromJson(new JsonObject(json)));
-    } catch (RuntimeException e) {
-      LOG.warn("Ignoring invalid function {} in the cluster registry: {}", key, e.getMessage());
-    }
   }
 }

@@ -8,12 +8,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 
-import java.util.UUID;
-
 /**
- * Keeps a gateway's {@link FunctionRegistry} equal to the cluster registry, serves {@link ConfigService} at
- * {@value Addresses#CONFIG_SERVICE}, and pulls the services listed in {@code service_configs}. Deploy one per gateway
- * JVM; its start completes once the whole registry is loaded.
+ * Keeps a gateway's {@link FunctionRegistry} equal to the cluster registry (also after a split and merge), serves
+ * {@link ConfigService} at {@value Addresses#CONFIG_SERVICE}, and pulls the services listed in {@code service_configs}.
+ * Deploy one per gateway JVM; its start completes once the whole registry is loaded.
  */
 public final class ConfigVerticle extends VerticleBase {
 
@@ -21,7 +19,7 @@ public final class ConfigVerticle extends VerticleBase {
   private final ConfigOptions options;
   private ConfigStore store;
   private ConfigPuller puller;
-  private UUID listener;
+  private RegistrySync sync;
   private MessageConsumer<JsonObject> binding;
 
   /**
@@ -37,8 +35,8 @@ public final class ConfigVerticle extends VerticleBase {
   public Future<?> start() {
     store = new ConfigStore(vertx, ClusterSupport.hazelcast(vertx));
     puller = new ConfigPuller(vertx, store, options);
-    return store.syncInto(registry).compose(id -> {
-      listener = id;
+    sync = store.syncInto(registry);
+    return sync.start().compose(v -> {
       binding = new ServiceBinder(vertx).setAddress(Addresses.CONFIG_SERVICE)
         .register(ConfigService.class, new ConfigServiceImpl(store, options.getPushToken()));
       return binding.completion();
@@ -49,7 +47,7 @@ public final class ConfigVerticle extends VerticleBase {
   public Future<?> stop() {
     puller.stop();
     Future<?> unbound = binding == null ? Future.succeededFuture() : binding.unregister();
-    return listener == null ? unbound : unbound.compose(v -> store.stopSync(listener));
+    return sync == null ? unbound : unbound.compose(v -> sync.stop());
   }
 
   /** @return the state of each pulled service: last result, failures, version, next delay */

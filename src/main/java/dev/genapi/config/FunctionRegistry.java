@@ -6,6 +6,7 @@ import dev.genapi.api.GenApiException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A gateway's local, immutable index of the cluster registry. Lookups read a volatile snapshot and never wait on
@@ -79,6 +80,24 @@ public final class FunctionRegistry {
       next.remove(key);
       replace(next);
     }
+  }
+
+  /**
+   * Replaces every function with those loaded from the cluster, except the keys changed while loading, which keep
+   * the value their change gave them.
+   */
+  synchronized void replaceAll(Map<String, FunConfig> loaded, Set<String> changedWhileLoading) {
+    Map<String, FunConfig> next = new HashMap<>(loaded);
+    Map<String, FunConfig> current = snapshot.functions();
+    for (String key : changedWhileLoading) {
+      FunConfig config = current.get(key);
+      if (config == null) {
+        next.remove(key);
+      } else {
+        next.put(key, config);
+      }
+    }
+    replace(next);
   }
 
   private void replace(Map<String, FunConfig> next) {

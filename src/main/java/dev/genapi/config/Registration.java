@@ -49,7 +49,7 @@ record Registration(String service, String source, Map<String, String> accepted,
   JsonObject serviceRecord(String configVersion, List<String> nodes) {
     return new JsonObject().put("service", service).put("source", source).put("config_version", configVersion)
       .put("nodes", new JsonArray(nodes)).put("functions", new JsonArray(List.copyOf(accepted.keySet())))
-      .put("updated_at", System.currentTimeMillis());
+      .put("digests", ServiceDigests.digests(accepted)).put("updated_at", System.currentTimeMillis());
   }
 
   Future<Void> recordFailures(ConfigStore store) {

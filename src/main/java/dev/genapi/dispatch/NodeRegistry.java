@@ -5,37 +5,47 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry. A node is
  * dropped when it gives its lease up, when its lease goes stale, when Hazelcast reports its member gone, or when a
  * call finds it unreachable. A stale lease or a departed member means the node's JVM is gone: the calls waiting on it
- * are failed at once rather than left to their timeouts. Reads are local.
+ * are failed at once rather than left to their timeouts. A lease that does not parse is skipped with one warning.
+ * After this member merges back from a split, every lease is read again. Reads are local.
  */
 public final class NodeRegistry {
 
   /** A node is dead when its lease was not renewed for this long. */
   public static final long DEFAULT_LEASE_TIMEOUT_MS = 5000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
+
   private final Map<String, LiveNode> nodes = new ConcurrentHashMap<>();
+  private final Set<String> malformed = ConcurrentHashMap.newKeySet();
   private final long leaseTimeoutNanos;
   private final Consumer<String> onNodeGone;
   private IMap<String, String> leases;
   private UUID leaseListener;
   private UUID memberListener;
+  private UUID mergeListener;
   private long sweeper = -1;
 
   /**
@@ -62,11 +72,15 @@ public final class NodeRegistry {
       memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
         @Override
         public void memberRemoved(MembershipEvent event) {
-          String member = event.getMember().getUuid().toString();
+          String member = ClusterSupport.nodeId(event.getMember());
           drop(node -> node.member().equals(member));
         }
       });
-      leases.forEach(this::renewed);
+      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(() -> {
+        load(hazelcast);
+        return null;
+      }));
+      load(hazelcast);
       return null;
     }).onSuccess(v -> sweeper = vertx.setPeriodic(Math.max(100, leaseTimeoutNanos / 5_000_000), id -> {
       long now = System.nanoTime();
@@ -81,6 +95,7 @@ public final class NodeRegistry {
       if (leaseListener != null) {
         leases.removeEntryListener(leaseListener);
         hazelcast.getCluster().removeMembershipListener(memberListener);
+        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
       }
       return null;
     });
@@ -139,9 +154,41 @@ public final class NodeRegistry {
   }
 
   void renewed(String name, String json) {
-    JsonObject record = new JsonObject(json);
+    LiveNode node = parse(name, json);
+    if (node != null) {
+      nodes.put(name, node);
+    }
+  }
+
+  /** Reads every lease whose JVM is a member now (the lease of a JVM that just died may not have expired yet). */
+  private void load(HazelcastInstance hazelcast) {
+    Set<String> members = hazelcast.getCluster().getMembers().stream().map(ClusterSupport::nodeId)
+      .collect(Collectors.toSet());
+    leases.forEach((name, json) -> {
+      LiveNode node = parse(name, json);
+      if (node != null && members.contains(node.member())) {
+        nodes.put(name, node);
+      }
+    });
+  }
+
+  private LiveNode parse(String name, String json) {
+    JsonObject record;
+    try {
+      record = new JsonObject(json);
+      if (!(record.getValue("member") instanceof String) || !(record.getValue("services") instanceof JsonArray)) {
+        throw new IllegalArgumentException("it has no member or no services");
+      }
+    } catch (RuntimeException e) {
+      if (malformed.add(name)) {
+        LOG.warn("Skipping the lease of node {} in the cluster: it is not a lease record ({})", name,
+          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      }
+      return null;
+    }
+    malformed.remove(name);
     List<String> services = record.getJsonArray("services").stream().map(String::valueOf).toList();
-    nodes.put(name, new LiveNode(name, record.getString("member"), services, System.nanoTime()));
+    return new LiveNode(name, record.getString("member"), services, System.nanoTime());
   }
 
   private record LiveNode(String name, String member, List<String> services, long renewedAt) {

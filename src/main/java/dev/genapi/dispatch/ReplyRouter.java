@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The addresses where service nodes send the replies of a gateway's calls
- * ({@code genapi.gateway.<member>.<id>-<n>.replies}, {@code <member>} being this JVM's Hazelcast member, so a node
+ * ({@code genapi.gateway.<member>.<id>-<n>.replies}, {@code <member>} being this JVM's node id, so a node
  * stops the calls of a gateway that left the cluster): results, stream chunks and errors, routed by call id to the
  * waiting {@link Invocation}. Each event loop that serves
  * clients listens on an address of its own, so a reply reaches its connection's event loop in one hop; calls made on
@@ -60,7 +60,7 @@ public final class ReplyRouter {
   }
 
   private MessageConsumer<Object> consumer(Vertx vertx) {
-    String member = ClusterSupport.hazelcast(vertx).getCluster().getLocalMember().getUuid().toString();
+    String member = ClusterSupport.nodeId(vertx);
     return vertx.eventBus().consumer(Addresses.gatewayReplies(member, gatewayId + "-" + listeners.getAndIncrement()),
       this::route);
   }

@@ -99,7 +99,7 @@ public final class Gateway {
 
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
-    String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    String member = ClusterSupport.nodeId(vertx);
     GenApiMetrics metrics = new GenApiMetrics();
     pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
       options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);

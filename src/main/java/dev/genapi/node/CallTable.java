@@ -68,7 +68,7 @@ final class CallTable {
   /**
    * Stops waiting on behalf of a gateway that left the cluster: each call stops once no other gateway waits for it.
    *
-   * @param member the Hazelcast member UUID of the gateway's JVM
+   * @param member the node id of the gateway's JVM ({@link dev.genapi.cluster.ClusterSupport#nodeId})
    * @return how many calls that gateway had sent (repeats aside)
    */
   int gatewayGone(String member) {

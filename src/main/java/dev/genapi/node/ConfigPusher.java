@@ -1,6 +1,7 @@
 package dev.genapi.node;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
 import io.vertx.core.Future;
@@ -19,14 +20,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The node side of pushes: one {@link PushConfig} per service, sent through the {@link ConfigService} proxy. The
  * {@code config_version} is the configured one, or a digest of the FunConfigs, so a node that changes its functions
- * pushes a new version by itself. Once registered, the node verifies its version on an interval and pushes again
- * when the registry no longer knows its service (every gateway restarted and the cluster lost it).
+ * pushes a new version by itself. Once registered, the node verifies its services on an interval and pushes again
+ * when the registry lost one or some of its functions (members died with every copy, or entries were removed behind
+ * its back; the gateway restores what is missing), and pushes again after its JVM merged back into the cluster after
+ * a split (what it pushed on the smaller side was discarded).
  */
 public final class ConfigPusher {
 
@@ -37,8 +41,11 @@ public final class ConfigPusher {
   private final ServiceNodeOptions options;
   private final Supplier<List<FunConfig>> functions;
   private final ConfigService service;
-  private long timer = -1;
-  private boolean stopped;
+  private long retryTimer = -1;
+  private long verifyTimer = -1;
+  private UUID mergeListener;
+  private boolean verifying;
+  private volatile boolean stopped;
 
   /**
    * @param vertx a clustered Vert.x instance
@@ -73,20 +80,32 @@ public final class ConfigPusher {
     return configs == null ? null : pushConfig(name, configs);
   }
 
-  /** Pushes until a gateway accepts, then verifies on an interval; the future completes with the first answer. */
+  /**
+   * Pushes until a gateway accepts, then verifies on an interval and pushes again after each merge; the future
+   * completes with the first answer.
+   */
   Future<JsonObject> pushUntilAccepted() {
     Promise<JsonObject> accepted = Promise.promise();
     attempt(options.getPushRetryMs(), accepted);
     return accepted.future().onSuccess(v -> {
       if (!stopped) {
-        timer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
+        verifyTimer = vertx.setPeriodic(options.getVerifyIntervalMs(), id -> verify());
+        mergeListener = ClusterSupport.onMerged(ClusterSupport.hazelcast(vertx), () -> vertx.runOnContext(x -> {
+          LOG.info("Node {} merged back into the cluster after a split; pushing its functions again",
+            options.getName());
+          attempt(options.getPushRetryMs(), Promise.promise());
+        }));
       }
     });
   }
 
   void stop() {
     stopped = true;
-    vertx.cancelTimer(timer);
+    vertx.cancelTimer(retryTimer);
+    vertx.cancelTimer(verifyTimer);
+    if (mergeListener != null) {
+      ClusterSupport.hazelcast(vertx).getLifecycleService().removeLifecycleListener(mergeListener);
+    }
   }
 
   private void attempt(long delay, Promise<JsonObject> accepted) {
@@ -101,20 +120,29 @@ public final class ConfigPusher {
       })
       .onFailure(e -> {
         LOG.debug("Push from node {} failed, retrying in {} ms: {}", options.getName(), delay, e.getMessage());
-        timer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
+        retryTimer = vertx.setTimer(delay, id -> attempt(Math.min(delay * 2, MAX_RETRY_MS), accepted));
       });
   }
 
+  /** Verifies every service, unless the previous round is still waiting for its answers. */
   private void verify() {
-    byService().forEach((name, configs) -> {
-      PushConfig push = pushConfig(name, configs);
-      service.verify(name, push.getConfigVersion())
-        .compose(answer -> "not_found".equals(answer.getString("status"))
-          ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost service {}; node {} pushed it again: {}",
-            name, options.getName(), a.encode()))
-          : Future.succeededFuture())
-        .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
-    });
+    if (verifying) {
+      return;
+    }
+    verifying = true;
+    List<Future<?>> rounds = new ArrayList<>();
+    byService().forEach((name, configs) -> rounds.add(verify(name, pushConfig(name, configs))));
+    Future.join(rounds).onComplete(done -> verifying = false);
+  }
+
+  private Future<?> verify(String name, PushConfig push) {
+    return service.verify(name, push.getConfigVersion())
+      .compose(answer -> "not_found".equals(answer.getString("status"))
+        ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost {}service {}; node {} pushed it again: {}",
+          answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "",
+          name, options.getName(), a.encode()))
+        : Future.succeededFuture())
+      .onFailure(e -> LOG.debug("Verify of {} failed: {}", name, e.getMessage()));
   }
 
   private Map<String, List<FunConfig>> byService() {

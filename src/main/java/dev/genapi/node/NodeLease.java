@@ -3,6 +3,7 @@ package dev.genapi.node;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterSupport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * A node's entry in the cluster's node registry, renewed on a timer. Gateways treat a node whose lease is not renewed
- * in time as dead; the entry's TTL cleans it up in the cluster.
+ * in time as dead; the entry's TTL cleans it up in the cluster. The lease names the node's JVM by its Vert.x node id,
+ * which, unlike the Hazelcast member UUID, stays the same when the member merges back after a split.
  *
  * @implNote each renewal is one asynchronous Hazelcast write.
  */
@@ -39,7 +41,7 @@ final class NodeLease {
     this.name = name;
     this.renewMs = renewMs;
     this.services = services;
-    this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.member = ClusterSupport.nodeId(vertx);
   }
 
   Future<Void> start() {

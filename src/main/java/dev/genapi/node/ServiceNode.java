@@ -113,7 +113,7 @@ public final class ServiceNode {
     memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
       @Override
       public void memberRemoved(MembershipEvent event) {
-        gatewayGone(event.getMember().getUuid().toString());
+        gatewayGone(ClusterSupport.nodeId(event.getMember()));
       }
     });
     lease = new NodeLease(vertx, hazelcast, name(), this::services, options.getLeaseRenewMs());

@@ -3,6 +3,7 @@ package dev.genapi.ratelimit;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +15,8 @@ import java.util.UUID;
 
 /**
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
- * configuration, {@code PUT /admin/rate-limits} replaces it, and every gateway applies each change as it arrives.
+ * configuration, {@code PUT /admin/rate-limits} replaces it, and every gateway applies each change as it arrives (and
+ * reads it again after merging back from a split, as the larger side's value wins without a change event).
  *
  * @implNote reads and writes here cross the network; none happens on the request path.
  */
@@ -24,9 +26,11 @@ public final class RateLimitSettings {
   private static final String KEY = "rate_limits";
 
   private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, String> settings;
   private final RateLimiter limiter;
   private UUID listener;
+  private UUID mergeListener;
 
   /**
    * @param vertx the gateway's clustered Vert.x
@@ -35,6 +39,7 @@ public final class RateLimitSettings {
    */
   public RateLimitSettings(Vertx vertx, HazelcastInstance hazelcast, RateLimiter limiter) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.settings = hazelcast.getMap(Addresses.SETTINGS_MAP);
     this.limiter = limiter;
   }
@@ -51,6 +56,10 @@ public final class RateLimitSettings {
           apply(json);
         }
       }, key -> { }), KEY, true);
+      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(() -> {
+        apply(settings.get(KEY));
+        return null;
+      }));
       settings.putIfAbsent(KEY, configured.toJson().encode());
       apply(settings.get(KEY));
       return null;
@@ -59,7 +68,12 @@ public final class RateLimitSettings {
 
   /** Stops following the cluster's limits. */
   public Future<Void> stop() {
-    return vertx.executeBlocking(() -> listener == null || settings.removeEntryListener(listener)).mapEmpty();
+    return vertx.executeBlocking(() -> {
+      if (mergeListener != null) {
+        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
+      }
+      return listener == null || settings.removeEntryListener(listener);
+    }).mapEmpty();
   }
 
   /**

@@ -72,4 +72,18 @@ class FunctionRegistryTest {
     assertThat(catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "get_user", "latest"))
       .getMessage()).isEqualTo("unsupported function: get_user version latest");
   }
+
+  @Test
+  @DisplayName("a reload replaces every function, except those changed while it loaded")
+  void replaceAll() {
+    registry.put(fun("echo", null));
+    registry.put(fun("gone", null));
+    registry.put(fun("changed", "2.0.0"));
+    registry.replaceAll(java.util.Map.of("demo/echo/0.0.0", fun("echo", null), "demo/added/0.0.0",
+      fun("added", null), "demo/changed/2.0.0", fun("changed", "2.0.0").withDisabled(true)),
+      java.util.Set.of("demo/changed/2.0.0"));
+    assertThat(registry.all().stream().map(FunConfig::key))
+      .containsExactlyInAnyOrder("demo/echo/0.0.0", "demo/added/0.0.0", "demo/changed/2.0.0");
+    assertThat(registry.lookup("demo", "changed", "2.0.0").disabled()).isFalse();
+  }
 }

@@ -138,6 +138,35 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
+  /** Freezes the process (SIGSTOP): it holds its sockets but answers nothing, as a JVM in a long pause. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Resumes a frozen process (SIGCONT). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  /** @return every line of output so far that contains the text */
+  public List<String> linesContaining(String text) {
+    lines.drainTo(seen);
+    return seen.stream().filter(line -> line.contains(text)).toList();
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot signal " + process.pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     kill();

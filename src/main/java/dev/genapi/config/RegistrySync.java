@@ -1,0 +1,111 @@
+package dev.genapi.config;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.genapi.api.FunConfig;
+import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.cluster.MapChangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Keeps a gateway's {@link FunctionRegistry} equal to the cluster's function map: it follows the map's entry events,
+ * and loads the whole map at start and again each time this member merges back after a split (a merge that keeps
+ * the larger side's entries fires no entry event, and the deletes made there during the split never reached this
+ * member). An entry that does not parse is skipped with a warning.
+ */
+final class RegistrySync {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegistrySync.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, String> functions;
+  private final FunctionRegistry registry;
+  private final Object loading = new Object();
+  private Set<String> changedWhileLoading;
+  private UUID entryListener;
+  private UUID mergeListener;
+
+  RegistrySync(Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> functions, FunctionRegistry registry) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.functions = functions;
+    this.registry = registry;
+  }
+
+  /** Listens to changes first, then loads every entry; completes once the registry holds the whole map. */
+  Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      entryListener = functions.addEntryListener(new MapChangeListener(this::changed, key -> changed(key, null)), true);
+      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(this::load)
+        .onSuccess(size -> LOG.info("Cluster merged after a split: reloaded the registry index, {} functions", size))
+        .onFailure(e -> LOG.warn("Reloading the registry index after a merge failed: {}", e.getMessage())));
+      load();
+      return null;
+    });
+  }
+
+  Future<Void> stop() {
+    return vertx.executeBlocking(() -> {
+      if (entryListener != null) {
+        functions.removeEntryListener(entryListener);
+        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
+      }
+      return null;
+    });
+  }
+
+  private void changed(String key, String json) {
+    synchronized (loading) {
+      if (changedWhileLoading != null) {
+        changedWhileLoading.add(key);
+      }
+    }
+    if (json == null) {
+      registry.remove(key);
+    } else {
+      FunConfig config = parse(key, json);
+      if (config != null) {
+        registry.put(config);
+      }
+    }
+  }
+
+  /** Replaces the registry with the map's entries; an entry changed while loading keeps its newer value. */
+  private synchronized int load() {
+    synchronized (loading) {
+      changedWhileLoading = new HashSet<>();
+    }
+    Map<String, FunConfig> loaded = new HashMap<>();
+    new HashMap<>(functions).forEach((key, json) -> {
+      FunConfig config = parse(key, json);
+      if (config != null) {
+        loaded.put(key, config);
+      }
+    });
+    synchronized (loading) {
+      registry.replaceAll(loaded, changedWhileLoading);
+      changedWhileLoading = null;
+    }
+    return loaded.size();
+  }
+
+  private static FunConfig parse(String key, String json) {
+    try {
+      return FunConfig.fromJson(new JsonObject(json));
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring invalid function {} in the cluster registry: {}", key, e.getMessage());
+      return null;
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package dev.genapi.it;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.testing.ConfDir;
+import dev.genapi.testing.Eventually;
+import dev.genapi.testing.Http;
+import dev.genapi.testing.JvmProcess;
+import dev.genapi.testing.TestCluster;
+import dev.genapi.testing.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two gateway JVMs, a demo node JVM and this JVM: a node JVM, then a gateway JVM, is frozen (SIGSTOP) past the
+ * heartbeat timeout, so the cluster splits, and resumed (SIGCONT), so the parts merge. Calls during the split are
+ * answered within their timeouts; after the merge every gateway serves the same registry and the same live nodes:
+ * what was deleted during the split stays deleted, what was added stays.
+ */
+@DisplayName("Split brain: a frozen node JVM and a frozen gateway JVM")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SplitBrainJvmTest {
+
+  private static final String ADMIN = "split-admin";
+  private static final long READY_MS = 90_000;
+  private static final int HEARTBEAT_TIMEOUT_S = 8;
+  private static final long FREEZE_MS = HEARTBEAT_TIMEOUT_S * 1000 + 3000;
+  private static final long MERGE_MS = 90_000;
+  private static final long ECHO_TIMEOUT_MS = 5000;
+  private static final long VERIFY_MS = 1000;
+  /** An admin call goes through the event bus to any gateway: one that reached the frozen gateway waits 30 s. */
+  private static final long ADMIN_RETRY_MS = 100_000;
+  private static final JsonObject LIMITS = new JsonObject().put("api_limits", new JsonArray().add(new JsonObject()
+    .put("service", "demo").put("request_type", "whoami").put("key", "user_id").put("max_requests", 77)
+    .put("window_ms", 60_000)));
+
+  private static final List<JvmProcess> processes = new ArrayList<>();
+  private static Vertx member;
+  private static Vertx client;
+  private static HazelcastInstance hazelcast;
+  private static JvmProcess gatewayA;
+  private static JvmProcess gatewayB;
+  private static JvmProcess node;
+  private static int portA;
+  private static int portB;
+  private static Http httpA;
+  private static Http httpB;
+
+  @BeforeAll
+  static void start() {
+    ClusterOptions cluster = TestCluster.newCluster().setHeartbeatTimeoutS(HEARTBEAT_TIMEOUT_S).setMergeDelayS(5);
+    member = TestCluster.member(cluster);
+    hazelcast = ClusterSupport.hazelcast(member);
+    client = Vertx.vertx();
+    String conf = ConfDir.create(cluster, new JsonObject().put("verify_interval_ms", VERIFY_MS));
+    portA = TestCluster.freePort();
+    portB = TestCluster.freePort();
+    httpA = new Http(client, portA);
+    httpB = new Http(client, portB);
+    gatewayA = launch(conf, "gateway", "--http-port", Integer.toString(portA));
+    gatewayB = launch(conf, "gateway", "--http-port", Integer.toString(portB));
+    gatewayA.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portA, READY_MS);
+    gatewayB.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portB, READY_MS);
+    node = launch(conf, "node", "--node-name", "demo-1");
+    node.awaitLine("pushed its functions", READY_MS);
+    JsonArray doomed = new JsonArray();
+    for (int i = 0; i < 40; i++) {
+      doomed.add(new JsonObject().put("service", "doomed").put("request_type", "f" + i));
+    }
+    JsonObject push = new JsonObject().put("service", "doomed").put("config_version", "1").put("fun_configs", doomed);
+    assertThat(httpA.send(HttpMethod.POST, "/admin/push", ADMIN, push.encode()).status()).isEqualTo(200);
+  }
+
+  @AfterAll
+  static void stop() {
+    processes.forEach(JvmProcess::kill);
+    TestCluster.close(client, member);
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("a frozen node JVM: calls fail within their timeouts, then it serves again; deletes stay, an add stays")
+  void frozenNode() {
+    awaitSettled();
+    assertThat(echoUntilServed(portA).getBoolean("success")).isTrue();
+    Split split = new Split();
+    List<JsonObject> answers;
+    node.freeze();
+    try {
+      answers = echoesFor(portA, FREEZE_MS);
+      split.changeRegistry("added1");
+    } finally {
+      node.thaw();
+    }
+    assertThat(answers).allMatch(answer -> !answer.getBoolean("success"));
+    assertThat(answers.get(answers.size() - 1).getString("code")).isEqualTo("UNAVAILABLE");
+
+    node.awaitLine("merged back into the cluster after a split", MERGE_MS);
+    split.assertConsistent();
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("a frozen gateway JVM: the other gateway serves on; once merged it serves the registry of the rest")
+  void frozenGateway() {
+    awaitSettled();
+    assertThat(echoUntilServed(portB).getBoolean("success")).isTrue();
+    Split split = new Split();
+    List<JsonObject> answers;
+    try (WsClient frozenClient = WsClient.connect(client, portB)) {
+      gatewayB.freeze();
+      try {
+        frozenClient.send(echo("sent-while-frozen"));
+        answers = echoesFor(portA, FREEZE_MS);
+        split.changeRegistry("added2");
+        assertThat(httpA.send(HttpMethod.PUT, "/admin/rate-limits", ADMIN, LIMITS.encode()).status()).isEqualTo(200);
+      } finally {
+        gatewayB.thaw();
+      }
+      assertThat(frozenClient.next(ECHO_TIMEOUT_MS + 2000).getString("request_id")).isEqualTo("sent-while-frozen");
+    }
+    // until the frozen member is out, what it holds a primary copy of (a lease, an event-bus subscription) is out of
+    // reach: a call may fail, but within its timeout
+    assertThat(answers).allMatch(answer -> answer.getBoolean("success")
+      || List.of("UNAVAILABLE", "TIMEOUT").contains(answer.getString("code")));
+    assertThat(answers.get(answers.size() - 1).getBoolean("success")).isTrue();
+
+    gatewayB.awaitLine("reloaded the registry index", MERGE_MS);
+    split.assertConsistent();
+    assertThat(Eventually.until(() -> httpB.get("/admin/rate-limits", ADMIN).json().getJsonArray("api_limits"),
+      LIMITS.getJsonArray("api_limits")::equals, 10_000)).as("rate limits changed during the split")
+      .isEqualTo(LIMITS.getJsonArray("api_limits"));
+    assertThat(httpA.send(HttpMethod.POST, "/admin/functions/demo/echo/0.0.0/disable", ADMIN, null).status())
+      .isEqualTo(200);
+    assertThat(Eventually.until(() -> call(portB, echo("after-merge")), a -> "DISABLED".equals(a.getString("code")),
+      10_000).getString("code")).as("a change after the merge reaches the merged gateway").isEqualTo("DISABLED");
+    httpA.send(HttpMethod.POST, "/admin/functions/demo/echo/0.0.0/enable", ADMIN, null);
+    assertThat(echoUntilServed(portB).getBoolean("success")).isTrue();
+  }
+
+  /**
+   * One split: the registry and the owner of each entry before it, the changes made on the larger side during it,
+   * and what the registry must hold after the merge.
+   */
+  private static final class Split {
+    final Set<Member> members = new HashSet<>(hazelcast.getCluster().getMembers());
+    final Map<String, Member> owners = new HashMap<>();
+    final Set<String> expected = new HashSet<>(functions().keySet());
+    final List<String> deleted = new ArrayList<>();
+    String added;
+
+    Split() {
+      expected.forEach(key -> owners.put(key, hazelcast.getPartitionService().getPartition(key).getOwner()));
+    }
+
+    /**
+     * Once the frozen member is out: deletes functions whose primary copy it held (so its side of the split still
+     * has them), and pushes a new service.
+     */
+    void changeRegistry(String service) {
+      awaitMembers(members.size() - 1);
+      Set<Member> gone = new HashSet<>(members);
+      gone.removeAll(hazelcast.getCluster().getMembers());
+      owners.forEach((key, owner) -> {
+        if (key.startsWith("doomed/") && gone.contains(owner) && deleted.size() < 3) {
+          deleted.add(key);
+        }
+      });
+      assertThat(deleted).as("functions whose primary copy was on the frozen member").isNotEmpty();
+      for (String key : deleted) {
+        assertThat(Eventually.until(() -> httpA.send(HttpMethod.DELETE, "/admin/functions/" + key, ADMIN, null),
+          reply -> reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
+      }
+      JsonObject push = new JsonObject().put("service", service).put("config_version", "1")
+        .put("fun_configs", new JsonArray().add(new JsonObject().put("service", service).put("request_type", "hello")));
+      assertThat(Eventually.until(() -> httpA.send(HttpMethod.POST, "/admin/push", ADMIN, push.encode()),
+        reply -> reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
+      added = service + "/hello/0.0.0";
+      expected.removeAll(deleted);
+      expected.add(added);
+    }
+
+    /** Both gateways serve the node, know exactly the registry of the larger side, and list the node's lease. */
+    void assertConsistent() {
+      awaitMembers(members.size());
+      for (Http http : List.of(httpA, httpB)) {
+        assertThat(Eventually.until(() -> keys(http), expected::equals, 10_000)).isEqualTo(expected);
+        assertThat(http.get("/admin/nodes", ADMIN).array().stream().map(n -> ((JsonObject) n).getString("node")))
+          .contains("demo-1");
+      }
+      assertThat(echoUntilServed(portA).getBoolean("success")).isTrue();
+      assertThat(echoUntilServed(portB).getBoolean("success")).isTrue();
+      sleep(3 * VERIFY_MS);
+      assertThat(functions().keySet()).as("the registry after the node pushed again").isEqualTo(expected);
+      assertThat(keys(httpB)).isEqualTo(expected);
+    }
+  }
+
+  private static IMap<String, String> functions() {
+    return hazelcast.getMap(Addresses.FUNCTIONS_MAP);
+  }
+
+  /** @return every function key the gateway's index holds, from its admin API */
+  private static Set<String> keys(Http http) {
+    Set<String> keys = new HashSet<>();
+    http.get("/admin/functions", ADMIN).json().forEach(service -> ((JsonObject) service.getValue()).forEach(
+      function -> ((JsonArray) function.getValue()).forEach(version -> keys.add(service.getKey() + "/"
+        + function.getKey() + "/" + ((JsonObject) version).getString("version")))));
+    return keys;
+  }
+
+  /** Calls echo on one connection, one call at a time, for that long; each answer must come within the timeout. */
+  private static List<JsonObject> echoesFor(int port, long durationMs) {
+    List<JsonObject> answers = new ArrayList<>();
+    long end = System.currentTimeMillis() + durationMs;
+    try (WsClient ws = WsClient.connect(client, port)) {
+      for (int i = 0; System.currentTimeMillis() < end; i++) {
+        ws.send(echo("split-" + i));
+        answers.add(ws.next(ECHO_TIMEOUT_MS + 1500));
+        sleep(200);
+      }
+    }
+    return answers;
+  }
+
+  private static JsonObject echoUntilServed(int port) {
+    return Eventually.until(() -> call(port, echo(UUID.randomUUID().toString())), a -> a.getBoolean("success"),
+      20_000);
+  }
+
+  private static JsonObject call(int port, JsonObject frame) {
+    try (WsClient ws = WsClient.connect(client, port)) {
+      ws.send(frame);
+      return ws.next(ECHO_TIMEOUT_MS + 1500);
+    }
+  }
+
+  private static JsonObject echo(String id) {
+    return WsClient.call(id, "demo", "echo", new JsonObject().put("message", "hi"));
+  }
+
+  /** Waits until all four members are in and every partition has its backups (no migration left from a merge). */
+  private static void awaitSettled() {
+    awaitMembers(4);
+    assertThat(Eventually.until(() -> hazelcast.getPartitionService().isClusterSafe(), safe -> safe, MERGE_MS))
+      .as("cluster safe").isTrue();
+  }
+
+  private static void awaitMembers(int count) {
+    assertThat(Eventually.until(() -> hazelcast.getCluster().getMembers().size(), n -> n == count, MERGE_MS))
+      .as("cluster members").isEqualTo(count);
+  }
+
+  private static JvmProcess launch(String conf, String role, String... options) {
+    List<String> all = new ArrayList<>(List.of("--conf", conf));
+    all.addAll(List.of(options));
+    JvmProcess process = JvmProcess.launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), role, all.toArray(String[]::new));
+    processes.add(process);
+    return process;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
