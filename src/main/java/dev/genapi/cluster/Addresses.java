@@ -31,6 +31,12 @@ public final class Addresses {
   public static final String NODES_MAP = "genapi.nodes";
 
   /**
+   * Where nodes also publish each lease renewal, so gateways see a node renew while the map entry's owner is frozen
+   * (a write to a partition whose primary sits on a stopped member waits until the member is declared gone).
+   */
+  public static final String NODE_LEASES = "genapi.node-leases";
+
+  /**
    * Header: what a message to a node asks for besides running a call (a call is a {@code NodeCallRequest} body):
    * {@link #ACTION_CANCEL}, {@link #ACTION_CREDIT}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.
    */

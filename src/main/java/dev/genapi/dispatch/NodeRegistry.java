@@ -9,6 +9,7 @@ import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class NodeRegistry {
   private UUID leaseListener;
   private UUID memberListener;
   private UUID mergeListener;
+  private MessageConsumer<String> renewals;
   private long sweeper = -1;
 
   /**
@@ -82,15 +84,45 @@ public final class NodeRegistry {
       }));
       load(hazelcast);
       return null;
+    }).compose(v -> {
+      renewals = vertx.eventBus().consumer(Addresses.NODE_LEASES, message -> published(hazelcast, message.body()));
+      return renewals.completion();
     }).onSuccess(v -> sweeper = vertx.setPeriodic(Math.max(100, leaseTimeoutNanos / 5_000_000), id -> {
       long now = System.nanoTime();
       drop(node -> now - node.renewedAt() >= leaseTimeoutNanos);
     }));
   }
 
+  /**
+   * A renewal published on the event bus, believed while its JVM is a member of this side of the cluster; or the
+   * node's last word when it gives its lease up.
+   */
+  private void published(HazelcastInstance hazelcast, String json) {
+    String name;
+    String member;
+    try {
+      JsonObject record = new JsonObject(json);
+      name = record.getString("node");
+      member = record.getString("member");
+      if (name != null && record.getBoolean("gone", false)) {
+        nodes.remove(name);
+        return;
+      }
+    } catch (RuntimeException e) {
+      return;
+    }
+    if (name != null && member != null && hazelcast.getCluster().getMembers().stream()
+      .anyMatch(m -> member.equals(ClusterSupport.nodeId(m)))) {
+      renewed(name, json);
+    }
+  }
+
   /** Stops listening. */
   public Future<Void> stop(Vertx vertx, HazelcastInstance hazelcast) {
     vertx.cancelTimer(sweeper);
+    if (renewals != null) {
+      renewals.unregister();
+    }
     return vertx.executeBlocking(() -> {
       if (leaseListener != null) {
         leases.removeEntryListener(leaseListener);

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * in time as dead; the entry's TTL cleans it up in the cluster. The lease names the node's JVM by its Vert.x node id,
  * which, unlike the Hazelcast member UUID, stays the same when the member merges back after a split.
  *
- * @implNote each renewal is one asynchronous Hazelcast write.
+ * @implNote each renewal is one asynchronous Hazelcast write and one event-bus publish of the same record: the map
+ * serves gateways that start later and expires the entry; the publish keeps the node live in every gateway while the
+ * write waits on a frozen member.
  */
 final class NodeLease {
 
@@ -51,12 +53,16 @@ final class NodeLease {
 
   Future<Void> stop() {
     vertx.cancelTimer(timer);
+    // after every renewal this node published, on the same connection, so no gateway takes the node back after it
+    vertx.eventBus().publish(Addresses.NODE_LEASES, new JsonObject().put("node", name).put("member", member)
+      .put("gone", true).encode());
     return Future.fromCompletionStage(leases.removeAsync(name), vertx.getOrCreateContext()).mapEmpty();
   }
 
   private Future<Void> renew() {
     String record = new JsonObject().put("node", name).put("member", member)
       .put("services", new JsonArray(services.get())).put("started_at", startedAt).encode();
+    vertx.eventBus().publish(Addresses.NODE_LEASES, record);
     return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
       vertx.getOrCreateContext());
   }

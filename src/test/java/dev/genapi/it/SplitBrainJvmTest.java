@@ -5,13 +5,17 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterOptions;
+import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.ConfDir;
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +53,8 @@ class SplitBrainJvmTest {
   private static final long READY_MS = 90_000;
   private static final int HEARTBEAT_TIMEOUT_S = 8;
   private static final long FREEZE_MS = HEARTBEAT_TIMEOUT_S * 1000 + 3000;
+  /** Past the gateways' lease timeout (5 s), short of the heartbeat timeout: the cluster does not split. */
+  private static final long LEASE_OWNER_FREEZE_MS = 6500;
   private static final long MERGE_MS = 90_000;
   private static final long ECHO_TIMEOUT_MS = 5000;
   private static final long VERIFY_MS = 1000;
@@ -98,6 +105,43 @@ class SplitBrainJvmTest {
   static void stop() {
     processes.forEach(JvmProcess::kill);
     TestCluster.close(client, member);
+  }
+
+  @Test
+  @Order(0)
+  @DisplayName("a node whose lease entry lives on a frozen member stays live meanwhile: its renewals also go on the bus")
+  void leaseOwnerFrozen() {
+    awaitSettled();
+    IMap<String, String> leases = hazelcast.getMap(Addresses.NODES_MAP);
+    String frozenId = new JsonObject(leases.get("demo-1")).getString("member");
+    UUID frozen = hazelcast.getCluster().getMembers().stream()
+      .filter(m -> ClusterSupport.nodeId(m).equals(frozenId)).findFirst().orElseThrow().getUuid();
+    String name = IntStream.range(0, 200).mapToObj(i -> "owned-" + i)
+      .filter(n -> hazelcast.getPartitionService().getPartition(n).getOwner().getUuid().equals(frozen))
+      .findFirst().orElseThrow();
+    ServiceNode survivor = ServiceNode.create(member, new ServiceNodeOptions().setName(name))
+      .register(FunConfig.fromJson(new JsonObject().put("service", "survivor").put("request_type", "ping")),
+        call -> Future.succeededFuture("pong"));
+    TestCluster.await(survivor.start().compose(v -> survivor.registered()));
+    try {
+      JsonObject ping = WsClient.call("p", "survivor", "ping", new JsonObject());
+      assertThat(Eventually.until(() -> call(portA, ping), a -> a.getBoolean("success"), 20_000).getBoolean("success"))
+        .isTrue();
+      List<JsonObject> answers = new ArrayList<>();
+      node.freeze();
+      try {
+        long end = System.currentTimeMillis() + LEASE_OWNER_FREEZE_MS;
+        while (System.currentTimeMillis() < end) {
+          answers.add(call(portA, ping));
+        }
+      } finally {
+        node.thaw();
+      }
+      assertThat(answers).as("pings while the member holding the lease entry is frozen")
+        .hasSizeGreaterThan(5).allMatch(answer -> answer.getBoolean("success"));
+    } finally {
+      TestCluster.await(survivor.stop());
+    }
   }
 
   @Test
