@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Chaos run on loopback, about 2 minutes: 2 gateway JVMs and 2-3 node JVMs of one cluster, clients in a closed loop
 # over both gateways (ChaosLoad), while processes are killed, stopped and frozen for real:
-#   t=8s  kill -9 node A          t=12s start node C         t=22s SIGTERM node B      t=26s start node D
+#   t=8s  kill -9 node A          t=12s start node C         t=22s SIGTERM node B (once C is ready)
+#   t=26s start node D
 #   t=34s SIGTERM gateway 1 (its clients get the drain frame and move to gateway 2)
-#   t=44s SIGSTOP node C for 15 s (longer than the cluster's heartbeat timeout), then SIGCONT
+#   t=44s SIGSTOP node C (once D is ready) for 15 s (longer than the cluster's heartbeat timeout), then SIGCONT
 # The last line is the load's: CHAOS sent=.. answered=.. ok=.. failed=.. lost=.. unanswered=.. duplicates=..
 #   scripts/chaos.sh [clients (default 32)] [functions (default echo,get_user@1.0.0)]
 # Logs of every process stay in target/chaos/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-clients=${1:-32} functions=${2:-echo,get_user@1.0.0} seconds=75
+clients=${1:-32} functions=${2:-echo,get_user@1.0.0} seconds=80
 
 echo "Building ..." >&2
 mvn -B -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/chaos-classpath.txt -Dmdep.includeScope=test
@@ -52,11 +53,13 @@ at() { local wait=$(( t0 + $1 - $(date +%s) )); (( wait > 0 )) && sleep "$wait";
 
 at 8;  event "kill -9 node A";  kill -9 "${pid[node-a]}"
 at 12; event "start node C";    node c
-at 22; event "SIGTERM node B";  kill -TERM "${pid[node-b]}"
+at 22; await "$dir/node-c.log" "pushed its functions"  # as an orchestrator: the new node is ready first
+event "SIGTERM node B";  kill -TERM "${pid[node-b]}"
 at 26; event "start node D";    node d
 at 34; event "SIGTERM gateway 1"; kill -TERM "${pid[gateway-1]}"
-at 44; event "SIGSTOP node C";  kill -STOP "${pid[node-c]}"
-at 59; event "SIGCONT node C";  kill -CONT "${pid[node-c]}"
+at 44; await "$dir/node-d.log" "pushed its functions"
+event "SIGSTOP node C";  kill -STOP "${pid[node-c]}"
+sleep 15; event "SIGCONT node C"; kill -CONT "${pid[node-c]}"
 
 wait "$load"
 grep -h "chaos lost" "$dir/load.err" | head -20 >&2 || true

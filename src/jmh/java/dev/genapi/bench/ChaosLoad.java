@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * next gateway and sends its next calls there; one whose connection closes reconnects. Every call has a unique
  * request_id, and every answer is matched to it, so the last line says whether each call got exactly one answer:
  * {@code CHAOS sent=… answered=… ok=… failed=… lost=… unanswered=… duplicates=… failures={function:CODE=n}}. {@code lost} counts
- * calls whose connection closed before their answer came; {@code unanswered} those still waiting at the end.
+ * calls whose connection closed before their answer came; {@code unanswered} those still waiting at the end. A call
+ * refused because its gateway is draining never ran: it counts as answered and {@code drain_refused}, not failed, and
+ * the client sends the same function again on its new connection.
  * Usage: {@code ChaosLoad <seconds> <clients> <function[@version],...> <gateway-port>...} (functions of the demo
  * service, taken in turn: {@code echo}, {@code get_user@1.0.0}); all on one event loop.
  */
@@ -42,6 +44,7 @@ public final class ChaosLoad {
   private long duplicates;
   private long reconnects;
   private long drains;
+  private long drainRefused;
   private volatile boolean sending = true;
 
   private ChaosLoad(List<Integer> ports, String[] functions) {
@@ -80,7 +83,7 @@ public final class ChaosLoad {
     return onLoop(() -> "CHAOS sent=" + sent + " answered=" + answers.size() + " ok=" + ok
       + " failed=" + failures.values().stream().mapToInt(Integer::intValue).sum() + " lost=" + lost
       + " unanswered=" + pending.size() + " duplicates=" + duplicates + " reconnects=" + reconnects
-      + " drains=" + drains + " failures=" + failures);
+      + " drains=" + drains + " drain_refused=" + drainRefused + " failures=" + failures);
   }
 
   /** Runs on the event loop and waits for its value, so every counter is read and written on one thread. */
@@ -123,6 +126,7 @@ public final class ChaosLoad {
     WebSocket current;
     String inFlight;
     WebSocket inFlightOn;
+    String resend;
 
     Client(int id) {
       this.id = id;
@@ -152,7 +156,8 @@ public final class ChaosLoad {
       String requestId = "c" + id + "-" + seq++;
       inFlight = requestId;
       inFlightOn = current;
-      String function = functions[(int) (seq % functions.length)];
+      String function = resend != null ? resend : functions[(int) (seq % functions.length)];
+      resend = null;
       pending.put(requestId, function);
       sent++;
       current.writeTextMessage(call(requestId, function).encode());
@@ -180,6 +185,10 @@ public final class ChaosLoad {
       String function = pending.remove(requestId);
       if (Boolean.TRUE.equals(frame.getBoolean("success"))) {
         ok++;
+      } else if (String.valueOf(frame.getString("error")).contains("gateway draining")) {
+        // it never ran: a client sends it again on its new connection, as the README's reconnect section says
+        drainRefused++;
+        resend = function;
       } else {
         String retry = Boolean.TRUE.equals(frame.getBoolean("can_retry")) ? "" : "(no retry)";
         failures.merge(function + ":" + frame.getString("code") + retry, 1, Integer::sum);
