@@ -2,7 +2,6 @@ package dev.genapi.hostile;
 
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.testing.DemoCluster;
-import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -27,21 +26,15 @@ class OversizeFramesTest {
 
   private static final int LIMIT = 64 * 1024;
   private static DemoCluster cluster;
-  private static LogCapture log;
 
   @BeforeAll
   static void start() {
-    log = LogCapture.install();
-    cluster = DemoCluster.start(new GatewayOptions().setMaxPayloadBytes(LIMIT));
+    cluster = DemoCluster.startWatchingLog(new GatewayOptions().setMaxPayloadBytes(LIMIT));
   }
 
   @AfterAll
   static void stop() {
-    try {
-      log.closeAndAssertNoStackTraces();
-    } finally {
-      cluster.close();
-    }
+    cluster.closeAndAssertNoStackTraces();
   }
 
   @ParameterizedTest(name = "compression offered: {0}")

@@ -4,7 +4,6 @@ import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.testing.DemoCluster;
 import dev.genapi.testing.Http;
-import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -25,23 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RefusalsAndErrorsTest {
 
   private static DemoCluster cluster;
-  private static LogCapture log;
 
   @BeforeAll
   static void start() {
-    log = LogCapture.install();
-    cluster = DemoCluster.start(new GatewayOptions().setMaxInFlightPerConnection(100)
+    cluster = DemoCluster.startWatchingLog(new GatewayOptions().setMaxInFlightPerConnection(100)
       .setRateLimits(new RateLimitOptions(new JsonObject("{\"api_limits\":[{\"service\":\"demo\","
         + "\"request_type\":\"whoami\",\"key\":\"user_id\",\"max_requests\":2,\"window_ms\":60000}]}"))));
   }
 
   @AfterAll
   static void stop() {
-    try {
-      log.closeAndAssertNoStackTraces();
-    } finally {
-      cluster.close();
-    }
+    cluster.closeAndAssertNoStackTraces();
   }
 
   @Test

@@ -18,6 +18,7 @@ public final class DemoCluster implements AutoCloseable {
   private final Vertx nodeVertx;
   private final Vertx clientVertx = Vertx.vertx();
   private final Gateway gateway;
+  private LogCapture log;
 
   private DemoCluster(GatewayOptions options) {
     ClusterOptions cluster = TestCluster.newCluster();
@@ -33,6 +34,31 @@ public final class DemoCluster implements AutoCloseable {
   /** Starts a cluster whose gateway has these options (its port is chosen here). */
   public static DemoCluster start(GatewayOptions options) {
     return new DemoCluster(options);
+  }
+
+  /**
+   * Starts a cluster as {@link #start} does, capturing the JVM's log from before the gateway starts, for
+   * {@link #closeAndAssertNoStackTraces()}.
+   */
+  public static DemoCluster startWatchingLog(GatewayOptions options) {
+    LogCapture capture = LogCapture.install();
+    try {
+      DemoCluster cluster = new DemoCluster(options);
+      cluster.log = capture;
+      return cluster;
+    } catch (RuntimeException e) {
+      capture.close();
+      throw e;
+    }
+  }
+
+  /** Fails when the log captured since {@link #startWatchingLog} holds a stack trace, and closes the cluster. */
+  public void closeAndAssertNoStackTraces() {
+    try {
+      log.closeAndAssertNoStackTraces();
+    } finally {
+      close();
+    }
   }
 
   public Gateway gateway() {
