@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The addresses where service nodes send the replies of a gateway's calls
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ReplyRouter {
 
   private final String gatewayId = UUID.randomUUID().toString().substring(0, 8);
-  private final AtomicLong ids = new AtomicLong();
+  private final CallIds ids = new CallIds();
   private final AtomicInteger listeners = new AtomicInteger();
   private final Map<String, Invocation> calls = new ConcurrentHashMap<>();
   // by event-loop thread: each HTTP request and WebSocket runs on a context of its own, duplicated from its loop's
@@ -88,9 +87,9 @@ public final class ReplyRouter {
     return (consumer == null ? fallback : consumer).address();
   }
 
-  /** @return an id unique in the cluster: this gateway's id and a counter */
+  /** @return an id that only the node the call goes to will know, unique on this gateway: see {@link CallIds} */
   String open(Invocation invocation) {
-    String callId = gatewayId + Long.toString(ids.incrementAndGet(), 36);
+    String callId = ids.next();
     calls.put(callId, invocation);
     return callId;
   }
