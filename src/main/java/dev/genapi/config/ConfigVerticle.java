@@ -21,6 +21,7 @@ public final class ConfigVerticle extends VerticleBase {
   private ConfigPuller puller;
   private RegistrySync sync;
   private MessageConsumer<JsonObject> binding;
+  private ConfigService service;
 
   /**
    * @param registry the index this gateway's pipeline reads
@@ -37,8 +38,8 @@ public final class ConfigVerticle extends VerticleBase {
     puller = new ConfigPuller(vertx, store, options);
     sync = store.syncInto(registry);
     return sync.start().compose(v -> {
-      binding = new ServiceBinder(vertx).setAddress(Addresses.CONFIG_SERVICE)
-        .register(ConfigService.class, new ConfigServiceImpl(store, options.getPushToken()));
+      service = new ConfigServiceImpl(store, options.getPushToken());
+      binding = new ServiceBinder(vertx).setAddress(Addresses.CONFIG_SERVICE).register(ConfigService.class, service);
       return binding.completion();
     }).onSuccess(v -> puller.start());
   }
@@ -48,6 +49,14 @@ public final class ConfigVerticle extends VerticleBase {
     puller.stop();
     Future<?> unbound = binding == null ? Future.succeededFuture() : binding.unregister();
     return sync == null ? unbound : unbound.compose(v -> sync.stop());
+  }
+
+  /**
+   * @return this gateway's own config service, the one it binds on the event bus: its admin routes call it directly,
+   *     so they never wait on another gateway (a frozen one, during a split)
+   */
+  public ConfigService service() {
+    return service;
   }
 
   /** @return the state of each pulled service: last result, failures, version, next delay */

@@ -36,7 +36,7 @@ final class AdminApi {
 
   private AdminApi(Vertx vertx, Gateway gateway, GatewayOptions options) {
     this.gateway = gateway;
-    this.config = ConfigService.createProxy(vertx);
+    this.config = gateway.configService();
     this.token = options.getAdminToken() == null ? null : options.getAdminToken().getBytes(StandardCharsets.UTF_8);
     this.pushToken = options.getConfig().getPushToken();
   }

@@ -3,6 +3,7 @@ package dev.genapi.gateway;
 import com.hazelcast.core.HazelcastInstance;
 import dev.genapi.api.GenApiException;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.config.ConfigService;
 import dev.genapi.config.ConfigVerticle;
 import dev.genapi.config.FunctionRegistry;
 import dev.genapi.dispatch.Hooks;
@@ -151,6 +152,11 @@ public final class Gateway {
   /** @return this gateway's local function index */
   public FunctionRegistry registry() {
     return registry;
+  }
+
+  /** @return this gateway's own config service (the admin routes call it, not whichever gateway the bus picks) */
+  ConfigService configService() {
+    return configVerticle.service();
   }
 
   /** @return the state of each service this gateway pulls */
