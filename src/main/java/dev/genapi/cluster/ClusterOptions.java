@@ -3,8 +3,12 @@ package dev.genapi.cluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a GenApi JVM joins its Hazelcast cluster. The defaults keep everything on loopback: TCP-IP discovery of
@@ -53,7 +57,8 @@ public final class ClusterOptions {
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code members} (list or
    *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}, {@code heartbeat_timeout_s},
    *             {@code merge_delay_s}, {@code backup_count}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
-   * @throws IllegalArgumentException on a bad value, or when only some of the TLS settings are given
+   * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
+   *     file cannot be read
    */
   public ClusterOptions(JsonObject json) {
     setName(json.getString("name", DEFAULT_NAME));
@@ -229,26 +234,33 @@ public final class ClusterOptions {
   }
 
   /**
-   * Checks that the TLS settings are all given or all absent.
+   * Checks that the TLS settings are all given or all absent, and that the files they name can be read.
    *
-   * @throws IllegalArgumentException naming the missing settings when only some are given
+   * @throws IllegalArgumentException naming the missing settings when only some are given, or the unreadable file
    */
   public void checkTls() {
-    if (!isTls() || tlsCert != null && tlsKey != null && tlsCa != null) {
+    if (!isTls()) {
       return;
     }
     List<String> missing = new ArrayList<>();
-    if (tlsCert == null) {
-      missing.add("tls_cert");
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("tls_cert", tlsCert);
+    files.put("tls_key", tlsKey);
+    files.put("tls_ca", tlsCa);
+    files.forEach((setting, path) -> {
+      if (path == null) {
+        missing.add(setting);
+      }
+    });
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("cluster TLS needs tls_cert, tls_key and tls_ca together; missing: "
+        + String.join(", ", missing));
     }
-    if (tlsKey == null) {
-      missing.add("tls_key");
-    }
-    if (tlsCa == null) {
-      missing.add("tls_ca");
-    }
-    throw new IllegalArgumentException("cluster TLS needs tls_cert, tls_key and tls_ca together; missing: "
-      + String.join(", ", missing));
+    files.forEach((setting, path) -> {
+      if (!Files.isReadable(Path.of(path)) || Files.isDirectory(Path.of(path))) {
+        throw new IllegalArgumentException("cluster " + setting + ": " + path + " (expected: a readable PEM file)");
+      }
+    });
   }
 
   private static String blankToNull(String value) {

@@ -5,9 +5,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * Mutual TLS on the clustered event bus, from the PEM files named in {@link ClusterOptions}: each member presents its
  * certificate, accepts a connection only from a peer whose certificate chains to the CA, and, connecting, accepts
@@ -34,19 +31,10 @@ final class EventBusTls {
     if (!cluster.isTls()) {
       return;
     }
-    readable("tls_cert", cluster.getTlsCert());
-    readable("tls_key", cluster.getTlsKey());
-    readable("tls_ca", cluster.getTlsCa());
     eventBus.setSsl(true)
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.getTlsCert()).setKeyPath(cluster.getTlsKey()))
       .setTrustOptions(new PemTrustOptions().addCertPath(cluster.getTlsCa()))
       .setTrustAll(false)
       .setClientAuth(ClientAuth.REQUIRED);
-  }
-
-  private static void readable(String setting, String path) {
-    if (!Files.isReadable(Path.of(path)) || Files.isDirectory(Path.of(path))) {
-      throw new IllegalArgumentException("cluster " + setting + ": " + path + " (expected: a readable PEM file)");
-    }
   }
 }

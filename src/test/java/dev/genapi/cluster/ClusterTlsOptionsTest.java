@@ -18,13 +18,14 @@ class ClusterTlsOptionsTest {
 
   @Test
   @DisplayName("are all read from JSON and written back")
-  void roundTrip() {
-    JsonObject json = new JsonObject().put("tls_cert", "/certs/m.crt").put("tls_key", "/certs/m.key")
-      .put("tls_ca", "/certs/ca.crt");
+  void roundTrip(@TempDir Path dir) throws Exception {
+    String key = Files.writeString(dir.resolve("m.key"), "key").toString();
+    String cert = Files.writeString(dir.resolve("m.crt"), "cert").toString();
+    JsonObject json = new JsonObject().put("tls_cert", cert).put("tls_key", key).put("tls_ca", cert);
     ClusterOptions options = new ClusterOptions(json);
     assertThat(options.isTls()).isTrue();
-    assertThat(options.toJson().getString("tls_key")).isEqualTo("/certs/m.key");
-    assertThat(new ClusterOptions(options.toJson()).getTlsCa()).isEqualTo("/certs/ca.crt");
+    assertThat(options.toJson().getString("tls_key")).isEqualTo(key);
+    assertThat(new ClusterOptions(options.toJson()).getTlsCa()).isEqualTo(cert);
     assertThat(new ClusterOptions(new JsonObject()).isTls()).isFalse();
   }
 
@@ -36,6 +37,14 @@ class ClusterTlsOptionsTest {
       .hasMessage("cluster TLS needs tls_cert, tls_key and tls_ca together; missing: tls_key, tls_ca");
     assertThatThrownBy(() -> new ClusterOptions(new JsonObject().put("tls_cert", "a").put("tls_key", "b")
       .put("tls_ca", " "))).hasMessageEndingWith("missing: tls_ca");
+  }
+
+  @Test
+  @DisplayName("refuse a file that cannot be read, naming the setting")
+  void unreadable(@TempDir Path dir) throws Exception {
+    String cert = Files.writeString(dir.resolve("m.crt"), "cert").toString();
+    assertThatThrownBy(() -> new ClusterOptions(new JsonObject().put("tls_cert", cert).put("tls_key", dir.toString())
+      .put("tls_ca", cert))).hasMessage("cluster tls_key: " + dir + " (expected: a readable PEM file)");
   }
 
   @Test

@@ -9,8 +9,8 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A node started with only part of the event-bus TLS settings. */
-@DisplayName("A node with incomplete cluster TLS settings")
+/** A node started with only part of the event-bus TLS settings, or with a file that is not there. */
+@DisplayName("A node with bad cluster TLS settings")
 class ClusterTlsStartJvmTest {
 
   @Test
@@ -20,6 +20,17 @@ class ClusterTlsStartJvmTest {
       "--cluster-tls-ca", "/certs/ca.crt")) {
       List<String> output = node.output(60_000);
       assertThat(output).contains("genapi: cluster TLS needs tls_cert, tls_key and tls_ca together; missing: tls_key");
+      assertThat(output).noneMatch(line -> line.startsWith("\tat "));
+    }
+  }
+
+  @Test
+  @DisplayName("refuses to start when a file cannot be read, naming it, without a stack trace")
+  void unreadable() {
+    try (JvmProcess node = JvmProcess.launch(Map.of("GENAPI_CLUSTER_TLS_CERT", "/absent/node.crt",
+      "GENAPI_CLUSTER_TLS_KEY", "/absent/node.key", "GENAPI_CLUSTER_TLS_CA", "/absent/ca.crt"), "node")) {
+      List<String> output = node.output(60_000);
+      assertThat(output).contains("genapi: cluster tls_cert: /absent/node.crt (expected: a readable PEM file)");
       assertThat(output).noneMatch(line -> line.startsWith("\tat "));
     }
   }
