@@ -3,8 +3,12 @@ package dev.genapi.cluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a GenApi JVM joins its Hazelcast cluster. The defaults keep everything on loopback: TCP-IP discovery of
@@ -41,6 +45,9 @@ public final class ClusterOptions {
   private int heartbeatTimeoutS = DEFAULT_HEARTBEAT_TIMEOUT_S;
   private int mergeDelayS = DEFAULT_MERGE_DELAY_S;
   private int backupCount = DEFAULT_BACKUP_COUNT;
+  private String tlsCert;
+  private String tlsKey;
+  private String tlsCa;
 
   /** Default options. */
   public ClusterOptions() {
@@ -49,7 +56,9 @@ public final class ClusterOptions {
   /**
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code members} (list or
    *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}, {@code heartbeat_timeout_s},
-   *             {@code merge_delay_s}, {@code backup_count}
+   *             {@code merge_delay_s}, {@code backup_count}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
+   * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
+   *     file cannot be read
    */
   public ClusterOptions(JsonObject json) {
     setName(json.getString("name", DEFAULT_NAME));
@@ -67,13 +76,18 @@ public final class ClusterOptions {
     setHeartbeatTimeoutS(json.getInteger("heartbeat_timeout_s", DEFAULT_HEARTBEAT_TIMEOUT_S));
     setMergeDelayS(json.getInteger("merge_delay_s", DEFAULT_MERGE_DELAY_S));
     setBackupCount(json.getInteger("backup_count", DEFAULT_BACKUP_COUNT));
+    setTlsCert(json.getString("tls_cert"));
+    setTlsKey(json.getString("tls_key"));
+    setTlsCa(json.getString("tls_ca"));
+    checkTls();
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
       .put("members", new JsonArray(members)).put("mode", mode).put("kubernetes_service_dns", kubernetesServiceDns)
-      .put("heartbeat_timeout_s", heartbeatTimeoutS).put("merge_delay_s", mergeDelayS).put("backup_count", backupCount);
+      .put("heartbeat_timeout_s", heartbeatTimeoutS).put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
+      .put("tls_cert", tlsCert).put("tls_key", tlsKey).put("tls_ca", tlsCa);
   }
 
   /** @return the cluster name: only members with the same name join */
@@ -185,5 +199,71 @@ public final class ClusterOptions {
     }
     this.backupCount = backupCount;
     return this;
+  }
+
+  /** @return the PEM certificate (chain) this member presents on the event bus, or null */
+  public String getTlsCert() { return tlsCert; }
+
+  /** @param path a PEM certificate file, or null @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setTlsCert(String path) {
+    this.tlsCert = blankToNull(path);
+    return this;
+  }
+
+  /** @return the PEM private key (PKCS#8 or PKCS#1) of {@link #getTlsCert()}, or null */
+  public String getTlsKey() { return tlsKey; }
+
+  /** @param path a PEM private key file, or null @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setTlsKey(String path) {
+    this.tlsKey = blankToNull(path);
+    return this;
+  }
+
+  /** @return the PEM CA certificate(s) a peer's certificate must chain to, or null */
+  public String getTlsCa() { return tlsCa; }
+
+  /** @param path a PEM CA certificate file, or null @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setTlsCa(String path) {
+    this.tlsCa = blankToNull(path);
+    return this;
+  }
+
+  /** @return true when event-bus TLS with mutual authentication is configured */
+  public boolean isTls() {
+    return tlsCert != null || tlsKey != null || tlsCa != null;
+  }
+
+  /**
+   * Checks that the TLS settings are all given or all absent, and that the files they name can be read.
+   *
+   * @throws IllegalArgumentException naming the missing settings when only some are given, or the unreadable file
+   */
+  public void checkTls() {
+    if (!isTls()) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("tls_cert", tlsCert);
+    files.put("tls_key", tlsKey);
+    files.put("tls_ca", tlsCa);
+    files.forEach((setting, path) -> {
+      if (path == null) {
+        missing.add(setting);
+      }
+    });
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("cluster TLS needs tls_cert, tls_key and tls_ca together; missing: "
+        + String.join(", ", missing));
+    }
+    files.forEach((setting, path) -> {
+      if (!Files.isReadable(Path.of(path)) || Files.isDirectory(Path.of(path))) {
+        throw new IllegalArgumentException("cluster " + setting + ": " + path + " (expected: a readable PEM file)");
+      }
+    });
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -98,12 +98,19 @@ public final class ClusterSupport {
    * Starts a clustered Vert.x instance and registers GenApi's codecs on its event bus.
    *
    * @param options the cluster options
-   * @param vertxOptions Vert.x options; the event bus host is set from the cluster options
-   * @return the started instance
+   * @param vertxOptions Vert.x options; the event bus host, and its mutual TLS when configured, are set from the
+   *                     cluster options
+   * @return the started instance, or a failure naming the bad setting when the TLS settings are incomplete or a
+   *     file cannot be read
    */
   public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
     String host = ClusterOptions.MODE_KUBERNETES.equals(options.getMode()) ? null : options.getHost();
     vertxOptions.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    try {
+      EventBusTls.configure(options, vertxOptions.getEventBusOptions());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     return Vertx.builder()
       .with(vertxOptions)
       .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))

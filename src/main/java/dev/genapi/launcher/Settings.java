@@ -55,6 +55,9 @@ final class Settings {
     new Setting("cluster", "mode", "GENAPI_CLUSTER_MODE", "--cluster-mode", Type.STRING),
     new Setting("cluster", "kubernetes_service_dns", "GENAPI_KUBERNETES_SERVICE_DNS", "--kubernetes-service-dns",
       Type.STRING),
+    new Setting("cluster", "tls_cert", "GENAPI_CLUSTER_TLS_CERT", "--cluster-tls-cert", Type.STRING),
+    new Setting("cluster", "tls_key", "GENAPI_CLUSTER_TLS_KEY", "--cluster-tls-key", Type.STRING),
+    new Setting("cluster", "tls_ca", "GENAPI_CLUSTER_TLS_CA", "--cluster-tls-ca", Type.STRING),
     new Setting("node", "name", "GENAPI_NODE_NAME", "--node-name", Type.STRING));
 
   private final Map<String, JsonObject> files = new HashMap<>();
