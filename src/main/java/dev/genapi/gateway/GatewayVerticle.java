@@ -94,9 +94,10 @@ public final class GatewayVerticle extends VerticleBase {
     // a body over the hard cap is refused from its Content-Length, before it is read; the client is told, not the log
     router.errorHandler(413, rc -> {
       if (!rc.response().ended()) {
+        GenApiException tooBig = GenApiException.invalidRequest("Request payload exceeds maximum size of "
+          + options.getMaxPayloadBytes() + " bytes");
         rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-          .end(Response.error(Request.UNKNOWN_ID, GenApiException.invalidRequest("Request payload exceeds maximum size of "
-            + options.getMaxPayloadBytes() + " bytes"), false).toBuffer());
+          .end(Response.error(Request.UNKNOWN_ID, tooBig, false).toBuffer());
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One launcher role from start to stop. Its shutdown hook, the process's only one, stops everything in order: it
- * drains the gateway and stops it (its timers too), then the node, closes Vert.x (and with it the Hazelcast member), logs "GenApi stopped", and
- * only then stops Logback, so every line of the shutdown reaches the log.
+ * drains the gateway and stops it (its timers too), then the node, closes Vert.x (and with it the Hazelcast member),
+ * logs "GenApi stopped", and only then stops Logback, so every line of the shutdown reaches the log.
  */
 final class Lifecycle {
 
