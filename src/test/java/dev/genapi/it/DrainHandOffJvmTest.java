@@ -2,6 +2,7 @@ package dev.genapi.it;
 
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.JvmFleet;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +41,7 @@ class DrainHandOffJvmTest {
   static final String DRAINING = "Service unavailable: gateway draining";
   static final long SPREAD_MS = 1000;
 
-  private static final List<JvmProcess> processes = new ArrayList<>();
+  private static JvmFleet fleet;
   private static String[] cluster;
   private static Vertx client;
   private static int portB;
@@ -49,14 +51,15 @@ class DrainHandOffJvmTest {
     client = Vertx.vertx();
     cluster = new String[] {"--cluster-name", "genapi-hand-off-" + java.util.UUID.randomUUID(),
       "--cluster-port", Integer.toString(TestCluster.newCluster().getPort())};
+    fleet = new JvmFleet(Map.of(), cluster);
     portB = gateway().port();
-    launch("node", "--node-name", "hand-off-node").awaitLine("pushed its functions", READY_MS);
+    fleet.launch("node", "--node-name", "hand-off-node").awaitLine("pushed its functions", READY_MS);
     awaitEcho(portB);
   }
 
   @AfterAll
   static void stop() {
-    processes.forEach(JvmProcess::kill);
+    fleet.close();
     TestCluster.close(client);
   }
 
@@ -217,7 +220,7 @@ class DrainHandOffJvmTest {
   /** Starts a gateway JVM with a short drain, and waits until it is ready. */
   private static Started gateway() {
     int port = TestCluster.freePort();
-    JvmProcess process = launch("gateway", "--http-port", Integer.toString(port), "--drain-timeout-ms", "8000",
+    JvmProcess process = fleet.launch("gateway", "--http-port", Integer.toString(port), "--drain-timeout-ms", "8000",
       "--drain-reconnect-spread-ms", Long.toString(SPREAD_MS));
     process.awaitLine("GenApi gateway ready on http://127.0.0.1:" + port, READY_MS);
     return new Started(process, port);
@@ -232,11 +235,4 @@ class DrainHandOffJvmTest {
     assertThat(answer.getBoolean("success")).as(answer.encode()).isTrue();
   }
 
-  private static JvmProcess launch(String role, String... options) {
-    List<String> all = new ArrayList<>(List.of(cluster));
-    all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(role, all.toArray(String[]::new));
-    processes.add(process);
-    return process;
-  }
 }

@@ -2,6 +2,7 @@ package dev.genapi.it;
 
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.JvmFleet;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.genapi.testing.WsClient.call;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DrainJvmTest {
 
   private static final long READY_MS = 90_000;
-  private static final List<JvmProcess> processes = new ArrayList<>();
+  private static JvmFleet fleet;
   private static String[] cluster;
   private static Vertx client;
   private static int port;
@@ -38,13 +39,14 @@ class DrainJvmTest {
     port = TestCluster.freePort();
     cluster = new String[] {"--cluster-name", "genapi-drain-" + UUID.randomUUID(),
       "--cluster-port", Integer.toString(TestCluster.newCluster().getPort())};
-    gateway = launch("gateway", "--http-port", Integer.toString(port));
+    fleet = new JvmFleet(Map.of(), cluster);
+    gateway = fleet.launch("gateway", "--http-port", Integer.toString(port));
     gateway.awaitLine("GenApi gateway ready on http://127.0.0.1:" + port, READY_MS);
   }
 
   @AfterAll
   static void stop() {
-    processes.forEach(JvmProcess::kill);
+    fleet.close();
     TestCluster.close(client);
   }
 
@@ -52,9 +54,9 @@ class DrainJvmTest {
   @DisplayName("a stopping node loses no call under load; a stopping gateway tells its clients, refuses new calls, "
     + "finishes its calls, then closes with 1012")
   void drain() {
-    JvmProcess nodeA = launch("node", "--node-name", "drain-a");
+    JvmProcess nodeA = fleet.launch("node", "--node-name", "drain-a");
     nodeA.awaitLine("pushed its functions", READY_MS);
-    JvmProcess nodeB = launch("node", "--node-name", "drain-b");
+    JvmProcess nodeB = fleet.launch("node", "--node-name", "drain-b");
     nodeB.awaitLine("pushed its functions", READY_MS);
     try (WsClient ws = WsClient.connect(client, port)) {
       awaitBothNodes(ws);
@@ -105,11 +107,4 @@ class DrainJvmTest {
     }
   }
 
-  private static JvmProcess launch(String role, String... options) {
-    List<String> all = new ArrayList<>(List.of(cluster));
-    all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(role, all.toArray(String[]::new));
-    processes.add(process);
-    return process;
-  }
 }

@@ -12,6 +12,7 @@ import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.ConfDir;
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.JvmFleet;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -64,7 +65,7 @@ class SplitBrainJvmTest {
     .put("service", "demo").put("request_type", "whoami").put("key", "user_id").put("max_requests", 77)
     .put("window_ms", 60_000)));
 
-  private static final List<JvmProcess> processes = new ArrayList<>();
+  private static JvmFleet fleet;
   private static Vertx member;
   private static Vertx client;
   private static HazelcastInstance hazelcast;
@@ -83,15 +84,16 @@ class SplitBrainJvmTest {
     hazelcast = ClusterSupport.hazelcast(member);
     client = Vertx.vertx();
     String conf = ConfDir.create(cluster, new JsonObject().put("verify_interval_ms", VERIFY_MS));
+    fleet = new JvmFleet(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), "--conf", conf);
     portA = TestCluster.freePort();
     portB = TestCluster.freePort();
     httpA = new Http(client, portA);
     httpB = new Http(client, portB);
-    gatewayA = launch(conf, "gateway", "--http-port", Integer.toString(portA));
-    gatewayB = launch(conf, "gateway", "--http-port", Integer.toString(portB));
+    gatewayA = fleet.launch("gateway", "--http-port", Integer.toString(portA));
+    gatewayB = fleet.launch("gateway", "--http-port", Integer.toString(portB));
     gatewayA.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portA, READY_MS);
     gatewayB.awaitLine("GenApi gateway ready on http://127.0.0.1:" + portB, READY_MS);
-    node = launch(conf, "node", "--node-name", "demo-1");
+    node = fleet.launch("node", "--node-name", "demo-1");
     node.awaitLine("pushed its functions", READY_MS);
     JsonArray doomed = new JsonArray();
     for (int i = 0; i < 40; i++) {
@@ -103,7 +105,7 @@ class SplitBrainJvmTest {
 
   @AfterAll
   static void stop() {
-    processes.forEach(JvmProcess::kill);
+    fleet.close();
     TestCluster.close(client, member);
   }
 
@@ -318,13 +320,6 @@ class SplitBrainJvmTest {
       .as("cluster members").isEqualTo(count);
   }
 
-  private static JvmProcess launch(String conf, String role, String... options) {
-    List<String> all = new ArrayList<>(List.of("--conf", conf));
-    all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), role, all.toArray(String[]::new));
-    processes.add(process);
-    return process;
-  }
 
   private static void sleep(long ms) {
     try {

@@ -6,6 +6,7 @@ import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.JvmFleet;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
@@ -38,7 +39,7 @@ class TwoGatewaysJvmTest {
   private static final String ADMIN = "jvm-admin";
   private static final long READY_MS = 90_000;
 
-  private static final List<JvmProcess> processes = new ArrayList<>();
+  private static JvmFleet fleet;
   private static final List<JvmProcess> gateways = new ArrayList<>();
   private static ClusterOptions cluster;
   private static Vertx client;
@@ -49,18 +50,20 @@ class TwoGatewaysJvmTest {
   @BeforeAll
   static void start() {
     cluster = TestCluster.newCluster();
+    fleet = new JvmFleet(Map.of(), "--cluster-name", cluster.getName(), "--cluster-port",
+      Integer.toString(cluster.getPort()));
     client = Vertx.vertx();
     portA = TestCluster.freePort();
     portB = TestCluster.freePort();
     gateway(portA);
     gateway(portB);
-    launch("node", "--node-name", "demo-1").awaitLine("pushed its functions", READY_MS);
+    fleet.launch("node", "--node-name", "demo-1").awaitLine("pushed its functions", READY_MS);
     member = TestCluster.member(cluster);
   }
 
   @AfterAll
   static void stop() {
-    processes.forEach(JvmProcess::kill);
+    fleet.close();
     TestCluster.close(client, member);
   }
 
@@ -100,23 +103,13 @@ class TwoGatewaysJvmTest {
   }
 
   private static void gateway(int port) {
-    JvmProcess gateway = launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), "gateway", "--http-port", Integer.toString(port));
+    JvmProcess gateway = fleet.launch(Map.of("GENAPI_ADMIN_TOKEN", ADMIN), "gateway", "--http-port",
+      Integer.toString(port));
     gateway.awaitLine("GenApi gateway ready on http://127.0.0.1:" + port, READY_MS);
     gateways.add(gateway);
   }
 
-  private static JvmProcess launch(String role, String... options) {
-    return launch(Map.of(), role, options);
-  }
 
-  private static JvmProcess launch(Map<String, String> env, String role, String... options) {
-    List<String> all = new ArrayList<>(List.of("--cluster-name", cluster.getName(),
-      "--cluster-port", Integer.toString(cluster.getPort())));
-    all.addAll(List.of(options));
-    JvmProcess process = JvmProcess.launch(env, role, all.toArray(String[]::new));
-    processes.add(process);
-    return process;
-  }
 
   private static FunConfig greet(String version) {
     return FunConfig.fromJson(new JsonObject().put("service", "greeter").put("request_type", "greet")
