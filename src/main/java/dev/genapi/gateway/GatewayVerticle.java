@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -97,7 +98,13 @@ public final class GatewayVerticle extends VerticleBase {
         GenApiException tooBig = GenApiException.invalidRequest("Request payload exceeds maximum size of "
           + options.getMaxPayloadBytes() + " bytes");
         rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-          .end(Response.error(Request.UNKNOWN_ID, tooBig, false).toBuffer());
+          .end(Response.error(Request.UNKNOWN_ID, tooBig, false).toBuffer())
+          // the unread rest of the body would otherwise keep the connection busy until it idles out
+          .onComplete(v -> {
+            if (rc.request().version() != HttpVersion.HTTP_2) {
+              rc.request().connection().close();
+            }
+          });
       }
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;

@@ -14,13 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +57,7 @@ class OversizeBodiesTest {
       assertThat(refused.json().getString("code")).isEqualTo("INVALID_REQUEST");
       assertThat(refused.json().getString("error")).contains("exceeds maximum size of " + LIMIT);
 
-      assertThat(rawPost("/api/call", echo("huge", 3 * LIMIT).encode())).startsWith("HTTP/1.1 413 ");
+      assertTooLarge(rawPost("/api/call", echo("huge", 3 * LIMIT).encode()));
       Http.Reply served = http.send(HttpMethod.POST, "/api/call", null, echo("ok", 10).encode());
       assertThat(served.json().getJsonObject("result").getString("message")).hasSize(10);
     }
@@ -95,7 +96,7 @@ class OversizeBodiesTest {
     assertThat(refused.getString("request_id")).isEqualTo("big");
     assertThat(refused.getString("code")).isEqualTo("INVALID_REQUEST");
 
-    assertThat(rawPost(session + "/xhr_send", sockJsMessages(echo("huge", 3 * LIMIT)))).startsWith("HTTP/1.1 413 ");
+    assertTooLarge(rawPost(session + "/xhr_send", sockJsMessages(echo("huge", 3 * LIMIT))));
   }
 
   /** One POST on a connection of its own: SockJS may close a polling connection that a pooled client would reuse. */
@@ -106,9 +107,11 @@ class OversizeBodiesTest {
   }
 
   /**
-   * Posts the whole body over a plain socket and returns the status line. The gateway refuses an oversize body from
+   * Posts the whole body over a plain socket and returns the response. The gateway refuses an oversize body from
    * its Content-Length and may close the connection before the client finished writing; an HTTP client library can
    * then report the closed connection instead of the 413 that reached the socket.
+   *
+   * @return the whole response: status line, headers and the body its Content-Length announces
    */
   private static String rawPost(String path, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -122,8 +125,32 @@ class OversizeBodiesTest {
       } catch (SocketException closedWhileWriting) {
         // the answer was already sent: read it below
       }
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      String response = readResponse(socket.getInputStream());
+      assertThat(socket.getInputStream().read()).as("the gateway closed the connection").isEqualTo(-1);
+      return response;
     }
+  }
+
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed in the response head: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int bodyBytes = length.find() ? Integer.parseInt(length.group(1)) : 0;
+    return head + new String(in.readNBytes(bodyBytes), StandardCharsets.UTF_8);
+  }
+
+  /** A 413 that tells the client why, in the error JSON of every other refusal, and closes the connection. */
+  private static void assertTooLarge(String response) {
+    assertThat(response).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
+    JsonObject error = new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+    assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
+    assertThat(error.getString("error")).contains("exceeds maximum size of " + LIMIT);
   }
 
   private static JsonObject echo(String id, int bytes) {
