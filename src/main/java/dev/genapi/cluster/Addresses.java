@@ -53,6 +53,10 @@ public final class Addresses {
   public static final String ACTION_VERSION = "version";
   /** Header: the service a pull asks about. */
   public static final String HEADER_SERVICE = "genapi-service";
+  /** Header of a pull: a fresh random value the node's answer must seal, so an old answer cannot be replayed. */
+  public static final String HEADER_NONCE = "genapi-nonce";
+  /** Header of a pull's answer: its {@link Seal} MAC under the service's push token. */
+  public static final String HEADER_SEAL = "genapi-seal";
   /** Header of a cancel: the cluster-unique id of the call. */
   public static final String HEADER_CALL = "genapi-call";
 

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,13 +29,15 @@ final class ConfigPuller {
   private final Vertx vertx;
   private final ConfigStore store;
   private final ConfigOptions options;
+  private final ServiceTokens tokens;
   private final Map<String, PulledService> services = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
-  ConfigPuller(Vertx vertx, ConfigStore store, ConfigOptions options) {
+  ConfigPuller(Vertx vertx, ConfigStore store, ConfigOptions options, ServiceTokens tokens) {
     this.vertx = vertx;
     this.store = store;
     this.options = options;
+    this.tokens = tokens;
   }
 
   void start() {
@@ -92,16 +95,30 @@ final class ConfigPuller {
       });
   }
 
-  /** Asks the service's nodes in order until one answers. */
+  /**
+   * Asks the service's nodes in order until one answers with an answer sealed with the service's push token and this
+   * pull's nonce (any answer, when the service has no token).
+   */
   private Future<JsonObject> ask(PulledService service, String action, int index) {
     if (index >= service.nodes.size()) {
-      return Future.failedFuture("no node of " + service.nodes + " answered");
+      return Future.failedFuture("no node of " + service.nodes + " gave an answer sealed with the service's push token");
     }
     String node = service.nodes.get(index);
+    String nonce = UUID.randomUUID().toString();
     DeliveryOptions request = new DeliveryOptions().setSendTimeout(options.getPullTimeoutMs())
-      .addHeader(Addresses.HEADER_ACTION, action).addHeader(Addresses.HEADER_SERVICE, service.name);
-    return vertx.eventBus().<JsonObject>request(Addresses.node(node), Buffer.buffer(), request)
-      .map(message -> message.body().put("node", node))
+      .addHeader(Addresses.HEADER_ACTION, action).addHeader(Addresses.HEADER_SERVICE, service.name)
+      .addHeader(Addresses.HEADER_NONCE, nonce);
+    return vertx.eventBus().<Buffer>request(Addresses.node(node), Buffer.buffer(), request)
+      .compose(message -> {
+        String body = message.body().toString();
+        if (!tokens.seal(service.name).matches(message.headers().get(Addresses.HEADER_SEAL), action, service.name,
+          nonce, body)) {
+          LOG.warn("Pull of {} from node {}: the answer's seal does not verify under the service's push token",
+            service.name, node);
+          return Future.failedFuture("unsealed answer");
+        }
+        return Future.succeededFuture(new JsonObject(body).put("node", node));
+      })
       .recover(e -> ask(service, action, index + 1));
   }
 
@@ -117,7 +134,7 @@ final class ConfigPuller {
           previous.getJsonArray("functions", new JsonArray()).forEach(key -> vanished.add((String) key));
         }
         vanished.removeAll(registration.accepted().keySet());
-        return store.putFunctions(registration.accepted())
+        return store.putFunctions(service.name, registration.accepted())
           .compose(v -> store.removeFunctions(vanished))
           .compose(v -> store.putService(service.name, registration.serviceRecord(version, service.nodes)))
           .onSuccess(v -> LOG.info("Pulled {} config_version {}: {} stored, {} removed, {} rejected", service.name,

@@ -10,7 +10,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * How service nodes register their functions: every gateway serves this interface at
- * {@value Addresses#CONFIG_SERVICE}, and any of them writes to the registry all gateways share.
+ * {@value Addresses#CONFIG_SERVICE}, and any of them writes to the registry all gateways share. Every operation on a
+ * service's functions needs that service's push token when the gateways have one for it ({@code push_tokens}, else
+ * {@code push_token}); a wrong or missing token fails with {@code invalid push token}.
  */
 @ProxyGen
 @VertxGen
@@ -42,25 +44,29 @@ public interface ConfigService {
    *
    * @param service the service
    * @param configVersion the version the caller has
+   * @param pushToken the service's push token, or {@code null} when it has none
    * @return {@code {"status":"matched"}}, {@code {"status":"mismatch","stored":v}}, {@code {"status":"not_found"}}
    *   when the service is unknown, or {@code {"status":"not_found","damaged":[keys]}} when some of its functions are
    *   missing or changed (a push restores them)
    */
-  Future<JsonObject> verify(String service, String configVersion);
+  Future<JsonObject> verify(String service, String configVersion, String pushToken);
 
   /**
    * Disables or enables one function version on every gateway.
    *
+   * @param pushToken the service's push token, or {@code null} when it has none
    * @return {@code {"status":"disabled"|"enabled"}}, or {@code {"status":"not_found"}}
    */
-  Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled);
+  Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled,
+                                 String pushToken);
 
   /**
    * Removes one function version from every gateway.
    *
+   * @param pushToken the service's push token, or {@code null} when it has none
    * @return {@code {"status":"deleted"}} or {@code {"status":"not_found"}}
    */
-  Future<JsonObject> delete(String service, String requestType, String version);
+  Future<JsonObject> delete(String service, String requestType, String version, String pushToken);
 
   /**
    * @return every pushed or pulled service: {@code service, config_version, nodes, source, functions, updated_at}

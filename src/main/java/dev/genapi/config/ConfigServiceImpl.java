@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The gateway side of pushes and of the registry's admin operations: checks the push token, skips a
+ * The gateway side of pushes and of the registry's admin operations: checks the service's push token, skips a
  * {@code config_version} already stored whose functions are all in the registry (restoring those that are not), and
  * writes the valid FunConfigs to the cluster registry; invalid ones are recorded as failed configs with their
  * reasons. {@code verify} compares the functions actually in the registry with the digests of the service record.
@@ -27,11 +25,11 @@ final class ConfigServiceImpl implements ConfigService {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigServiceImpl.class);
 
   private final ConfigStore store;
-  private final byte[] pushToken;
+  private final ServiceTokens tokens;
 
-  ConfigServiceImpl(ConfigStore store, String pushToken) {
+  ConfigServiceImpl(ConfigStore store, ServiceTokens tokens) {
     this.store = store;
-    this.pushToken = pushToken == null ? null : pushToken.getBytes(StandardCharsets.UTF_8);
+    this.tokens = tokens;
   }
 
   @Override
@@ -40,14 +38,14 @@ final class ConfigServiceImpl implements ConfigService {
     if (!errors.isEmpty()) {
       return Future.failedFuture(new InvalidConfigException(errors));
     }
-    if (!tokenAccepted(config.getPushToken())) {
-      return Future.failedFuture(new InvalidConfigException(List.of("invalid push token")));
+    if (!tokens.accepts(config.getService(), config.getPushToken())) {
+      return refused();
     }
     return store.service(config.getService()).compose(stored -> {
       if (force || stored == null || !config.getConfigVersion().equals(stored.getString("config_version"))) {
         return store(config);
       }
-      return store.functions(ServiceDigests.keys(stored)).compose(entries -> {
+      return store.functions(config.getService(), ServiceDigests.keys(stored)).compose(entries -> {
         List<String> damaged = ServiceDigests.damaged(stored, entries);
         return damaged.isEmpty()
           ? Future.succeededFuture(new JsonObject().put("status", "skipped").put("reason", "version_matches"))
@@ -57,12 +55,15 @@ final class ConfigServiceImpl implements ConfigService {
   }
 
   @Override
-  public Future<JsonObject> verify(String service, String configVersion) {
+  public Future<JsonObject> verify(String service, String configVersion, String pushToken) {
+    if (!tokens.accepts(service, pushToken)) {
+      return refused();
+    }
     return store.service(service).compose(stored -> {
       if (stored == null) {
         return Future.succeededFuture(new JsonObject().put("status", "not_found"));
       }
-      return store.functions(ServiceDigests.keys(stored)).map(entries -> {
+      return store.functions(service, ServiceDigests.keys(stored)).map(entries -> {
         List<String> damaged = ServiceDigests.damaged(stored, entries);
         String version = stored.getString("config_version");
         if (!damaged.isEmpty()) {
@@ -76,13 +77,20 @@ final class ConfigServiceImpl implements ConfigService {
   }
 
   @Override
-  public Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled) {
-    return store.setDisabled(FunConfig.key(service, requestType, version), disabled)
+  public Future<JsonObject> setDisabled(String service, String requestType, String version, boolean disabled,
+                                        String pushToken) {
+    if (!tokens.accepts(service, pushToken)) {
+      return refused();
+    }
+    return store.setDisabled(service, FunConfig.key(service, requestType, version), disabled)
       .map(found -> new JsonObject().put("status", !found ? "not_found" : disabled ? "disabled" : "enabled"));
   }
 
   @Override
-  public Future<JsonObject> delete(String service, String requestType, String version) {
+  public Future<JsonObject> delete(String service, String requestType, String version, String pushToken) {
+    if (!tokens.accepts(service, pushToken)) {
+      return refused();
+    }
     String key = FunConfig.key(service, requestType, version);
     return store.deleteFunction(key)
       .compose(found -> store.forgetFunction(service, key).map(found))
@@ -104,9 +112,8 @@ final class ConfigServiceImpl implements ConfigService {
       .sorted(Comparator.comparing((JsonObject f) -> f.getLong("inserted_at")).reversed()).toList()));
   }
 
-  private boolean tokenAccepted(String given) {
-    return pushToken == null
-      || given != null && MessageDigest.isEqual(pushToken, given.getBytes(StandardCharsets.UTF_8));
+  private static Future<JsonObject> refused() {
+    return Future.failedFuture(new InvalidConfigException(List.of("invalid push token")));
   }
 
   private Future<JsonObject> store(PushConfig config) {
@@ -118,7 +125,7 @@ final class ConfigServiceImpl implements ConfigService {
     }
     JsonObject record = registration.serviceRecord(config.getConfigVersion(), config.getNodes());
     return registration.recordFailures(store)
-      .compose(v -> store.putFunctions(registration.accepted()))
+      .compose(v -> store.putFunctions(config.getService(), registration.accepted()))
       .compose(v -> store.putService(config.getService(), record))
       .map(v -> {
         LOG.info("Push of {} config_version {}: {} accepted, {} rejected", config.getService(),
@@ -146,7 +153,7 @@ final class ConfigServiceImpl implements ConfigService {
         lost.add(key);
       }
     }
-    return store.putFunctions(restored)
+    return store.putFunctions(config.getService(), restored)
       .compose(v -> store.putService(config.getService(), ServiceDigests.repaired(stored, restored, lost)))
       .map(v -> {
         LOG.info("Push of {} config_version {} restored {} to the registry{}", config.getService(),

@@ -4,20 +4,24 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.cluster.Seal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster-wide registry: Hazelcast maps of functions and pushed services, shared by every gateway and outliving
- * any one of them. Values are stored as JSON text.
+ * any one of them. Values are stored as JSON text sealed with their service's push token ({@link Seal}); an entry
+ * whose seal does not verify reads as absent, so a push stores it again.
  *
  * @implNote every method here may cross the network; none is called on the request path. Blocking calls run
  * unordered, so that one waiting on an unreachable member does not hold up the others.
@@ -32,32 +36,40 @@ final class ConfigStore {
   private final IMap<String, String> functions;
   private final IMap<String, String> services;
   private final IMap<String, String> failed;
+  private final ServiceTokens tokens;
 
-  ConfigStore(Vertx vertx, HazelcastInstance hazelcast) {
+  ConfigStore(Vertx vertx, HazelcastInstance hazelcast, ServiceTokens tokens) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
+    this.tokens = tokens;
     this.functions = hazelcast.getMap(Addresses.FUNCTIONS_MAP);
     this.services = hazelcast.getMap(Addresses.SERVICES_MAP);
     this.failed = hazelcast.getMap(Addresses.FAILED_MAP);
   }
 
   /** @return a listener that keeps the registry equal to the function map, not yet started */
-  RegistrySync syncInto(FunctionRegistry registry) {
-    return new RegistrySync(vertx, hazelcast, functions, registry);
+  RegistrySync syncInto(FunctionRegistry registry, RejectedEntries rejected) {
+    return new RegistrySync(vertx, hazelcast, functions, new EntryReader(tokens, rejected), registry);
   }
 
-  /** @return the stored entries of those keys (absent keys are left out), read without holding a thread */
-  Future<Map<String, String>> functions(Collection<String> keys) {
+  /**
+   * @return the stored FunConfigs of those keys of a service, read without holding a thread; absent keys and entries
+   *     whose seal does not verify are left out
+   */
+  Future<Map<String, String>> functions(String service, Collection<String> keys) {
     Map<String, String> found = new ConcurrentHashMap<>();
-    return Future.all(keys.stream().map(key -> future(functions.getAsync(key)).onSuccess(json -> {
+    return Future.all(keys.stream().map(key -> future(functions.getAsync(key)).onSuccess(stored -> {
+      String json = tokens.seal(service).open(Addresses.FUNCTIONS_MAP, key, stored);
       if (json != null) {
         found.put(key, json);
       }
     })).toList()).map(found);
   }
 
-  Future<Void> putFunctions(Map<String, String> entries) {
-    return future(functions.putAllAsync(entries));
+  Future<Void> putFunctions(String service, Map<String, String> entries) {
+    Map<String, String> sealed = new HashMap<>();
+    entries.forEach((key, json) -> sealed.put(key, tokens.seal(service).seal(Addresses.FUNCTIONS_MAP, key, json)));
+    return future(functions.putAllAsync(sealed));
   }
 
   Future<Void> removeFunctions(Collection<String> keys) {
@@ -65,16 +77,19 @@ final class ConfigStore {
     return Future.all(removals).mapEmpty();
   }
 
-  /** Flips the flag of one function; {@code false} when it is not stored. */
-  Future<Boolean> setDisabled(String key, boolean disabled) {
+  /** Flips the flag of one function; {@code false} when it is not stored (or its seal does not verify). */
+  Future<Boolean> setDisabled(String service, String key, boolean disabled) {
+    Seal seal = tokens.seal(service);
     return vertx.executeBlocking(() -> {
       for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
-        String json = functions.get(key);
+        String stored = functions.get(key);
+        String json = seal.open(Addresses.FUNCTIONS_MAP, key, stored);
         if (json == null) {
           return false;
         }
         String changed = FunConfig.fromJson(new JsonObject(json)).withDisabled(disabled).toJson().encode();
-        if (json.equals(changed) || functions.replace(key, json, changed)) {
+        if (json.equals(changed)
+          || functions.replace(key, stored, seal.seal(Addresses.FUNCTIONS_MAP, key, changed))) {
           return true;
         }
       }
@@ -86,8 +101,11 @@ final class ConfigStore {
     return future(functions.removeAsync(key)).map(json -> json != null);
   }
 
+  /** @return every service record whose seal verifies */
   Future<List<JsonObject>> services() {
-    return vertx.executeBlocking(() -> services.values().stream().map(JsonObject::new).toList(), false);
+    return vertx.executeBlocking(() -> new HashMap<>(services).entrySet().stream()
+      .map(entry -> tokens.seal(entry.getKey()).open(Addresses.SERVICES_MAP, entry.getKey(), entry.getValue()))
+      .filter(Objects::nonNull).map(JsonObject::new).toList(), false);
   }
 
   Future<Void> recordFailure(JsonObject failure) {
@@ -100,11 +118,13 @@ final class ConfigStore {
 
   /** Takes a deleted function out of its service record, so that healing does not bring it back. */
   Future<Void> forgetFunction(String service, String key) {
+    Seal seal = tokens.seal(service);
     return vertx.executeBlocking(() -> {
       for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
-        String json = services.get(service);
-        if (json == null || !ServiceDigests.keys(new JsonObject(json)).contains(key)
-          || services.replace(service, json, ServiceDigests.without(new JsonObject(json), key).encode())) {
+        String stored = services.get(service);
+        String json = seal.open(Addresses.SERVICES_MAP, service, stored);
+        if (json == null || !ServiceDigests.keys(new JsonObject(json)).contains(key) || services.replace(service,
+          stored, seal.seal(Addresses.SERVICES_MAP, service, ServiceDigests.without(new JsonObject(json), key).encode()))) {
           return null;
         }
       }
@@ -112,12 +132,16 @@ final class ConfigStore {
     }, false);
   }
 
+  /** @return the service's record, or {@code null} when it is not stored or its seal does not verify */
   Future<JsonObject> service(String service) {
-    return future(services.getAsync(service)).map(json -> json == null ? null : new JsonObject(json));
+    return future(services.getAsync(service)).map(stored -> {
+      String json = tokens.seal(service).open(Addresses.SERVICES_MAP, service, stored);
+      return json == null ? null : new JsonObject(json);
+    });
   }
 
   Future<Void> putService(String service, JsonObject record) {
-    return future(services.setAsync(service, record.encode()));
+    return future(services.setAsync(service, tokens.seal(service).seal(Addresses.SERVICES_MAP, service, record.encode())));
   }
 
   private <T> Future<T> future(CompletionStage<T> stage) {

@@ -2,6 +2,7 @@ package dev.genapi.config;
 
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.metrics.GenApiMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -17,6 +18,7 @@ public final class ConfigVerticle extends VerticleBase {
 
   private final FunctionRegistry registry;
   private final ConfigOptions options;
+  private final GenApiMetrics metrics;
   private ConfigStore store;
   private ConfigPuller puller;
   private RegistrySync sync;
@@ -25,20 +27,23 @@ public final class ConfigVerticle extends VerticleBase {
 
   /**
    * @param registry the index this gateway's pipeline reads
-   * @param options push token and pull settings
+   * @param options push tokens and pull settings
+   * @param metrics where rejected registry entries are counted
    */
-  public ConfigVerticle(FunctionRegistry registry, ConfigOptions options) {
+  public ConfigVerticle(FunctionRegistry registry, ConfigOptions options, GenApiMetrics metrics) {
     this.registry = registry;
     this.options = options;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    store = new ConfigStore(vertx, ClusterSupport.hazelcast(vertx));
-    puller = new ConfigPuller(vertx, store, options);
-    sync = store.syncInto(registry);
+    ServiceTokens tokens = new ServiceTokens(options);
+    store = new ConfigStore(vertx, ClusterSupport.hazelcast(vertx), tokens);
+    puller = new ConfigPuller(vertx, store, options, tokens);
+    sync = store.syncInto(registry, new RejectedEntries(store, metrics));
     return sync.start().compose(v -> {
-      service = new ConfigServiceImpl(store, options.getPushToken());
+      service = new ConfigServiceImpl(store, tokens);
       binding = new ServiceBinder(vertx).setAddress(Addresses.CONFIG_SERVICE).register(ConfigService.class, service);
       return binding.completion();
     }).onSuccess(v -> puller.start());

@@ -7,7 +7,6 @@ import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,7 @@ import java.util.UUID;
  * Keeps a gateway's {@link FunctionRegistry} equal to the cluster's function map: it follows the map's entry events,
  * and loads the whole map at start and again each time this member merges back after a split (a merge that keeps
  * the larger side's entries fires no entry event, and the deletes made there during the split never reached this
- * member). An entry that does not parse is skipped with a warning.
+ * member). An entry its {@link EntryReader} rejects is not served.
  */
 final class RegistrySync {
 
@@ -30,16 +29,19 @@ final class RegistrySync {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> functions;
+  private final EntryReader reader;
   private final FunctionRegistry registry;
   private final Object loading = new Object();
   private Set<String> changedWhileLoading;
   private UUID entryListener;
   private UUID mergeListener;
 
-  RegistrySync(Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> functions, FunctionRegistry registry) {
+  RegistrySync(Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> functions, EntryReader reader,
+               FunctionRegistry registry) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.functions = functions;
+    this.reader = reader;
     this.registry = registry;
   }
 
@@ -71,13 +73,11 @@ final class RegistrySync {
         changedWhileLoading.add(key);
       }
     }
-    if (json == null) {
+    FunConfig config = json == null ? null : reader.read(key, json);
+    if (config == null) {
       registry.remove(key);
     } else {
-      FunConfig config = parse(key, json);
-      if (config != null) {
-        registry.put(config);
-      }
+      registry.put(config);
     }
   }
 
@@ -88,7 +88,7 @@ final class RegistrySync {
     }
     Map<String, FunConfig> loaded = new HashMap<>();
     new HashMap<>(functions).forEach((key, json) -> {
-      FunConfig config = parse(key, json);
+      FunConfig config = reader.read(key, json);
       if (config != null) {
         loaded.put(key, config);
       }
@@ -98,14 +98,5 @@ final class RegistrySync {
       changedWhileLoading = null;
     }
     return loaded.size();
-  }
-
-  private static FunConfig parse(String key, String json) {
-    try {
-      return FunConfig.fromJson(new JsonObject(json));
-    } catch (RuntimeException e) {
-      LOG.warn("Ignoring invalid function {} in the cluster registry: {}", key, e.getMessage());
-      return null;
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.InvalidConfigException;
+import dev.genapi.config.ConfigOptions;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
 import dev.genapi.ratelimit.RateLimitOptions;
@@ -32,13 +33,13 @@ final class AdminApi {
   private final Gateway gateway;
   private final ConfigService config;
   private final byte[] token;
-  private final String pushToken;
+  private final ConfigOptions tokens;
 
   private AdminApi(Vertx vertx, Gateway gateway, GatewayOptions options) {
     this.gateway = gateway;
     this.config = gateway.configService();
     this.token = options.getAdminToken() == null ? null : options.getAdminToken().getBytes(StandardCharsets.UTF_8);
-    this.pushToken = options.getConfig().getPushToken();
+    this.tokens = options.getConfig();
   }
 
   /** @return the router to mount at {@code /admin} */
@@ -89,12 +90,15 @@ final class AdminApi {
   }
 
   private void setDisabled(RoutingContext rc, boolean disabled) {
-    answer(rc, config.setDisabled(rc.pathParam("service"), rc.pathParam("requestType"), rc.pathParam("version"),
-      disabled));
+    String service = rc.pathParam("service");
+    answer(rc, config.setDisabled(service, rc.pathParam("requestType"), rc.pathParam("version"), disabled,
+      tokens.pushTokenFor(service)));
   }
 
   private void delete(RoutingContext rc) {
-    answer(rc, config.delete(rc.pathParam("service"), rc.pathParam("requestType"), rc.pathParam("version")));
+    String service = rc.pathParam("service");
+    answer(rc, config.delete(service, rc.pathParam("requestType"), rc.pathParam("version"),
+      tokens.pushTokenFor(service)));
   }
 
   /** @return the body as a JSON object, or {@code null} after answering {@code 400} */
@@ -116,7 +120,8 @@ final class AdminApi {
     if (body == null) {
       return;
     }
-    PushConfig push = new PushConfig(body).setPushToken(pushToken);
+    PushConfig push = new PushConfig(body);
+    push.setPushToken(tokens.pushTokenFor(push.getService()));
     config.push(push, "true".equals(rc.queryParams().get("force")))
       .onSuccess(rc::json)
       .onFailure(e -> error(rc, 400, e.getMessage()));

@@ -105,9 +105,9 @@ public final class Gateway {
     pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
       options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);
     gauges(metrics);
-    rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter);
+    rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter);
-    configVerticle = new ConfigVerticle(registry, options.getConfig());
+    configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
     return vertx.deployVerticle(configVerticle)
       .compose(id -> {
         deployments.add(id);

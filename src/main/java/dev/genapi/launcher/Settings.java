@@ -21,9 +21,12 @@ import java.util.Map;
  */
 final class Settings {
 
-  private enum Type { STRING, INT, BOOL, LIST, SECRET }
+  private enum Type { STRING, INT, BOOL, LIST, SECRET, SECRET_MAP }
 
   private record Setting(String file, String key, String env, String flag, Type type) {
+    boolean secret() {
+      return type == Type.SECRET || type == Type.SECRET_MAP;
+    }
   }
 
   private static final List<Setting> TABLE = List.of(
@@ -44,6 +47,7 @@ final class Settings {
     new Setting("gateway", "jwt_audience", "GENAPI_JWT_AUDIENCE", "--jwt-audience", Type.LIST),
     new Setting("gateway", "jwt_leeway_s", "GENAPI_JWT_LEEWAY_S", "--jwt-leeway-s", Type.INT),
     new Setting("gateway", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.SECRET),
+    new Setting("gateway", "push_tokens", "GENAPI_PUSH_TOKENS", "--push-tokens", Type.SECRET_MAP),
     new Setting("gateway", "drain_timeout_ms", "GENAPI_DRAIN_TIMEOUT_MS", "--drain-timeout-ms", Type.INT),
     new Setting("gateway", "drain_reconnect_spread_ms", "GENAPI_DRAIN_RECONNECT_SPREAD_MS",
       "--drain-reconnect-spread-ms", Type.INT),
@@ -79,7 +83,7 @@ final class Settings {
       settings.files.put(file, read(conf.resolve(file + ".json")));
     }
     for (Setting setting : TABLE) {
-      if (setting.type() == Type.SECRET && given.containsKey(setting.flag())) {
+      if (setting.secret() && given.containsKey(setting.flag())) {
         throw new IllegalArgumentException(setting.flag() + " would show a secret to anyone who can list processes: set "
           + setting.env() + ", " + setting.env() + "_FILE or " + setting.key() + " in conf/" + setting.file() + ".json");
       }
@@ -95,7 +99,7 @@ final class Settings {
   private static String valueOf(Setting setting, Map<String, String> env) {
     String value = env.get(setting.env());
     String file = env.get(setting.env() + "_FILE");
-    if (setting.type() != Type.SECRET || (value != null && !value.isEmpty()) || file == null || file.isEmpty()) {
+    if (!setting.secret() || (value != null && !value.isEmpty()) || file == null || file.isEmpty()) {
       return value;
     }
     try {
@@ -116,7 +120,7 @@ final class Settings {
     java.util.Set<String> names = new java.util.TreeSet<>(List.of("GENAPI_CONF_DIR"));
     TABLE.forEach(setting -> {
       names.add(setting.env());
-      if (setting.type() == Type.SECRET) {
+      if (setting.secret()) {
         names.add(setting.env() + "_FILE");
       }
     });
@@ -126,12 +130,12 @@ final class Settings {
   /** @return one line per setting: flag, variable and file key */
   static String usage() {
     StringBuilder out = new StringBuilder();
-    for (Setting s : TABLE.stream().filter(t -> t.type() != Type.SECRET).filter(distinctFlag()).toList()) {
+    for (Setting s : TABLE.stream().filter(t -> !t.secret()).filter(distinctFlag()).toList()) {
       out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", s.flag() + " <v>", s.env(), s.file(), s.key()));
     }
     out.append(String.format("  %-26s %-32s default: conf%n", "--conf <dir>", "GENAPI_CONF_DIR"));
     out.append("secrets, from the variable, a file named by <variable>_FILE, or the conf file (never a flag):\n");
-    for (Setting s : TABLE.stream().filter(t -> t.type() == Type.SECRET).filter(distinctFlag()).toList()) {
+    for (Setting s : TABLE.stream().filter(Setting::secret).filter(distinctFlag()).toList()) {
       out.append(String.format("  %-26s %-32s conf/%s.json: %s%n", "", s.env(), s.file(), s.key()));
     }
     return out.toString();
@@ -174,10 +178,24 @@ final class Settings {
         case BOOL -> bool(setting, value.trim());
         case LIST -> new JsonArray(List.of(value.trim().split("\\s*,\\s*")));
         case STRING, SECRET -> value;
+        case SECRET_MAP -> pairs(setting, value);
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(setting.env() + " / " + setting.flag() + ": '" + value + "' is not a number");
     }
+  }
+
+  /** {@code service=token} pairs, separated by commas or line breaks (the form a mounted Secret file takes). */
+  private static JsonObject pairs(Setting setting, String value) {
+    JsonObject pairs = new JsonObject();
+    for (String pair : value.strip().split("\\s*[,\\n]\\s*")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new IllegalArgumentException(setting.env() + ": expected service=token pairs separated by commas");
+      }
+      pairs.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return pairs;
   }
 
   /** Strict, so that a typo cannot turn a check such as {@code jwt_require_exp} off. */

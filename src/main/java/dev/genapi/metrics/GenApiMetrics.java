@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * GenApi's own meters, built once: calls by service, request_type and code with their latency, calls in flight,
- * stream chunks, retries, connections by transport, registry size and changes, live nodes. Tags never hold request
+ * stream chunks, retries, connections by transport, registry size, changes and rejected entries, live nodes. Tags never hold request
  * ids or user ids; calls to unknown functions are counted under {@value #UNKNOWN} so clients cannot create meters.
  * The meters live in the Vert.x Micrometer registry when metrics are enabled (then also exported at {@code /metrics}),
  * else in Micrometer's global registry.
@@ -55,6 +55,17 @@ public final class GenApiMetrics {
   /** Counts one retried attempt. */
   public void retry() {
     retries.increment();
+  }
+
+  /**
+   * Counts one entry of a cluster map that this gateway would not use, as it was not written by an authorised writer
+   * or cannot be read.
+   *
+   * @param map which map: {@code functions} or {@code settings}
+   */
+  public void rejectedEntry(String map) {
+    Counter.builder("genapi.registry.rejected").description("Cluster map entries not used: unsealed, forged or invalid")
+      .tag("map", map).register(registry).increment();
   }
 
   /**

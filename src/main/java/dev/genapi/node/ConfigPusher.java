@@ -1,12 +1,17 @@
 package dev.genapi.node;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.cluster.Seal;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +30,12 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The node side of pushes: one {@link PushConfig} per service, sent through the {@link ConfigService} proxy. The
+ * The node side of pushes and pulls: one {@link PushConfig} per service, sent through the {@link ConfigService} proxy. The
  * {@code config_version} is the configured one, or a digest of the FunConfigs, so a node that changes its functions
  * pushes a new version by itself. Once registered, the node verifies its services on an interval and pushes again
  * when the registry lost one or some of its functions (members died with every copy, or entries were removed behind
  * its back; the gateway restores what is missing), and pushes again after its JVM merged back into the cluster after
- * a split (what it pushed on the smaller side was discarded).
+ * a split (what it pushed on the smaller side was discarded). It also answers gateways' pulls.
  */
 public final class ConfigPusher {
 
@@ -41,6 +46,7 @@ public final class ConfigPusher {
   private final ServiceNodeOptions options;
   private final Supplier<List<FunConfig>> functions;
   private final ConfigService service;
+  private final Seal pullSeal;
   private long retryTimer = -1;
   private long verifyTimer = -1;
   private UUID mergeListener;
@@ -57,6 +63,7 @@ public final class ConfigPusher {
     this.options = options;
     this.functions = functions;
     this.service = ConfigService.createProxy(vertx);
+    this.pullSeal = Seal.of(options.getPushToken());
   }
 
   /**
@@ -136,7 +143,7 @@ public final class ConfigPusher {
   }
 
   private Future<?> verify(String name, PushConfig push) {
-    return service.verify(name, push.getConfigVersion())
+    return service.verify(name, push.getConfigVersion(), push.getPushToken())
       .compose(answer -> "not_found".equals(answer.getString("status"))
         ? service.push(push, false).onSuccess(a -> LOG.info("Registry lost {}service {}; node {} pushed it again: {}",
           answer.containsKey("damaged") ? "functions " + answer.getJsonArray("damaged").encode() + " of " : "",
@@ -148,6 +155,25 @@ public final class ConfigPusher {
   private Map<String, List<FunConfig>> byService() {
     return functions.get().stream()
       .collect(Collectors.groupingBy(FunConfig::service, TreeMap::new, Collectors.toList()));
+  }
+
+  /**
+   * Answers a gateway's pull of one service: its FunConfigs, or only its {@code config_version}, sealed with the push
+   * token and the pull's nonce so that the gateway can tell the answer came from a node of the service.
+   */
+  void answerPull(Message<Object> message, String action, String node) {
+    String service = String.valueOf(message.headers().get(Addresses.HEADER_SERVICE));
+    PushConfig config = pushConfig(service);
+    if (config == null) {
+      message.fail(404, "node " + node + " serves no function of " + service);
+      return;
+    }
+    Buffer body = (Addresses.ACTION_VERSION.equals(action)
+      ? new JsonObject().put("config_version", config.getConfigVersion())
+      : config.toJson().put("push_token", null)).toBuffer();
+    String mac = pullSeal.mac(action, service, String.valueOf(message.headers().get(Addresses.HEADER_NONCE)),
+      body.toString());
+    message.reply(body, mac == null ? new DeliveryOptions() : new DeliveryOptions().addHeader(Addresses.HEADER_SEAL, mac));
   }
 
   private PushConfig pushConfig(String name, List<FunConfig> configs) {

@@ -223,7 +223,7 @@ public final class ServiceNode {
     }
     String action = message.headers().get(Addresses.HEADER_ACTION);
     if (Addresses.ACTION_PULL.equals(action) || Addresses.ACTION_VERSION.equals(action)) {
-      answerPull(message, action);
+      pusher.answerPull(message, action, name());
     } else if (Addresses.ACTION_CANCEL.equals(action) || Addresses.ACTION_CREDIT.equals(action)) {
       String callId = message.headers().get(Addresses.HEADER_CALL);
       NodeCall call = callId == null ? null : calls.get(callId);
@@ -285,17 +285,6 @@ public final class ServiceNode {
         call.fail(failure);
       }
     });
-  }
-
-  private void answerPull(Message<Object> message, String action) {
-    PushConfig config = pusher.pushConfig(String.valueOf(message.headers().get(Addresses.HEADER_SERVICE)));
-    if (config == null) {
-      message.fail(404, "node " + name() + " serves no function of " + message.headers().get(Addresses.HEADER_SERVICE));
-    } else if (Addresses.ACTION_VERSION.equals(action)) {
-      message.reply(new JsonObject().put("config_version", config.getConfigVersion()));
-    } else {
-      message.reply(config.toJson().put("push_token", null));
-    }
   }
 
   // the call did not start: the gateway may send it elsewhere, whatever the function

@@ -5,6 +5,8 @@ import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
+import dev.genapi.cluster.Seal;
+import dev.genapi.metrics.GenApiMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +18,9 @@ import java.util.UUID;
 /**
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
  * configuration, {@code PUT /admin/rate-limits} replaces it, and every gateway applies each change as it arrives (and
- * reads it again after merging back from a split, as the larger side's value wins without a change event).
+ * reads it again after merging back from a split, as the larger side's value wins without a change event). The value
+ * is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the limits in force
+ * stay.
  *
  * @implNote reads and writes here cross the network; none happens on the request path.
  */
@@ -29,6 +33,8 @@ public final class RateLimitSettings {
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> settings;
   private final RateLimiter limiter;
+  private final Seal seal;
+  private final GenApiMetrics metrics;
   private UUID listener;
   private UUID mergeListener;
 
@@ -36,12 +42,17 @@ public final class RateLimitSettings {
    * @param vertx the gateway's clustered Vert.x
    * @param hazelcast its Hazelcast instance
    * @param limiter the limiter to keep up to date
+   * @param adminToken the admin token, the writer's secret of the limits, or {@code null}
+   * @param metrics where limits that do not verify are counted
    */
-  public RateLimitSettings(Vertx vertx, HazelcastInstance hazelcast, RateLimiter limiter) {
+  public RateLimitSettings(Vertx vertx, HazelcastInstance hazelcast, RateLimiter limiter, String adminToken,
+                           GenApiMetrics metrics) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.settings = hazelcast.getMap(Addresses.SETTINGS_MAP);
     this.limiter = limiter;
+    this.seal = Seal.of(adminToken);
+    this.metrics = metrics;
   }
 
   /**
@@ -60,7 +71,7 @@ public final class RateLimitSettings {
         apply(settings.get(KEY));
         return null;
       }));
-      settings.putIfAbsent(KEY, configured.toJson().encode());
+      settings.putIfAbsent(KEY, sealed(configured));
       apply(settings.get(KEY));
       return null;
     });
@@ -82,10 +93,20 @@ public final class RateLimitSettings {
    * @param limits the new limits, already validated
    */
   public Future<Void> put(RateLimitOptions limits) {
-    return Future.fromCompletionStage(settings.setAsync(KEY, limits.toJson().encode()), vertx.getOrCreateContext());
+    return Future.fromCompletionStage(settings.setAsync(KEY, sealed(limits)), vertx.getOrCreateContext());
   }
 
-  private void apply(String json) {
+  private String sealed(RateLimitOptions limits) {
+    return seal.seal(Addresses.SETTINGS_MAP, KEY, limits.toJson().encode());
+  }
+
+  private void apply(String stored) {
+    String json = seal.open(Addresses.SETTINGS_MAP, KEY, stored);
+    if (json == null) {
+      metrics.rejectedEntry("settings");
+      LOG.warn("Ignoring rate limits in the cluster that are not sealed with the admin token; the limits in force stay");
+      return;
+    }
     try {
       limiter.update(new RateLimitOptions(new JsonObject(json)));
     } catch (RuntimeException e) {

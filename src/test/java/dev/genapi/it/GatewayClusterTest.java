@@ -362,10 +362,10 @@ class GatewayClusterTest {
   @DisplayName("verify answers matched, mismatch or not_found")
   void verify() {
     ConfigService config = ConfigService.createProxy(nodeVertx);
-    assertThat(await(config.verify("nothing", "1")).getString("status")).isEqualTo("not_found");
-    JsonObject mismatch = await(config.verify("test", "other"));
+    assertThat(await(config.verify("nothing", "1", null)).getString("status")).isEqualTo("not_found");
+    JsonObject mismatch = await(config.verify("test", "other", null));
     assertThat(mismatch.getString("status")).isEqualTo("mismatch");
-    assertThat(await(config.verify("test", mismatch.getString("stored"))).getString("status")).isEqualTo("matched");
+    assertThat(await(config.verify("test", mismatch.getString("stored"), null)).getString("status")).isEqualTo("matched");
   }
 
   @Test

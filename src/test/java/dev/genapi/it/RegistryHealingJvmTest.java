@@ -154,8 +154,8 @@ class RegistryHealingJvmTest {
     node.kill();
     assertThat(Eventually.until(() -> hazelcast.getCluster().getMembers().size(), n -> n == 2, 30_000)).isEqualTo(2);
     assertThat(functions().getAll(keys).keySet()).containsExactlyInAnyOrderElementsOf(keys);
-    assertThat(await(config.verify("durable", "v1")).getString("status")).isEqualTo("matched");
-    assertThat(await(config.verify("demo", demoVersion)).getString("status")).isEqualTo("matched");
+    assertThat(await(config.verify("durable", "v1", null)).getString("status")).isEqualTo("matched");
+    assertThat(await(config.verify("demo", demoVersion, null)).getString("status")).isEqualTo("matched");
   }
 
   private static IMap<String, String> functions() {
