@@ -1,6 +1,8 @@
 package dev.genapi.launcher;
 
+import dev.genapi.config.ConfigOptions;
 import dev.genapi.gateway.AuthOptions;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +99,26 @@ class SettingsTest {
       .hasMessage("GENAPI_PUSH_TOKEN_FILE: cannot read /nonexistent/token");
     assertThat(Settings.usage()).doesNotContain("--admin-token", "--jwt-secret", "--push-token")
       .contains("GENAPI_ADMIN_TOKEN", "GENAPI_JWT_SECRET", "GENAPI_PUSH_TOKEN");
+  }
+
+  @Test
+  @DisplayName("per-service push tokens come as service=token pairs from the variable or a mounted file")
+  void pushTokens() throws IOException {
+    Path tokens = Files.writeString(conf.resolve("push.tokens"), "catalog=c-secret\nbilling = b=secret==\n");
+    JsonObject fromFile = Settings.load(List.of(), Map.of("GENAPI_PUSH_TOKENS_FILE", tokens.toString())).gateway()
+      .getJsonObject("push_tokens");
+    assertThat(fromFile).isEqualTo(new JsonObject().put("catalog", "c-secret").put("billing", "b=secret=="));
+    assertThat(new ConfigOptions(new JsonObject().put("push_token", "shared").put("push_tokens", fromFile)))
+      .satisfies(options -> {
+        assertThat(options.pushTokenFor("catalog")).isEqualTo("c-secret");
+        assertThat(options.pushTokenFor("other")).isEqualTo("shared");
+      });
+    assertThat(Settings.load(List.of(), Map.of("GENAPI_PUSH_TOKENS", "a=1,b=2")).gateway().getJsonObject("push_tokens"))
+      .isEqualTo(new JsonObject().put("a", "1").put("b", "2"));
+    assertThatThrownBy(() -> Settings.load(List.of(), Map.of("GENAPI_PUSH_TOKENS", "a-secret-without-service")))
+      .hasMessage("GENAPI_PUSH_TOKENS: expected service=token pairs separated by commas")
+      .message().doesNotContain("a-secret");
+    assertThatThrownBy(() -> Settings.load(List.of("--push-tokens", "a=1"), Map.of()))
+      .hasMessageStartingWith("--push-tokens would show a secret");
   }
 }
