@@ -3,6 +3,7 @@ package dev.genapi.it;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.config.ConfigService;
 import dev.genapi.demo.DemoService;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
@@ -16,6 +17,7 @@ import dev.genapi.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +25,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.genapi.testing.TestCluster.await;
@@ -32,8 +37,9 @@ import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gateway and a node whose event bus runs mutual TLS with certificates from {@code scripts/dev-certs.sh}, and
- * intruders that join the same Hazelcast cluster without a certificate, or with one from another CA.
+ * A gateway and a node whose event bus runs mutual TLS with certificates from {@code scripts/dev-certs.sh}, one CA
+ * for gateways and one for nodes (gateways trust both, nodes only the gateways'), and intruders that join the same
+ * Hazelcast cluster without a certificate, with one from another CA, or with a node's certificate.
  */
 @DisplayName("Event-bus TLS between a gateway and a node")
 class EventBusTlsClusterTest {
@@ -43,19 +49,25 @@ class EventBusTlsClusterTest {
   @TempDir
   static Path certs;
   private static ClusterOptions cluster;
+  private static DevCerts gateways;
+  private static DevCerts nodes;
   private static DevCerts other;
+  private static Path bothCas;
   private static Vertx gatewayVertx;
   private static Vertx nodeVertx;
   private static Vertx clientVertx;
   private static Gateway gateway;
 
   @BeforeAll
-  static void startCluster() {
-    DevCerts members = DevCerts.make(certs.resolve("cluster"), "gateway", "node");
+  static void startCluster() throws IOException {
+    gateways = DevCerts.make(certs.resolve("gateways"), "gateway");
+    nodes = DevCerts.make(certs.resolve("nodes"), "node", "rogue-node");
     other = DevCerts.make(certs.resolve("other"), "intruder");
+    bothCas = certs.resolve("gateways-and-nodes-ca.crt");
+    Files.writeString(bothCas, Files.readString(gateways.file("ca.crt")) + Files.readString(nodes.file("ca.crt")));
     cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(members.tls(cluster, "gateway"));
-    nodeVertx = TestCluster.member(members.tls(cluster, "node"));
+    gatewayVertx = TestCluster.member(gateways.tls(cluster, "gateway", bothCas));
+    nodeVertx = TestCluster.member(nodes.tls(cluster, "node", gateways.file("ca.crt")));
     clientVertx = Vertx.vertx();
     gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())));
     ServiceNode demo = DemoService.registerOn(
@@ -88,6 +100,20 @@ class EventBusTlsClusterTest {
     assertIntruderShutOut(other.tls(cluster, "intruder"));
   }
 
+  @Test
+  @DisplayName("a member with a node's certificate reaches the gateways but cannot call a node")
+  void nodeCannotCallNode() {
+    // it trusts every CA itself: what keeps it out is the node's trust in the gateways' CA alone
+    Vertx rogue = TestCluster.member(nodes.tls(cluster, "rogue-node", bothCas));
+    try {
+      assertThat(await(ConfigService.createProxy(rogue).services())).as("the gateways answer a node").isNotEmpty();
+      assertNodeRefuses(rogue);
+      assertThat(echoes(3, "served")).allSatisfy(reply -> assertThat(reply.getBoolean("success")).isTrue());
+    } finally {
+      TestCluster.close(rogue);
+    }
+  }
+
   /**
    * The intruder joins Hazelcast, its direct call to the node fails, and its consumer on the node's address, which
    * would answer with a forged result, gets no call: the gateway's calls routed its way fail with a retryable error
@@ -99,7 +125,7 @@ class EventBusTlsClusterTest {
     AtomicInteger stolen = new AtomicInteger();
     try {
       assertThat(ClusterSupport.hazelcast(intruder).getCluster().getMembers()).hasSize(3);
-      assertThat(directCallAnswers(intruder)).as("answers to the intruder's own call to the node").isZero();
+      assertNodeRefuses(intruder);
       MessageConsumer<Object> consumer = intruder.eventBus().consumer(NODE, message -> {
         stolen.incrementAndGet();
         message.reply(new JsonObject().put("message", "forged"));
@@ -116,6 +142,21 @@ class EventBusTlsClusterTest {
       .allMatch(reply -> reply.getBoolean("success")), 20_000))
       .allSatisfy(reply -> assertThat(reply.getBoolean("success")).as(reply.encode()).isTrue());
     assertThat(stolen).hasValue(0);
+  }
+
+  /** The member's own call to the node is neither run nor answered: the node's call count moves by its own count. */
+  private static void assertNodeRefuses(Vertx member) {
+    long before = demoCalls();
+    assertThat(directCallAnswers(member)).as("answers to the member's own call to the node").isZero();
+    assertThat(demoCalls()).as("calls the node ran: only the second count").isEqualTo(before + 1);
+  }
+
+  private static long demoCalls() {
+    try (WsClient ws = WsClient.connect(clientVertx, gateway.port())) {
+      ws.send(call(UUID.randomUUID().toString(), "demo", "admin_stats", new JsonObject()).put("user_id", "ops")
+        .put("user_roles", new JsonArray().add("admin")));
+      return ws.next().getJsonObject("result").getLong("calls");
+    }
   }
 
   /** Calls the node's echo as a gateway does, and counts the replies that arrive within 3 s. */

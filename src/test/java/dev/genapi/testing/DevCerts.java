@@ -57,7 +57,17 @@ public final class DevCerts {
    * @return a copy of the options with event-bus TLS on, trusting this CA
    */
   public ClusterOptions tls(ClusterOptions options, String member) {
+    return tls(options, member, file("ca.crt"));
+  }
+
+  /**
+   * @param options cluster options, left unchanged
+   * @param member the member whose certificate and key to use
+   * @param trusted the PEM file of the CAs to trust (one or more certificates)
+   * @return a copy of the options with event-bus TLS on, trusting those CAs
+   */
+  public ClusterOptions tls(ClusterOptions options, String member, Path trusted) {
     return new ClusterOptions(options.toJson()).setTlsCert(file(member + ".crt").toString())
-      .setTlsKey(file(member + ".key").toString()).setTlsCa(file("ca.crt").toString());
+      .setTlsKey(file(member + ".key").toString()).setTlsCa(trusted.toString());
   }
 }
