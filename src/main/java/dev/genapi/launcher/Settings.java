@@ -29,6 +29,7 @@ final class Settings {
   private static final List<Setting> TABLE = List.of(
     new Setting("gateway", "http_port", "GENAPI_HTTP_PORT", "--http-port", Type.INT),
     new Setting("gateway", "host", "GENAPI_HTTP_HOST", "--http-host", Type.STRING),
+    new Setting("gateway", "admin_port", "GENAPI_ADMIN_PORT", "--admin-port", Type.INT),
     new Setting("gateway", "instances", "GENAPI_GATEWAY_INSTANCES", "--instances", Type.INT),
     new Setting("gateway", "max_payload_bytes", "GENAPI_MAX_PAYLOAD_BYTES", "--max-payload-bytes", Type.INT),
     new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
