@@ -18,10 +18,12 @@ public final class ClusterOptions {
 
   /** Default cluster name. */
   public static final String DEFAULT_NAME = "genapi";
-  /** Default interface the cluster (Hazelcast and event bus) binds. */
+  /** Default address the cluster (Hazelcast and event bus) binds. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default Hazelcast base port (not 5701, which other programs often hold). */
   public static final int DEFAULT_PORT = 15701;
+  /** Default event-bus port: 0, any free port (set a fixed one where a firewall or NetworkPolicy lists it). */
+  public static final int DEFAULT_EVENT_BUS_PORT = 0;
   /** Default number of ports tried from the base port. */
   public static final int DEFAULT_PORT_COUNT = 10;
   /** Default time without a heartbeat after which a member is declared gone, in seconds. */
@@ -39,6 +41,7 @@ public final class ClusterOptions {
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private int portCount = DEFAULT_PORT_COUNT;
+  private int eventBusPort = DEFAULT_EVENT_BUS_PORT;
   private List<String> members = new ArrayList<>(List.of(DEFAULT_HOST));
   private String mode = MODE_TCP;
   private String kubernetesServiceDns;
@@ -54,9 +57,10 @@ public final class ClusterOptions {
   }
 
   /**
-   * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code members} (list or
-   *             comma-separated string), {@code mode}, {@code kubernetes_service_dns}, {@code heartbeat_timeout_s},
-   *             {@code merge_delay_s}, {@code backup_count}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
+   * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code event_bus_port},
+   *             {@code members} (list or comma-separated string), {@code mode}, {@code kubernetes_service_dns},
+   *             {@code heartbeat_timeout_s}, {@code merge_delay_s}, {@code backup_count}, {@code tls_cert},
+   *             {@code tls_key}, {@code tls_ca}
    * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
    *     file cannot be read
    */
@@ -65,6 +69,7 @@ public final class ClusterOptions {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("port", DEFAULT_PORT));
     setPortCount(json.getInteger("port_count", DEFAULT_PORT_COUNT));
+    setEventBusPort(json.getInteger("event_bus_port", DEFAULT_EVENT_BUS_PORT));
     Object list = json.getValue("members");
     if (list instanceof JsonArray array) {
       setMembers(array.stream().map(String::valueOf).toList());
@@ -85,8 +90,9 @@ public final class ClusterOptions {
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
-      .put("members", new JsonArray(members)).put("mode", mode).put("kubernetes_service_dns", kubernetesServiceDns)
-      .put("heartbeat_timeout_s", heartbeatTimeoutS).put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
+      .put("event_bus_port", eventBusPort).put("members", new JsonArray(members)).put("mode", mode)
+      .put("kubernetes_service_dns", kubernetesServiceDns).put("heartbeat_timeout_s", heartbeatTimeoutS)
+      .put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
       .put("tls_cert", tlsCert).put("tls_key", tlsKey).put("tls_ca", tlsCa);
   }
 
@@ -102,10 +108,13 @@ public final class ClusterOptions {
     return this;
   }
 
-  /** @return the interface Hazelcast and the event bus bind */
+  /**
+   * @return the address Hazelcast and the event bus bind and announce to the other members, in every mode (a pod's
+   *   own IP in Kubernetes), never every interface
+   */
   public String getHost() { return host; }
 
-  /** @param host the interface to bind @return a reference to this, so the API can be used fluently */
+  /** @param host an IP address of this machine @return a reference to this, so the API can be used fluently */
   public ClusterOptions setHost(String host) {
     this.host = host;
     return this;
@@ -132,6 +141,18 @@ public final class ClusterOptions {
       throw new IllegalArgumentException("portCount: " + portCount + " (expected: > 0)");
     }
     this.portCount = portCount;
+    return this;
+  }
+
+  /** @return the event-bus port, 0 for any free port */
+  public int getEventBusPort() { return eventBusPort; }
+
+  /** @param port the event-bus port (0: any free port) @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setEventBusPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("eventBusPort: " + port + " (expected: 0..65535)");
+    }
+    this.eventBusPort = port;
     return this;
   }
 

@@ -33,8 +33,9 @@ public final class ClusterSupport {
   }
 
   /**
-   * Builds the Hazelcast configuration: vertx-hazelcast's own map settings, the cluster name, TCP-IP (or Kubernetes)
-   * discovery, multicast, auto-detection and phone-home off, fast joins, failure detection and merges, and GenApi's
+   * Builds the Hazelcast configuration: vertx-hazelcast's own map settings, the cluster name, the member bound to
+   * (and announcing) the cluster host only, in every mode, TCP-IP (or Kubernetes DNS) discovery, multicast,
+   * auto-detection and phone-home off, fast joins, failure detection and merges, and GenApi's
    * maps with their backups and split-brain merge policies.
    *
    * @param options the cluster options
@@ -53,18 +54,21 @@ public final class ClusterSupport {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(options.getMergeDelayS()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(options.getMergeDelayS()));
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(options.getPort()).setPortAutoIncrement(true).setPortCount(options.getPortCount());
+    network.setPort(options.getPort()).setPortAutoIncrement(true).setPortCount(options.getPortCount())
+      .setPublicAddress(options.getHost());
+    network.getInterfaces().setEnabled(true).addInterface(options.getHost());
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     if (ClusterOptions.MODE_KUBERNETES.equals(options.getMode())) {
       join.getTcpIpConfig().setEnabled(false);
+      // without service-port, DNS discovery dials Hazelcast's 5701 instead of the configured port
       join.getKubernetesConfig().setEnabled(true)
-        .setProperty("service-dns", options.getKubernetesServiceDns());
+        .setProperty("service-dns", options.getKubernetesServiceDns())
+        .setProperty("service-port", String.valueOf(options.getPort()));
     } else {
-      config.setProperty("hazelcast.socket.bind.any", "false");
-      network.getInterfaces().setEnabled(true).addInterface(options.getHost());
       join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.getMembers());
     }
     addMaps(config, options.getBackupCount());
@@ -98,14 +102,18 @@ public final class ClusterSupport {
    * Starts a clustered Vert.x instance and registers GenApi's codecs on its event bus.
    *
    * @param options the cluster options
-   * @param vertxOptions Vert.x options; the event bus host, and its mutual TLS when configured, are set from the
-   *                     cluster options
+   * @param vertxOptions Vert.x options; the event bus host and port, and its mutual TLS when configured, are set from
+   *                     the cluster options
    * @return the started instance, or a failure naming the bad setting when the TLS settings are incomplete or a
-   *     file cannot be read
+   *     file cannot be read, or when Kubernetes mode is asked to bind a loopback address
    */
   public static Future<Vertx> start(ClusterOptions options, VertxOptions vertxOptions) {
-    String host = ClusterOptions.MODE_KUBERNETES.equals(options.getMode()) ? null : options.getHost();
-    vertxOptions.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    String host = options.getHost();
+    if (ClusterOptions.MODE_KUBERNETES.equals(options.getMode()) && isLoopback(host)) {
+      return Future.failedFuture(new IllegalArgumentException("cluster host " + host + " is a loopback address, "
+        + "which other pods cannot reach: set GENAPI_CLUSTER_HOST to the pod's IP (status.podIP)"));
+    }
+    vertxOptions.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(options.getEventBusPort());
     try {
       EventBusTls.configure(options, vertxOptions.getEventBusOptions());
     } catch (IllegalArgumentException e) {
@@ -116,6 +124,10 @@ public final class ClusterSupport {
       .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
       .buildClustered()
       .onSuccess(vertx -> GenApiCodecs.register(vertx.eventBus()));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.startsWith("127.") || "localhost".equals(host) || "::1".equals(host);
   }
 
   /**

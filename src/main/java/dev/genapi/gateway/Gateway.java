@@ -57,8 +57,14 @@ public final class Gateway {
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
   private int port;
+  private int adminPort = -1;
 
   private Gateway(Vertx vertx, GatewayOptions options) {
+    Integer admin = options.getAdminPort();
+    if (admin != null && admin != 0 && admin == options.getPort()) {
+      // Vert.x would share the port between both servers, mixing operator and client routes
+      throw new IllegalArgumentException("admin_port: " + admin + " (expected: another port than http_port)");
+    }
     this.vertx = vertx;
     this.authenticator = Authenticator.create(vertx, options.getAuth());
     if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
@@ -121,12 +127,28 @@ public final class Gateway {
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(options.getInstances())))
-      .map(id -> {
+      .compose(id -> {
         deployments.add(id);
         port = servers.get(0).actualPort();
+        return deployAdmin(options);
+      })
+      .map(v -> {
         ready = true;
         return null;
       });
+  }
+
+  /** With an admin port, the server that alone serves the admin API, {@code /metrics} and the health endpoints. */
+  private Future<Void> deployAdmin(GatewayOptions options) {
+    if (options.getAdminPort() == null) {
+      return Future.succeededFuture();
+    }
+    AdminVerticle admin = new AdminVerticle(this, options);
+    return vertx.deployVerticle(admin).map(id -> {
+      deployments.add(id);
+      adminPort = admin.actualPort();
+      return null;
+    });
   }
 
   private void gauges(GenApiMetrics metrics) {
@@ -147,6 +169,11 @@ public final class Gateway {
   /** @return the HTTP port the gateway listens on */
   public int port() {
     return port;
+  }
+
+  /** @return the port of the admin API, {@code /metrics} and the health endpoints; -1 when they share {@link #port} */
+  public int adminPort() {
+    return adminPort;
   }
 
   /** @return this gateway's local function index */

@@ -31,6 +31,7 @@ public final class GatewayOptions {
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
+  private Integer adminPort;
   private int instances = DEFAULT_INSTANCES;
   private int maxPayloadBytes = Request.DEFAULT_MAX_PAYLOAD_BYTES;
   private boolean detailErrors;
@@ -52,7 +53,7 @@ public final class GatewayOptions {
   }
 
   /**
-   * @param json keys {@code host}, {@code http_port}, {@code instances}, {@code max_payload_bytes},
+   * @param json keys {@code host}, {@code http_port}, {@code admin_port}, {@code instances}, {@code max_payload_bytes},
    *             {@code detail_errors}, {@code lease_timeout_ms}, {@code max_in_flight_per_function},
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
    *             {@code max_in_flight_per_connection}, {@code phoenix_event}, {@code drain_timeout_ms},
@@ -62,6 +63,7 @@ public final class GatewayOptions {
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
     setPort(json.getInteger("http_port", DEFAULT_PORT));
+    setAdminPort(json.getInteger("admin_port"));
     setInstances(json.getInteger("instances", DEFAULT_INSTANCES));
     setMaxPayloadBytes(json.getInteger("max_payload_bytes", Request.DEFAULT_MAX_PAYLOAD_BYTES));
     setDetailErrors(json.getBoolean("detail_errors", false));
@@ -81,7 +83,8 @@ public final class GatewayOptions {
 
   /** @return the JSON form */
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("http_port", port).put("instances", instances)
+    return new JsonObject().put("host", host).put("http_port", port).put("admin_port", adminPort)
+      .put("instances", instances)
       .put("max_payload_bytes", maxPayloadBytes).put("detail_errors", detailErrors)
       .put("lease_timeout_ms", leaseTimeoutMs).put("max_in_flight_per_function", maxInFlightPerFunction)
       .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
@@ -108,6 +111,26 @@ public final class GatewayOptions {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
     }
     this.port = port;
+    return this;
+  }
+
+  /**
+   * @return the port of a second HTTP server, on the same host, that alone serves the admin API, {@code /metrics} and
+   *   the health endpoints (the client port then answers {@code 404} for them); {@code null} (the default) serves
+   *   them on the client port
+   */
+  public Integer getAdminPort() { return adminPort; }
+
+  /**
+   * @param port the admin port (0 for any free port), or {@code null} to serve the admin API, {@code /metrics} and
+   *             the health endpoints on the client port
+   * @return a reference to this, so the API can be used fluently
+   */
+  public GatewayOptions setAdminPort(Integer port) {
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new IllegalArgumentException("adminPort: " + port + " (expected: 0..65535)");
+    }
+    this.adminPort = port;
     return this;
   }
 

@@ -17,11 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.micrometer.backends.BackendRegistries;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,12 +26,12 @@ import java.util.Set;
 /**
  * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
  * Channels v2 ({@code /socket/websocket}), calls over HTTP ({@code /api/call}), the public catalogue
- * ({@code /api/functions}), the admin API and the health endpoints. Deploy several instances to serve connections on
- * several event loops; they share the port and the pipeline.
+ * ({@code /api/functions}), and the admin API, {@code /metrics} and the health endpoints unless an admin port serves
+ * them ({@link AdminVerticle}). Deploy several instances to serve connections on several event loops; they share the
+ * port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final long HAND_OFF_TICK_MS = 50;
 
   private final Gateway gateway;
@@ -82,16 +77,11 @@ public final class GatewayVerticle extends VerticleBase {
       .handler(http::handle);
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
       .end(Catalogue.of(gateway.registry()).toBuffer()));
-    router.route("/admin/*").subRouter(AdminApi.router(vertx, gateway, options));
-    Health.mount(vertx, router, gateway);
-    router.get(Paths.METRICS).handler(metricsHandler());
+    if (options.getAdminPort() == null) {
+      OperatorRoutes.mount(vertx, router, gateway, options);
+    }
     Playground.mount(router);
-    router.errorHandler(500, rc -> {
-      LOG.warn("Request {} failed", rc.request().path(), rc.failure());
-      if (!rc.response().ended()) {
-        rc.response().setStatusCode(500).end();
-      }
-    });
+    OperatorRoutes.answerFailures(router);
     // a body over the hard cap is refused from its Content-Length, before it is read; the client is told, not the log
     router.errorHandler(413, rc -> {
       if (!rc.response().ended()) {
@@ -167,13 +157,6 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return gateway.replies().unlisten();
-  }
-
-  private static io.vertx.core.Handler<RoutingContext> metricsHandler() {
-    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry) {
-      return PrometheusScrapingHandler.create();
-    }
-    return rc -> rc.response().setStatusCode(404).end("metrics are off: start Vert.x with Micrometer metrics");
   }
 
   /**

@@ -60,7 +60,12 @@ final class Lifecycle {
         .onSuccess(gateway -> lifecycle.gateway = gateway)
         .compose(gateway -> "all-in-one".equals(role) ? lifecycle.startNode(settings).map(gateway)
           : Future.succeededFuture(gateway))
-        .onSuccess(gateway -> LOG.info("GenApi gateway ready on http://{}:{}", options.getHost(), gateway.port()))
+        .onSuccess(gateway -> {
+          LOG.info("GenApi gateway ready on http://{}:{}", options.getHost(), gateway.port());
+          if (gateway.adminPort() > 0) {
+            LOG.info("GenApi admin API, metrics and health on http://{}:{}", options.getHost(), gateway.adminPort());
+          }
+        })
         .mapEmpty();
     });
   }

@@ -32,6 +32,7 @@ final class Settings {
   private static final List<Setting> TABLE = List.of(
     new Setting("gateway", "http_port", "GENAPI_HTTP_PORT", "--http-port", Type.INT),
     new Setting("gateway", "host", "GENAPI_HTTP_HOST", "--http-host", Type.STRING),
+    new Setting("gateway", "admin_port", "GENAPI_ADMIN_PORT", "--admin-port", Type.INT),
     new Setting("gateway", "instances", "GENAPI_GATEWAY_INSTANCES", "--instances", Type.INT),
     new Setting("gateway", "max_payload_bytes", "GENAPI_MAX_PAYLOAD_BYTES", "--max-payload-bytes", Type.INT),
     new Setting("gateway", "detail_errors", "GENAPI_DETAIL_ERRORS", "--detail-errors", Type.BOOL),
@@ -55,6 +56,7 @@ final class Settings {
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
     new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),
     new Setting("cluster", "port", "GENAPI_CLUSTER_PORT", "--cluster-port", Type.INT),
+    new Setting("cluster", "event_bus_port", "GENAPI_EVENT_BUS_PORT", "--event-bus-port", Type.INT),
     new Setting("cluster", "members", "GENAPI_CLUSTER_MEMBERS", "--cluster-members", Type.LIST),
     new Setting("cluster", "mode", "GENAPI_CLUSTER_MODE", "--cluster-mode", Type.STRING),
     new Setting("cluster", "kubernetes_service_dns", "GENAPI_KUBERNETES_SERVICE_DNS", "--kubernetes-service-dns",

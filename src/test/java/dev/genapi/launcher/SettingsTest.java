@@ -1,7 +1,9 @@
 package dev.genapi.launcher;
 
+import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.config.ConfigOptions;
 import dev.genapi.gateway.AuthOptions;
+import dev.genapi.gateway.GatewayOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,22 @@ class SettingsTest {
     assertThat(settings.cluster().getString("name")).isEqualTo("from-env");
     assertThat(settings.cluster().getInteger("port")).isEqualTo(16000);
     assertThat(settings.cluster().getJsonArray("members").getList()).containsExactly("10.0.0.1", "10.0.0.2");
+  }
+
+  @Test
+  @DisplayName("the admin port and the event-bus port come from the file, the environment or a flag")
+  void exposurePorts() throws IOException {
+    Files.writeString(conf.resolve("cluster.json"), "{\"event_bus_port\": 15801}");
+    Settings fromFile = Settings.load(List.of("--conf", conf.toString()), Map.of());
+    assertThat(new ClusterOptions(fromFile.cluster()).getEventBusPort()).isEqualTo(15801);
+    assertThat(new GatewayOptions(fromFile.gateway()).getAdminPort()).as("none by default").isNull();
+    Settings settings = Settings.load(List.of("--conf", conf.toString(), "--event-bus-port", "15802"),
+      Map.of("GENAPI_ADMIN_PORT", "8081", "GENAPI_CLUSTER_HOST", "10.1.2.3"));
+    assertThat(new ClusterOptions(settings.cluster()).getEventBusPort()).isEqualTo(15802);
+    assertThat(new ClusterOptions(settings.cluster()).getHost()).isEqualTo("10.1.2.3");
+    assertThat(new GatewayOptions(settings.gateway()).getAdminPort()).isEqualTo(8081);
+    assertThat(Settings.load(List.of("--admin-port", "9000"), Map.of()).gateway().getInteger("admin_port"))
+      .isEqualTo(9000);
   }
 
   @Test
