@@ -9,13 +9,17 @@
 #   scripts/bench.sh --slow-readers   8 WebSockets that stop reading ask for about 500 MB of stream chunks while one
 #                              well-behaved client calls echo for 30 s; prints the gateway's peak heap and client bytes
 #                              and the well-behaved client's latency (RESULT_SLOW line)
+#   scripts/bench.sh --cluster-tls   the closed loop only, against a second gateway and node whose event bus runs
+#                              mutual TLS, in rounds gateway, gateway-tls, baseline, baseline, gateway-tls, gateway
+#                              (RESULT_TLS line: tls_cost is 1 - gateway_tls_rps / gateway_rps), about 7 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
 if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000 order=(gateway baseline); fi
-slow_readers=false
+slow_readers=false cluster_tls=false
 [[ ${1:-} == --slow-readers ]] && slow_readers=true
+if [[ ${1:-} == --cluster-tls ]]; then cluster_tls=true order=(gateway gateway-tls baseline baseline gateway-tls gateway); fi
 
 echo "Building ..." >&2
 mvn -B -q -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
@@ -85,16 +89,38 @@ closed_round() { # port pid-of-server
   echo "$(json "$line" rps) $(per_call $((s1 - s0)) "$(json "$line" rps)") $(per_call $((n1 - n0)) "$(json "$line" rps)")"
 }
 
+declare -A port_of=([gateway]=$gateway_port [baseline]=$baseline_port) pid_of=([gateway]=$gateway [baseline]=$baseline)
+if $cluster_tls; then # a second cluster, gateway and node whose event bus runs mutual TLS
+  scripts/dev-certs.sh "$dir/certs" member > /dev/null
+  tls_env=(env GENAPI_CLUSTER_TLS_CERT="$dir/certs/member.crt" GENAPI_CLUSTER_TLS_KEY="$dir/certs/member.key"
+    GENAPI_CLUSTER_TLS_CA="$dir/certs/ca.crt")
+  "${tls_env[@]}" "${jvm[@]}" dev.genapi.bench.BenchNode "$name-tls" $((cluster_port + 100)) > "$dir/node-tls.log" 2>&1 &
+  node_tls=$!; pids+=("$node_tls")
+  await "$dir/node-tls.log" "bench node ready"
+  "${tls_env[@]}" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name-tls" \
+    --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 > "$dir/gateway-tls.log" 2>&1 &
+  port_of[gateway-tls]=$((gateway_port + 2)) pid_of[gateway-tls]=$!; pids+=("$!")
+  await "$dir/gateway-tls.log" "GenApi gateway ready"
+  await "$dir/node-tls.log" "bench node registered"
+fi
+
 # rounds alternate gateway-baseline-baseline-gateway, so drift and the order of the two cancel out in the means
 declare -A runs
 for server in "${order[@]}"; do
   echo "Closed loop, $connections connections: $server" >&2
-  if [[ $server == gateway ]]; then port=$gateway_port pid=$gateway; else port=$baseline_port pid=$baseline; fi
-  runs[$server]+="$(closed_round "$port" "$pid")"$'\n'
+  runs[$server]+="$(closed_round "${port_of[$server]}" "${pid_of[$server]}")"$'\n'
 done
 mean() { awk -v c="$2" 'NF {s += $c; n++} END {printf (c == 1 ? "%.0f" : "%.1f"), s / n}' <<< "${runs[$1]}"; }
 gateway_rps=$(mean gateway 1) gateway_cpu=$(mean gateway 2) gateway_node_cpu=$(mean gateway 3)
 baseline_rps=$(mean baseline 1) baseline_cpu=$(mean baseline 2) baseline_node_cpu=$(mean baseline 3)
+if $cluster_tls; then
+  tls_rps=$(mean gateway-tls 1)
+  echo "gateway: ${gateway_rps} calls/s, CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
+  echo "gateway, event-bus TLS: ${tls_rps} calls/s, CPU per call $(mean gateway-tls 2) us (gateway) + $(mean gateway-tls 3) us (node)"
+  echo "baseline: ${baseline_rps} calls/s"
+  awk -v g="$gateway_rps" -v t="$tls_rps" -v b="$baseline_rps" 'BEGIN{printf "RESULT_TLS gateway_rps=%d gateway_tls_rps=%d baseline_rps=%d ratio=%.2f tls_ratio=%.2f tls_cost=%.2f\n", g, t, b, g/b, t/b, 1 - t/g}'
+  exit 0
+fi
 
 echo "Open loop, $rate calls/s: gateway" >&2
 open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open" >&2

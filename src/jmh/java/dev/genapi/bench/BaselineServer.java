@@ -24,7 +24,7 @@ public final class BaselineServer extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    ClusterOptions cluster = new ClusterOptions().setName(args[0]).setPort(Integer.parseInt(args[1]));
+    ClusterOptions cluster = BenchCluster.options(args[0], args[1]);
     int port = Integer.parseInt(args[2]);
     Vertx vertx = ClusterSupport.start(cluster, new VertxOptions().setEventLoopPoolSize(2)).await();
     vertx.deployVerticle(() -> new BaselineServer(port), new DeploymentOptions().setInstances(Integer.parseInt(args[3])))

@@ -12,7 +12,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The service JVM of the end-to-end benchmark: GenApi's demo node (what the gateway calls) and a bare event-bus echo
  * consumer at {@value #ECHO_ADDRESS} (what the baseline calls), in the same JVM.
- * Usage: {@code BenchNode <cluster-name> <cluster-port>}.
+ * Usage: {@code BenchNode <cluster-name> <cluster-port>}; event-bus TLS from {@code GENAPI_CLUSTER_TLS_*} when set.
  */
 public final class BenchNode {
 
@@ -23,7 +23,7 @@ public final class BenchNode {
   }
 
   public static void main(String[] args) {
-    ClusterOptions cluster = new ClusterOptions().setName(args[0]).setPort(Integer.parseInt(args[1]));
+    ClusterOptions cluster = BenchCluster.options(args[0], args[1]);
     Vertx vertx = ClusterSupport.start(cluster, new VertxOptions().setEventLoopPoolSize(2)).await();
     vertx.eventBus().<Buffer>consumer(ECHO_ADDRESS, message -> message.reply(message.body())).completion().await();
     ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions().setName("bench-node")),

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +101,12 @@ final class ConfigPuller {
    * pull's nonce (any answer, when the service has no token).
    */
   private Future<JsonObject> ask(PulledService service, String action, int index) {
+    return ask(service, action, index, new ArrayList<>());
+  }
+
+  private Future<JsonObject> ask(PulledService service, String action, int index, List<String> failures) {
     if (index >= service.nodes.size()) {
-      return Future.failedFuture("no node of " + service.nodes + " gave an answer sealed with the service's push token");
+      return Future.failedFuture("no node gave a valid answer: " + String.join("; ", failures));
     }
     String node = service.nodes.get(index);
     String nonce = UUID.randomUUID().toString();
@@ -111,15 +116,17 @@ final class ConfigPuller {
     return vertx.eventBus().<Buffer>request(Addresses.node(node), Buffer.buffer(), request)
       .compose(message -> {
         String body = message.body().toString();
-        if (!tokens.seal(service.name).matches(message.headers().get(Addresses.HEADER_SEAL), action, service.name,
+        if (tokens.seal(service.name).matches(message.headers().get(Addresses.HEADER_SEAL), action, service.name,
           nonce, body)) {
-          LOG.warn("Pull of {} from node {}: the answer's seal does not verify under the service's push token",
-            service.name, node);
-          return Future.failedFuture("unsealed answer");
+          return Future.succeededFuture(new JsonObject(body).put("node", node));
         }
-        return Future.succeededFuture(new JsonObject(body).put("node", node));
+        LOG.warn("Pull of {}: the answer from node {} is not sealed with the service's push token", service.name, node);
+        return Future.<JsonObject>failedFuture("its answer is not sealed with the service's push token");
       })
-      .recover(e -> ask(service, action, index + 1));
+      .recover(e -> {
+        failures.add(node + ": " + e.getMessage());
+        return ask(service, action, index + 1, failures);
+      });
   }
 
   private Future<Void> store(PulledService service, JsonObject reply) {

@@ -18,6 +18,7 @@ import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
+import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.micrometer.core.instrument.Counter;
@@ -63,10 +64,12 @@ class RegistryTrustClusterTest {
   private static ServiceNode ledger;
   private static Http admin;
   private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+  private static LogCapture log;
 
   @BeforeAll
   static void start() {
     Metrics.addRegistry(METERS);
+    log = LogCapture.install();
     ClusterOptions cluster = TestCluster.newCluster();
     gatewayVertx = TestCluster.member(cluster);
     nodeVertx = TestCluster.member(cluster);
@@ -102,6 +105,10 @@ class RegistryTrustClusterTest {
     await(Future.join(vault.stop(), ledger.stop()));
     TestCluster.close(client, nodeVertx, gatewayVertx);
     Metrics.removeRegistry(METERS);
+    log.close();
+    assertThat(log.events()).as("log lines").isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage()
+        + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()))
+      .doesNotContain(ADMIN, DEFAULT_TOKEN, VAULT_TOKEN, LEDGER_TOKEN));
   }
 
   @Test
