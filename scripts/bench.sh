@@ -76,11 +76,11 @@ json() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" <<< "$1"; }
 per_call() { awk -v t="$1" -v r="$2" -v s="$measure" 'BEGIN{printf "%.1f", t*10000/(r*s)}'; } # ticks are 1/100 s
 
 # One closed-loop round: prints "calls/s server-us-per-call node-us-per-call", CPU read over the measured window only
-closed_round() { # port pid-of-server
+closed_round() { # port pid-of-server pid-of-its-node
   "${gen[@]}" closed "$1" "$connections" "$warmup" "$measure" > "$dir/closed.out" &
   local load_pid=$! s0 n0 s1 n1 line
-  sleep "$warmup"; s0=$(cpu_ticks "$2"); n0=$(cpu_ticks "$node")
-  sleep "$measure"; s1=$(cpu_ticks "$2"); n1=$(cpu_ticks "$node")
+  sleep "$warmup"; s0=$(cpu_ticks "$2"); n0=$(cpu_ticks "$3")
+  sleep "$measure"; s1=$(cpu_ticks "$2"); n1=$(cpu_ticks "$3")
   wait "$load_pid"
   line=$(tail -1 "$dir/closed.out"); echo "$line" >&2
   if [[ $(json "$line" closed) != 0 || $(json "$line" timeouts) != 0 ]]; then
@@ -90,6 +90,7 @@ closed_round() { # port pid-of-server
 }
 
 declare -A port_of=([gateway]=$gateway_port [baseline]=$baseline_port) pid_of=([gateway]=$gateway [baseline]=$baseline)
+declare -A node_of=([gateway]=$node [baseline]=$node)
 if $cluster_tls; then # a second cluster, gateway and node whose event bus runs mutual TLS
   scripts/dev-certs.sh "$dir/certs" member > /dev/null
   tls_env=(env GENAPI_CLUSTER_TLS_CERT="$dir/certs/member.crt" GENAPI_CLUSTER_TLS_KEY="$dir/certs/member.key"
@@ -99,7 +100,7 @@ if $cluster_tls; then # a second cluster, gateway and node whose event bus runs 
   await "$dir/node-tls.log" "bench node ready"
   "${tls_env[@]}" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name-tls" \
     --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 > "$dir/gateway-tls.log" 2>&1 &
-  port_of[gateway-tls]=$((gateway_port + 2)) pid_of[gateway-tls]=$!; pids+=("$!")
+  port_of[gateway-tls]=$((gateway_port + 2)) pid_of[gateway-tls]=$! node_of[gateway-tls]=$node_tls; pids+=("$!")
   await "$dir/gateway-tls.log" "GenApi gateway ready"
   await "$dir/node-tls.log" "bench node registered"
 fi
@@ -108,7 +109,7 @@ fi
 declare -A runs
 for server in "${order[@]}"; do
   echo "Closed loop, $connections connections: $server" >&2
-  runs[$server]+="$(closed_round "${port_of[$server]}" "${pid_of[$server]}")"$'\n'
+  runs[$server]+="$(closed_round "${port_of[$server]}" "${pid_of[$server]}" "${node_of[$server]}")"$'\n'
 done
 mean() { awk -v c="$2" 'NF {s += $c; n++} END {printf (c == 1 ? "%.0f" : "%.1f"), s / n}' <<< "${runs[$1]}"; }
 gateway_rps=$(mean gateway 1) gateway_cpu=$(mean gateway 2) gateway_node_cpu=$(mean gateway 3)
