@@ -12,7 +12,8 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
  * Text frames whose payload lives outside the heap. Frames queued for a client that reads slowly wait in the
  * socket's outbound buffer, up to its byte budget; as heap arrays every young collection would copy them, and those
  * pauses are what the other clients of the gateway feel. Vert.x passes an unpooled buffer through unchanged (it copies
- * pooled ones to the heap), and Netty releases it once written or once the write fails.
+ * pooled ones to the heap) but makes it unreleasable for Netty, so it is released here once the write completes: the
+ * bytes are on the network, or the write failed.
  */
 final class OffHeapText {
 
@@ -31,11 +32,7 @@ final class OffHeapText {
     }
     ByteBuf payload = Unpooled.directBuffer(length);
     ByteBufUtil.writeUtf8(payload, text);
-    // a write refused before it reached Netty (the socket closed meanwhile) leaves the buffer to us
-    return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, payload, true)).onFailure(e -> {
-      if (payload.refCnt() > 0) {
-        payload.release();
-      }
-    });
+    return ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, payload, true))
+      .onComplete(done -> payload.release());
   }
 }
