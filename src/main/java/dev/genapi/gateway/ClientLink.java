@@ -33,13 +33,12 @@ interface ClientLink {
    * @param ws the WebSocket
    * @param tcp the connection it was upgraded from: dropped when the client does not answer a close within
    *   {@value #CLOSE_GRACE_MS} ms (a client that stops reading never sees the close frame queued behind its data)
-   * @param maxFrameBytes the server's largest WebSocket frame
    */
-  static ClientLink of(Vertx vertx, ServerWebSocket ws, HttpConnection tcp, int maxFrameBytes) {
+  static ClientLink of(Vertx vertx, ServerWebSocket ws, HttpConnection tcp) {
     return new ClientLink() {
       @Override
       public Future<Void> write(String text) {
-        return ws.isClosed() ? Future.failedFuture("closed") : OffHeapText.write(ws, text, maxFrameBytes);
+        return ws.isClosed() ? Future.failedFuture("closed") : ws.writeTextMessage(text);
       }
 
       @Override

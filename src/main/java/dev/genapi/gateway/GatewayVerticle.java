@@ -103,8 +103,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions serverOptions = new HttpServerOptions()
       .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * options.getClientLimits().getIdleTimeoutMs()))
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-      .setMaxWebSocketFrameSize(WebSocketTransport.maxFrameBytes(options))
-      .setMaxWebSocketMessageSize(WebSocketTransport.maxFrameBytes(options))
+      .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
+      .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2)
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(serverOptions).connectionHandler(this::connected).requestHandler(router);

@@ -75,13 +75,8 @@ final class WebSocketTransport {
     });
   }
 
-  /** @return the largest WebSocket frame and message the gateway takes or sends whole: twice the payload bound */
-  static int maxFrameBytes(GatewayOptions options) {
-    return options.getMaxPayloadBytes() * 2;
-  }
-
   private void attach(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
-    ClientLink link = ClientLink.of(vertx, ws, tcp, maxFrameBytes(options));
+    ClientLink link = ClientLink.of(vertx, ws, tcp);
     ConnectionFlow flow = new ConnectionFlow(vertx, link, gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
       flow, identity, gateway.drainState());
