@@ -36,6 +36,12 @@ async function frameWith(page, text) {
     await page.fill('#arg-n', '3');
     await page.click('#send');
     await frameWith(page, '"request_id":"play-2","success":true,"result":null');
+    await page.click('button[data-fn="demo/push_to_user/0.0.0"]');
+    await page.fill('#arg-user_id', 'playground-user');
+    await page.fill('#arg-message', 'pushed to the page');
+    await page.fill('#user_id', 'playground-user');
+    await page.click('#send');
+    await frameWith(page, 'push → {"request_id"');
     const functions = await page.$$eval('#functions button', (buttons) => buttons.map((b) => b.dataset.fn));
     const frames = await page.$$eval('#frames li', (items) => items.map((li) => li.textContent));
     await page.screenshot({ path: screenshot, fullPage: true });

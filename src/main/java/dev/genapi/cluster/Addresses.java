@@ -36,6 +36,9 @@ public final class Addresses {
    */
   public static final String NODE_LEASES = "genapi.node-leases";
 
+  /** Where server pushes are published: every gateway event loop takes each one and writes it to its own clients. */
+  public static final String PUSHES = "genapi.pushes";
+
   /**
    * Header: what a message to a node asks for besides running a call (a call is a {@code NodeCallRequest} body):
    * {@link #ACTION_CANCEL}, {@link #ACTION_CREDIT}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.

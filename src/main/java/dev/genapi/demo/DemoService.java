@@ -6,6 +6,7 @@ import dev.genapi.api.FunConfig;
 import dev.genapi.api.FunctionHandler;
 import dev.genapi.api.GenApiException;
 import dev.genapi.node.ServiceNode;
+import dev.genapi.protocol.Push;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -91,6 +92,11 @@ public final class DemoService {
       }),
       Map.entry("get_user@2.0.0", call -> Future.succeededFuture(new JsonObject().put("id", call.args().getValue("id"))
         .put("version", 2).put("fields", call.args().getValue("fields", new JsonArray())))),
+      Map.entry("push_to_user@0.0.0", call -> {
+        Push.toUser(call.args().getString("user_id"), new JsonObject().put("message", call.args().getValue("message")))
+          .publish(vertx.eventBus());
+        return Future.succeededFuture(new JsonObject().put("pushed", true));
+      }),
       Map.entry("notify@0.0.0", call -> {
         LOG.debug("notify: {}", call.args().getValue("message"));
         return Future.succeededFuture();

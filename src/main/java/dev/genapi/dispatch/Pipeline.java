@@ -132,7 +132,8 @@ public final class Pipeline {
     return detailErrors;
   }
 
-  GenApiMetrics metrics() {
+  /** @return the gateway's meters */
+  public GenApiMetrics metrics() {
     return metrics;
   }
 

@@ -12,6 +12,9 @@ interface ClientSession {
   /** Handles one frame from the client. */
   void onFrame(Buffer frame);
 
+  /** Writes a server push (a push frame, already encoded) to the client, on whatever its protocol carries it. */
+  void push(String frame);
+
   /** The connection is closed: calls in flight are abandoned. */
   void onClose();
 

@@ -62,8 +62,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, this::release);
-    sockJs = new SockJsTransport(vertx, gateway, pipeline, options);
+    PushIndex pushes = new PushIndex();
+    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, pushes, this::release);
+    sockJs = new SockJsTransport(vertx, gateway, pipeline, options, pushes);
     http = new HttpTransport(vertx, pipeline, gateway, options);
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
@@ -108,7 +109,8 @@ public final class GatewayVerticle extends VerticleBase {
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
     server = vertx.createHttpServer(serverOptions).connectionHandler(this::connected).requestHandler(router);
-    return gateway.replies().listen(vertx).compose(v -> server.listen(options.getPort(), options.getHost()));
+    return gateway.replies().listen(vertx).compose(v -> pushes.listen(vertx, pipeline.metrics()))
+      .compose(v -> server.listen(options.getPort(), options.getHost()));
   }
 
   /** Counts a TCP connection; one over {@code max_connections} or the per-address bound is marked refused. */

@@ -52,6 +52,11 @@ final class NativeSession implements ClientSession {
   }
 
   @Override
+  public void push(String frame) {
+    out.accept(frame);
+  }
+
+  @Override
   public void onClose() {
     calls.abandonAll();
   }

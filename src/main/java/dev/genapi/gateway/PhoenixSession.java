@@ -87,6 +87,13 @@ final class PhoenixSession implements ClientSession {
     }
   }
 
+  /** A push goes on every topic the socket joined, with the calls event, as the answers of its calls do. */
+  @Override
+  public void push(String frame) {
+    joins.forEach((topic, joinRef) -> out.accept("[" + Json.encode(joinRef) + ",null," + Json.encode(topic) + ","
+      + Json.encode(event) + "," + frame + "]"));
+  }
+
   @Override
   public void onClose() {
     calls.abandonAll();

@@ -31,6 +31,7 @@ final class SessionCalls {
   private final ConnectionFlow flow;
   private final Drain drain;
   private Identity identity;
+  private PushIndex.Entry pushes;
   private Map<String, Open> inFlight;
 
   SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, ConnectionFlow flow,
@@ -46,6 +47,20 @@ final class SessionCalls {
   /** Replaces the identity (a Phoenix join may bring a token). */
   void identity(Identity identity) {
     this.identity = identity;
+    if (pushes != null && identity != null) {
+      pushes.address(identity.userId(), null);
+    }
+  }
+
+  /**
+   * Makes the connection receive the pushes to the user and device it calls as: its verified identity from the
+   * start, else the {@code user_id} and {@code device_id} of its latest call.
+   */
+  void receivePushes(PushIndex.Entry entry) {
+    this.pushes = entry;
+    if (identity != null) {
+      entry.address(identity.userId(), null);
+    }
   }
 
   /**
@@ -63,6 +78,9 @@ final class SessionCalls {
         flow.closeAfterThisFrame(TOKEN_EXPIRED, "token expired");
       }
       throw e;
+    }
+    if (pushes != null) {
+      pushes.address(request.userId(), request.deviceId());
     }
     String id = request.requestId();
     if (inFlight != null && inFlight.containsKey(id)) {
@@ -98,8 +116,11 @@ final class SessionCalls {
     }
   }
 
-  /** The client is gone: every call in flight ends without a frame and its node is told. */
+  /** The client is gone: it receives no more pushes, every call in flight ends without a frame and its node is told. */
   void abandonAll() {
+    if (pushes != null) {
+      pushes.remove();
+    }
     if (inFlight != null) {
       Map<String, Open> calls = inFlight;
       inFlight = null;

@@ -27,10 +27,12 @@ final class SockJsTransport {
   private final Gateway gateway;
   private final Pipeline pipeline;
   private final GatewayOptions options;
+  private final PushIndex pushes;
   private final Map<SockJSSocket, NativeSession> sessions = new HashMap<>();
   private boolean draining;
 
-  SockJsTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+  SockJsTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes) {
+    this.pushes = pushes;
     this.vertx = vertx;
     this.gateway = gateway;
     this.pipeline = pipeline;
@@ -66,6 +68,7 @@ final class SockJsTransport {
       flow, identity, gateway.drainState());
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
     NativeSession session = new NativeSession(flow::write, calls, options, ip);
+    calls.receivePushes(pushes.entry(session));
     socket.handler(session::onFrame);
     socket.exceptionHandler(e -> {
       if (WebSocketTransport.tooBig(e)) {

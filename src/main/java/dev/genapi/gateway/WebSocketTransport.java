@@ -37,13 +37,18 @@ final class WebSocketTransport {
   private final Pipeline pipeline;
   private final GatewayOptions options;
   private final TopicRules topics;
+  private final PushIndex pushes;
   private final Set<Live> sessions = new HashSet<>();
   private final Consumer<HttpConnection> tcpClosed;
   private boolean draining;
 
-  /** @param tcpClosed told when the connection a WebSocket was upgraded from is closed */
-  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options,
+  /**
+   * @param pushes this event loop's connections by user and device
+   * @param tcpClosed told when the connection a WebSocket was upgraded from is closed
+   */
+  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes,
                      Consumer<HttpConnection> tcpClosed) {
+    this.pushes = pushes;
     this.tcpClosed = tcpClosed;
     this.vertx = vertx;
     this.gateway = gateway;
@@ -84,6 +89,7 @@ final class WebSocketTransport {
     ClientSession session = phoenix
       ? new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip)
       : new NativeSession(flow::write, calls, options, ip);
+    calls.receivePushes(pushes.entry(session));
     ConnectionAdmission.Transport transport = phoenix ? ConnectionAdmission.Transport.PHOENIX
       : ConnectionAdmission.Transport.WEBSOCKET;
     Live live = new Live(ws, flow, session, !phoenix);

@@ -24,6 +24,7 @@ public final class GenApiMetrics {
   private final MeterRegistry registry;
   private final Counter streamChunks;
   private final Counter retries;
+  private final Counter pushes;
   private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
   /** Meters in the Vert.x registry of this JVM (or the global one). */
@@ -36,6 +37,8 @@ public final class GenApiMetrics {
     this.streamChunks = Counter.builder("genapi.stream.chunks").description("Stream chunks sent to clients")
       .register(registry);
     this.retries = Counter.builder("genapi.retries").description("Attempts retried after a failure")
+      .register(registry);
+    this.pushes = Counter.builder("genapi.pushes.delivered").description("Server push frames written to connections")
       .register(registry);
   }
 
@@ -55,6 +58,11 @@ public final class GenApiMetrics {
   /** Counts one retried attempt. */
   public void retry() {
     retries.increment();
+  }
+
+  /** Counts the connections one server push was written to, on one event loop. */
+  public void pushed(int connections) {
+    pushes.increment(connections);
   }
 
   /**

@@ -93,6 +93,18 @@ public record Response(String requestId, boolean success, Object result, String 
     return out.append('}').toString();
   }
 
+  /**
+   * @param target what the push was sent to: {@code user}, {@code device} or {@code group:<group_id>}
+   * @return the frame as JSON text with a last key {@code "push"} naming the target: a server push
+   */
+  public String encodePush(String target) {
+    String frame = encode();
+    StringBuilder out = new StringBuilder(frame.length() + 16 + target.length()).append(frame, 0, frame.length() - 1)
+      .append(",\"push\":");
+    appendString(out, target);
+    return out.append('}').toString();
+  }
+
   /** @return the frame as UTF-8 JSON text */
   public Buffer toBuffer() {
     return Buffer.buffer(encode());

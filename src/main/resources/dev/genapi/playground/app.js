@@ -28,8 +28,12 @@
     };
     socket.onmessage = (event) => {
       let kind = '';
-      try { if (JSON.parse(event.data).success === false) kind = 'error'; } catch (e) { kind = 'error'; }
-      show(event.data, kind);
+      try {
+        const frame = JSON.parse(event.data);
+        if (frame.success === false) kind = 'error';
+        else if (frame.push) kind = 'push';
+      } catch (e) { kind = 'error'; }
+      show(kind === 'push' ? 'push → ' + event.data : event.data, kind);
     };
   }
 

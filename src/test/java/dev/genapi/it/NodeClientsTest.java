@@ -116,16 +116,18 @@ class NodeClientsTest {
   }
 
   @Test
-  @DisplayName("the playground, in headless Chromium, lists the functions and shows the frames of echo and count")
+  @DisplayName("the playground, in headless Chromium, lists the functions and shows the frames of echo, count and a push")
   void playgroundInChromium() throws Exception {
     Path screenshot = Path.of("target", "playground.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
     JsonObject seen = NodeClients.run("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString());
     assertThat(seen.getJsonArray("functions")).contains("demo/echo/0.0.0", "demo/count/0.0.0", "demo/get_user/2.0.0");
     List<JsonObject> frames = seen.getJsonArray("frames").stream().map(String.class::cast)
-      .filter(text -> !text.startsWith("→")).map(JsonObject::new).toList();
+      .filter(text -> !text.startsWith("→")).map(text -> new JsonObject(text.replaceFirst("^push → ", ""))).toList();
     assertThat(of(frames, "play-1").get(0).getJsonObject("result").getString("message")).isEqualTo("hi from chromium");
     assertThat(of(frames, "play-2")).extracting(f -> f.getValue("result")).containsExactly("init", 1, 2, 3, null);
+    assertThat(frames).filteredOn(f -> "user".equals(f.getString("push"))).singleElement()
+      .satisfies(push -> assertThat(push.getJsonObject("result").getString("message")).isEqualTo("pushed to the page"));
     assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 

@@ -1,0 +1,102 @@
+package dev.genapi.gateway;
+
+import dev.genapi.cluster.Addresses;
+import dev.genapi.metrics.GenApiMetrics;
+import dev.genapi.protocol.Push;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The connections of one gateway event loop by the user and the device they call as, for server pushes: each event
+ * loop takes every push from the event bus and writes it to its own connections of the target, the frame encoded
+ * once. Used on that event loop only.
+ */
+final class PushIndex {
+
+  private final Map<String, List<ClientSession>> users = new HashMap<>();
+  private final Map<String, List<ClientSession>> devices = new HashMap<>();
+
+  /**
+   * Takes every push published on the event bus, on the calling event loop: call it from the verticle's start.
+   *
+   * @return completed once the gateways' pushes reach this event loop
+   */
+  Future<Void> listen(Vertx vertx, GenApiMetrics metrics) {
+    return vertx.eventBus().consumer(Addresses.PUSHES, message -> {
+      Push push = Push.fromJson(message.body());
+      if (push != null) {
+        metrics.pushed(deliver(push));
+      }
+    }).completion();
+  }
+
+  /** @return the session's place in the index, addressed by nothing yet */
+  Entry entry(ClientSession session) {
+    return new Entry(session);
+  }
+
+  /** @return how many connections the push was written to */
+  int deliver(Push push) {
+    List<ClientSession> sessions = (push.target() == Push.Target.USER ? users : devices).get(push.to());
+    if (sessions == null) {
+      return 0;
+    }
+    String frame = push.frame();
+    for (ClientSession session : List.copyOf(sessions)) {
+      session.push(frame);
+    }
+    return sessions.size();
+  }
+
+  /** One connection's user and device, as its identity and its latest call give them. */
+  final class Entry {
+    private final ClientSession session;
+    private String user;
+    private String device;
+
+    private Entry(ClientSession session) {
+      this.session = session;
+    }
+
+    /** The connection now calls as this user and device ({@code null}: none). */
+    void address(String user, String device) {
+      if (!Objects.equals(user, this.user)) {
+        move(users, this.user, user);
+        this.user = user;
+      }
+      if (!Objects.equals(device, this.device)) {
+        move(devices, this.device, device);
+        this.device = device;
+      }
+    }
+
+    /** @return the user the connection calls as, or {@code null} */
+    String user() {
+      return user;
+    }
+
+    /** The connection is closed. */
+    void remove() {
+      address(null, null);
+    }
+
+    private void move(Map<String, List<ClientSession>> index, String from, String to) {
+      if (from != null) {
+        List<ClientSession> sessions = index.get(from);
+        sessions.remove(session);
+        if (sessions.isEmpty()) {
+          index.remove(from);
+        }
+      }
+      if (to != null) {
+        index.computeIfAbsent(to, k -> new ArrayList<>(1)).add(session);
+      }
+    }
+  }
+}
