@@ -12,13 +12,17 @@
 #   scripts/bench.sh --cluster-tls   the closed loop only, against a second gateway and node whose event bus runs
 #                              mutual TLS, in rounds gateway, gateway-tls, baseline, baseline, gateway-tls, gateway
 #                              (RESULT_TLS line: tls_cost is 1 - gateway_tls_rps / gateway_rps), about 7 minutes
+#   scripts/bench.sh --fan-out   one push to 10,000 WebSockets of one user on the gateway, against a bare Vert.x
+#                              server writing the same frame to its 10,000 sockets; rounds gateway, baseline, baseline,
+#                              gateway of 20 warm-up and 100 measured pushes (RESULT_FANOUT line), about 3 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
 if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000 order=(gateway baseline); fi
-slow_readers=false cluster_tls=false
+slow_readers=false cluster_tls=false fan_out=false
 [[ ${1:-} == --slow-readers ]] && slow_readers=true
+[[ ${1:-} == --fan-out ]] && fan_out=true
 if [[ ${1:-} == --cluster-tls ]]; then cluster_tls=true order=(gateway gateway-tls baseline baseline gateway-tls gateway); fi
 
 echo "Building ..." >&2
@@ -27,6 +31,9 @@ dir=target/bench
 # the JVMs run from a copy of the classes, so a Maven build started meanwhile cannot change them under a running bench
 rm -rf "$dir" && mkdir -p "$dir" && cp -r target/classes "$dir/classes" && cp -r target/test-classes "$dir/test-classes"
 cp="$dir/test-classes:$dir/classes:$(cat target/bench-classpath.txt)"
+# the load comes from one address: lift the per-address connection bound for the bench's gateways
+mkdir -p "$dir/conf" && cp conf/*.json "$dir/conf/"
+sed -i '0,/{/s//{"max_connections_per_address": 30000,/' "$dir/conf/gateway.json"
 name="genapi-bench-$$"
 cluster_port=$((20000 + RANDOM % 9000))
 gateway_port=$((30000 + RANDOM % 5000))
@@ -46,7 +53,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 "${jvm[@]}" dev.genapi.bench.BenchNode "$name" "$cluster_port" > "$dir/node.log" 2>&1 & node=$!; pids+=("$node")
 await "$dir/node.log" "bench node ready"
 "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name" --cluster-port "$cluster_port" \
-  --http-port "$gateway_port" --instances 2 > "$dir/gateway.log" 2>&1 & gateway=$!; pids+=("$gateway")
+  --http-port "$gateway_port" --instances 2 --conf "$dir/conf" > "$dir/gateway.log" 2>&1 & gateway=$!; pids+=("$gateway")
 await "$dir/gateway.log" "GenApi gateway ready"
 await "$dir/node.log" "bench node registered"
 
@@ -65,6 +72,22 @@ if $slow_readers; then
   done
   line=$(tail -1 "$dir/slow.out"); echo "$line" >&2
   echo "RESULT_SLOW heap_start_mb=$start_mb heap_peak_mb=$peak_mb client_bytes_peak=$peak_client $(sed -E 's/[{}"]//g; s/:/=/g; s/,/ /g' <<< "$line")"
+  exit 0
+fi
+if $fan_out; then
+  "${jvm[@]}" dev.genapi.bench.FanOutServer "$baseline_port" 2 > "$dir/fanout-baseline.log" 2>&1 & pids+=("$!")
+  await "$dir/fanout-baseline.log" "fan-out baseline ready"
+  declare -A fan
+  for server in gateway baseline baseline gateway; do
+    port=$gateway_port; [[ $server == baseline ]] && port=$baseline_port
+    echo "Fan-out, 10000 connections: $server" >&2
+    line=$("${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.FanOutLoad "$server" "$port" 10000 20 100 | tail -1)
+    echo "$line" >&2
+    fan[$server]+="$(sed -E 's/.*"deliveries_per_s":([0-9]+).*"p99_ms":([0-9.]+).*/\1 \2/' <<< "$line")"$'\n'
+  done
+  avg() { awk -v c="$2" 'NF {s += $c; n++} END {printf "%.2f", s / n}' <<< "${fan[$1]}"; }
+  awk -v g="$(avg gateway 1)" -v b="$(avg baseline 1)" -v gp="$(avg gateway 2)" -v bp="$(avg baseline 2)" \
+    'BEGIN{printf "RESULT_FANOUT gateway_deliveries_per_s=%d baseline_deliveries_per_s=%d ratio=%.2f gateway_p99_ms=%.2f baseline_p99_ms=%.2f\n", g, b, g/b, gp, bp}'
   exit 0
 fi
 "${jvm[@]}" dev.genapi.bench.BaselineServer "$name" "$cluster_port" "$baseline_port" 2 > "$dir/baseline.log" 2>&1 &
@@ -99,7 +122,8 @@ if $cluster_tls; then # a second cluster, gateway and node whose event bus runs 
   node_tls=$!; pids+=("$node_tls")
   await "$dir/node-tls.log" "bench node ready"
   "${tls_env[@]}" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name-tls" \
-    --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 > "$dir/gateway-tls.log" 2>&1 &
+    --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 --conf "$dir/conf" \
+    > "$dir/gateway-tls.log" 2>&1 &
   port_of[gateway-tls]=$((gateway_port + 2)) pid_of[gateway-tls]=$! node_of[gateway-tls]=$node_tls; pids+=("$!")
   await "$dir/gateway-tls.log" "GenApi gateway ready"
   await "$dir/node-tls.log" "bench node registered"
@@ -136,12 +160,14 @@ await "$dir/idle.log" "idle .* connections open"
 sleep 2
 read -r after after_own <<< "$(heap "$gateway")"
 kill "$idle_pid" 2> /dev/null || true
-idle_kb=$(awk -v a="$after" -v b="$before" -v n="$idle" 'BEGIN{printf "%.1f", (a-b)/n/1024}')
-own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$idle" 'BEGIN{printf "%.0f", (a-b)/n}')
+opened=$(sed -nE 's/.*idle ([0-9]+) connections open.*/\1/p' "$dir/idle.log" | tail -1)
+(( opened < idle )) && echo "WARNING: only $opened of $idle idle connections opened" >&2
+idle_kb=$(awk -v a="$after" -v b="$before" -v n="$opened" 'BEGIN{printf "%.1f", (a-b)/n/1024}')
+own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$opened" 'BEGIN{printf "%.0f", (a-b)/n}')
 
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
 echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
 echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms"
-echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${idle} connections)"
+echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${opened} connections)"
 echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) idle_kb_per_conn=${idle_kb}"
