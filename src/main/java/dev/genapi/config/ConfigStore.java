@@ -112,6 +112,13 @@ final class ConfigStore {
     return future(failed.setAsync(failure.getString("id"), failure.encode(), FAILED_TTL_HOURS, TimeUnit.HOURS));
   }
 
+  Future<Void> clearFailures() {
+    return vertx.executeBlocking(() -> {
+      failed.clear();
+      return null;
+    }, false);
+  }
+
   Future<List<JsonObject>> failures() {
     return vertx.executeBlocking(() -> failed.values().stream().map(JsonObject::new).toList(), false);
   }

@@ -64,6 +64,11 @@ public final class ConfigVerticle extends VerticleBase {
     return service;
   }
 
+  /** Removes every failed config, cluster-wide (the admin API's {@code DELETE /admin/failed-configs}). */
+  public Future<Void> clearFailedConfigs() {
+    return store.clearFailures();
+  }
+
   /** @return the state of each pulled service: last result, failures, version, next delay */
   public JsonObject pullStatus() {
     return puller.status();

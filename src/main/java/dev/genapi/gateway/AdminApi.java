@@ -19,6 +19,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -56,6 +58,9 @@ final class AdminApi {
     router.get("/services").handler(api::services);
     router.get("/nodes").handler(rc -> rc.json(gateway.nodes().snapshot()));
     router.get("/failed-configs").handler(api::failedConfigs);
+    router.get("/failed-configs/summary").handler(api::failedSummary);
+    router.delete("/failed-configs").handler(rc -> gateway.clearFailedConfigs()
+      .onSuccess(v -> rc.json(new JsonObject().put("status", "cleared"))).onFailure(rc::fail));
     router.get("/rate-limits").handler(rc -> rc.json(gateway.rateLimiter().options().toJson()
       .put("gateways", gateway.rateLimitGateways())));
     router.put("/rate-limits").handler(api::putRateLimits);
@@ -168,6 +173,21 @@ final class AdminApi {
       .filter(f -> service == null || service.equals(f.getString("service")))
       .filter(f -> source == null || source.equals(f.getString("source")))
       .limit(limit).toList()))).onFailure(rc::fail);
+  }
+
+  /** Counts of the failed configs by service and by source. */
+  private void failedSummary(RoutingContext rc) {
+    config.failedConfigs().onSuccess(list -> {
+      List<JsonObject> failures = list.stream().map(JsonObject.class::cast).toList();
+      rc.json(new JsonObject().put("total", failures.size()).put("by_service", counts(failures, "service"))
+        .put("by_source", counts(failures, "source")));
+    }).onFailure(rc::fail);
+  }
+
+  private static JsonObject counts(List<JsonObject> failures, String key) {
+    Map<String, Object> counts = new TreeMap<>();
+    failures.forEach(f -> counts.merge(String.valueOf(f.getValue(key)), 1L, (a, b) -> (Long) a + 1));
+    return new JsonObject(counts);
   }
 
   private static void answer(RoutingContext rc, Future<JsonObject> result) {

@@ -186,6 +186,11 @@ public final class Gateway {
     return configVerticle.service();
   }
 
+  /** Removes every failed config from the cluster: they are the operator's to clear, not the bus's. */
+  public Future<Void> clearFailedConfigs() {
+    return configVerticle.clearFailedConfigs();
+  }
+
   /** @return the state of each service this gateway pulls */
   public JsonObject pullStatus() {
     return configVerticle.pullStatus();

@@ -148,6 +148,29 @@ class RegistryAdminClusterTest {
   }
 
   @Test
+  @DisplayName("failed configs are summed up by service and source, and cleared cluster-wide")
+  void failedConfigsSummaryAndClear() {
+    ConfigService config = ConfigService.createProxy(nodeVertx);
+    PushConfig push = new PushConfig().setService("audit-log").setConfigVersion("1").setNodes(List.of("inventory-1"))
+      .setPushToken(PUSH).setFunConfigs(new JsonArray()
+        .add(new JsonObject().put("service", "audit-log").put("request_type", "write"))
+        .add(new JsonObject().put("service", "audit-log").put("request_type", "bad").put("timeout", 1))
+        .add(new JsonObject().put("service", "audit-log").put("request_type", "worse").put("timeout", 2)));
+    await(config.push(push, true));
+    JsonObject summary = adminB.get("/admin/failed-configs/summary", ADMIN).json();
+    assertThat(summary.getJsonObject("by_service").getLong("audit-log")).isEqualTo(2L);
+    assertThat(summary.getJsonObject("by_source").getLong("push")).isGreaterThanOrEqualTo(2L);
+    assertThat(summary.getInteger("total")).isGreaterThanOrEqualTo(2);
+
+    assertThat(adminA.send(HttpMethod.DELETE, "/admin/failed-configs", ADMIN, null).json().getString("status"))
+      .isEqualTo("cleared");
+    assertThat(adminB.get("/admin/failed-configs", ADMIN).array()).isEmpty();
+    assertThat(adminB.get("/admin/failed-configs/summary", ADMIN).json()).isEqualTo(new JsonObject().put("total", 0)
+      .put("by_service", new JsonObject()).put("by_source", new JsonObject()));
+    assertThat(adminB.send(HttpMethod.DELETE, "/admin/failed-configs", null, null).status()).isEqualTo(401);
+  }
+
+  @Test
   @DisplayName("admin routes need the token, answer 404 when none is configured, and 400 for a malformed body")
   void adminAuthorization() {
     Http.Reply noToken = adminA.get("/admin/functions", null);
