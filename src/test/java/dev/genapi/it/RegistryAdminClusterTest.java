@@ -1,6 +1,7 @@
 package dev.genapi.it;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterOptions;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static dev.genapi.testing.TestCluster.await;
@@ -148,7 +150,7 @@ class RegistryAdminClusterTest {
   }
 
   @Test
-  @DisplayName("failed configs are summed up by service and source, and cleared cluster-wide")
+  @DisplayName("failed configs expire after 24 h, are summed up by service and source, and cleared cluster-wide")
   void failedConfigsSummaryAndClear() {
     ConfigService config = ConfigService.createProxy(nodeVertx);
     PushConfig push = new PushConfig().setService("audit-log").setConfigVersion("1").setNodes(List.of("inventory-1"))
@@ -161,6 +163,9 @@ class RegistryAdminClusterTest {
     assertThat(summary.getJsonObject("by_service").getLong("audit-log")).isEqualTo(2L);
     assertThat(summary.getJsonObject("by_source").getLong("push")).isGreaterThanOrEqualTo(2L);
     assertThat(summary.getInteger("total")).isGreaterThanOrEqualTo(2);
+    IMap<String, String> failed = ClusterSupport.hazelcast(vertxA).getMap(Addresses.FAILED_MAP);
+    assertThat(failed.keySet()).allSatisfy(id -> assertThat(failed.getEntryView(id).getTtl())
+      .as("a failed config expires after 24 h").isEqualTo(TimeUnit.HOURS.toMillis(24)));
 
     assertThat(adminA.send(HttpMethod.DELETE, "/admin/failed-configs", ADMIN, null).json().getString("status"))
       .isEqualTo("cleared");
