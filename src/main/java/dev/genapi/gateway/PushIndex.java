@@ -76,9 +76,9 @@ final class PushIndex {
       }
     }
 
-    /** @return the user the connection calls as, or {@code null} */
-    String user() {
-      return user;
+    /** @return the device the connection calls from, or {@code null} */
+    String device() {
+      return device;
     }
 
     /** The connection is closed. */

@@ -48,7 +48,7 @@ final class SessionCalls {
   void identity(Identity identity) {
     this.identity = identity;
     if (pushes != null && identity != null) {
-      pushes.address(identity.userId(), null);
+      pushes.address(identity.userId(), pushes.device());
     }
   }
 
