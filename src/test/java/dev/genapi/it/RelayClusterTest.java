@@ -5,6 +5,7 @@ import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.testing.TestCluster;
+import dev.genapi.testing.WsClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.genapi.it.RelayClient.group;
 import static dev.genapi.it.RelayClient.target;
@@ -175,6 +178,23 @@ class RelayClusterTest {
         assertThat(Instant.parse(result.getString("timestamp"))).isBeforeOrEqualTo(Instant.now());
       }
       assertThat(eve.pending(300)).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("joins to one group sent at once through both gateways are all kept (compare-and-set, no lost update)")
+  void concurrentJoins() {
+    List<WsClient> clients = new ArrayList<>();
+    try (RelayClient owner = on(a, "owner6")) {
+      owner.ok("create_group", group("busy").put("type", "public"));
+      for (int i = 0; i < 16; i++) {
+        clients.add(WsClient.connect(client, (i % 2 == 0 ? a : b).port(), token("u6-" + i)));
+      }
+      clients.forEach(ws -> ws.send(WsClient.call("j", "relay", "join_group", group("busy"))));
+      clients.forEach(ws -> assertThat(ws.next().getJsonObject("result").getString("status")).isEqualTo("active"));
+      assertThat(owner.ok("group_info", group("busy")).getJsonObject("members").size()).isEqualTo(17);
+    } finally {
+      clients.forEach(WsClient::close);
     }
   }
 }
