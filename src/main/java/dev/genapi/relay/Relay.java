@@ -35,6 +35,8 @@ public final class Relay {
 
   /** The service name clients call. */
   public static final String SERVICE = "relay";
+  /** The most groups one connection is a member of. */
+  public static final int MAX_GROUPS_PER_CONNECTION = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
   private static final Set<String> JOINS = Set.of("create_group", "join_group");
@@ -89,14 +91,7 @@ public final class Relay {
   public InFlightCall call(Request request, RelayConnection connection, ResponseSink sink) {
     RelayCall call = new RelayCall(request.requestId(), sink);
     try {
-      if (request.userId() == null || request.userId().isEmpty()) {
-        throw new GenApiException(ErrorCode.UNAUTHENTICATED, "Authentication required");
-      }
-      RelayArgs.check(request.requestType(), request.version(), request.args());
-      if (connection == null && JOINS.contains(request.requestType())) {
-        throw new GenApiException(ErrorCode.FAILED_PRECONDITION, "Membership needs a connection that receives "
-          + "pushes (WebSocket, SockJS or Phoenix), not HTTP");
-      }
+      admit(request, connection);
     } catch (GenApiException e) {
       call.complete(Future.failedFuture(e));
       return call;
@@ -108,6 +103,23 @@ public final class Relay {
       call.complete(done.map(result -> result instanceof Push push ? sent(push) : result));
     });
     return call;
+  }
+
+  /** @throws GenApiException when the call is refused before it reaches the cluster */
+  private static void admit(Request request, RelayConnection connection) {
+    if (request.userId() == null || request.userId().isEmpty()) {
+      throw new GenApiException(ErrorCode.UNAUTHENTICATED, "Authentication required");
+    }
+    RelayArgs.check(request.requestType(), request.version(), request.args());
+    if (connection == null && JOINS.contains(request.requestType())) {
+      throw new GenApiException(ErrorCode.FAILED_PRECONDITION, "Membership needs a connection that receives "
+        + "pushes (WebSocket, SockJS or Phoenix), not HTTP");
+    }
+    if (connection != null && JOINS.contains(request.requestType())
+      && connection.groups() >= MAX_GROUPS_PER_CONNECTION) {
+      throw new GenApiException(ErrorCode.FAILED_PRECONDITION, "A connection is a member of at most "
+        + MAX_GROUPS_PER_CONNECTION + " groups");
+    }
   }
 
   /** The connection is closed: its members leave their groups. */
@@ -164,9 +176,11 @@ public final class Relay {
     return new JsonObject().put("status", "relayed").put("recipients_count", count);
   }
 
-  /** A connection closed while its join was in flight leaves at once. */
+  /** Keeps the connection's groups; a connection closed while its join was in flight leaves at once. */
   private void joined(Request request, RelayConnection connection) {
-    if (connection != null && JOINS.contains(request.requestType())) {
+    if (connection != null && "leave_group".equals(request.requestType())) {
+      connection.left(request.args().getString("group_id"));
+    } else if (connection != null && JOINS.contains(request.requestType())) {
       connection.joined(request.args().getString("group_id"));
       if (connection.closed()) {
         closed(connection);

@@ -47,6 +47,17 @@ public final class RelayConnection {
     groups.add(groupId);
   }
 
+  void left(String groupId) {
+    if (groups != null) {
+      groups.remove(groupId);
+    }
+  }
+
+  /** @return how many groups it joined and has not left */
+  int groups() {
+    return groups == null ? 0 : groups.size();
+  }
+
   /** @return the groups it joined, once: the connection is closed */
   Set<String> close() {
     closed = true;

@@ -3,6 +3,7 @@ package dev.genapi.it;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.gateway.Gateway;
+import dev.genapi.relay.Relay;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
@@ -144,6 +145,20 @@ class RelayMembershipClusterTest {
       ann.fails("join_group", group(""), "INVALID_ARGUMENT",
         "invalid argument value for \"group_id\", expected a non-empty string");
       ann.fails("kick", group("web"), "NOT_FOUND", "unsupported function: kick version 0.0.0");
+    }
+  }
+
+  @Test
+  @DisplayName("a connection is a member of at most 100 groups; leaving one makes room")
+  void groupsPerConnection() {
+    try (RelayClient ann = on(a, "ann5")) {
+      for (int i = 0; i < Relay.MAX_GROUPS_PER_CONNECTION; i++) {
+        ann.ok("create_group", group("many-" + i).put("type", "public"));
+      }
+      ann.fails("create_group", group("one-more").put("type", "public"), "FAILED_PRECONDITION",
+        "A connection is a member of at most 100 groups");
+      ann.ok("leave_group", group("many-0"));
+      ann.ok("create_group", group("one-more").put("type", "public"));
     }
   }
 
