@@ -141,8 +141,10 @@ class RelayClusterTest {
       ben.fails("mute_member", target("m4", "ann4"), "PERMISSION_DENIED", NOT_ADMIN);
       ann.fails("unmute_member", target("m4", "ben4"), "FAILED_PRECONDITION", "User is not muted");
       assertThat(ann.ok("mute_member", target("m4", "ben4"))).isEqualTo(new JsonObject().put("status", "muted"));
-      ben.fails("send", group("m4").put("message", "hi"), "PERMISSION_DENIED", "You are muted and cannot send messages");
-      cid.fails("send", group("m4").put("message", "hi"), "PERMISSION_DENIED", "Pending membership: wait for acceptance");
+      ben.fails("send", group("m4").put("message", "hi"), "PERMISSION_DENIED",
+        "You are muted and cannot send messages");
+      cid.fails("send", group("m4").put("message", "hi"), "PERMISSION_DENIED",
+        "Pending membership: wait for acceptance");
       assertThat(ann.ok("send", group("m4").put("message", "to all"))).isEqualTo(new JsonObject()
         .put("status", "relayed").put("recipients_count", 2));
       assertThat(ben.messages(1).get(0).getJsonObject("result").getString("message")).as("a muted member receives")
