@@ -31,7 +31,11 @@ public enum ErrorCode {
   /** The client cancelled the call. */
   CANCELLED(499, false),
   /** The function failed. */
-  INTERNAL(500, false);
+  INTERNAL(500, false),
+  /** Relay: the group already exists, or the user is already a member of it. */
+  ALREADY_EXISTS(409, false),
+  /** Relay: the group or the member is not in the state the call needs (not pending, not muted, not strict). */
+  FAILED_PRECONDITION(412, false);
 
   private final int code;
   private final boolean canRetry;

@@ -40,6 +40,12 @@ public final class Addresses {
   public static final String PUSHES = "genapi.pushes";
 
   /**
+   * Cluster map of relay groups: key group_id, value the group as JSON text
+   * {@code {"type","members":{<user_id>:{"roles","status","connection","joined_at"}}}}, written with compare-and-set.
+   */
+  public static final String RELAY_GROUPS_MAP = "genapi.relay.groups";
+
+  /**
    * Header: what a message to a node asks for besides running a call (a call is a {@code NodeCallRequest} body):
    * {@link #ACTION_CANCEL}, {@link #ACTION_CREDIT}, {@link #ACTION_PULL} or {@link #ACTION_VERSION}.
    */

@@ -76,16 +76,17 @@ public final class ClusterSupport {
   }
 
   /**
-   * GenApi's maps and their backups: the registry, the service records, the settings and the failed configs keep
-   * synchronous backups; leases, rewritten every second, keep asynchronous ones, so that a renewal never waits on a
-   * slow or frozen backup member. After a split, the larger side's registry, leases and settings are kept and the
-   * smaller side's copies are discarded: an IMap keeps no tombstone, so merging them in would bring back what was
-   * deleted during the split; the members of the smaller side re-assert their own state instead (nodes push their
-   * functions again and renew their leases, gateways reload their indexes). Failed configs, unique records that
-   * expire, are merged in when absent.
+   * GenApi's maps and their backups: the registry, the service records, the settings, the relay groups and the
+   * failed configs keep synchronous backups; leases, rewritten every second, keep asynchronous ones, so that a
+   * renewal never waits on a slow or frozen backup member. After a split, the larger side's registry, leases,
+   * settings and relay groups are kept and the smaller side's copies are discarded: an IMap keeps no tombstone, so
+   * merging them in would bring back what was deleted during the split; the members of the smaller side re-assert
+   * their own state instead (nodes push their functions again and renew their leases, gateways reload their
+   * indexes). Failed configs, unique records that expire, are merged in when absent.
    */
   private static void addMaps(Config config, int backups) {
-    for (String name : List.of(Addresses.FUNCTIONS_MAP, Addresses.SERVICES_MAP, Addresses.SETTINGS_MAP)) {
+    for (String name : List.of(Addresses.FUNCTIONS_MAP, Addresses.SERVICES_MAP, Addresses.SETTINGS_MAP,
+      Addresses.RELAY_GROUPS_MAP)) {
       config.addMapConfig(map(name, DiscardMergePolicy.class).setBackupCount(backups));
     }
     config.addMapConfig(map(Addresses.NODES_MAP, DiscardMergePolicy.class).setBackupCount(0)

@@ -15,6 +15,7 @@ import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.ratelimit.RateLimitSettings;
 import dev.genapi.ratelimit.RateLimitSync;
 import dev.genapi.ratelimit.RateLimiter;
+import dev.genapi.relay.Relay;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,6 +57,7 @@ public final class Gateway {
   private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
+  private Relay relay;
   private int port;
   private int adminPort = -1;
 
@@ -114,6 +116,7 @@ public final class Gateway {
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter);
     configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
+    relay = new Relay(vertx, hazelcast);
     return vertx.deployVerticle(configVerticle)
       .compose(id -> {
         deployments.add(id);
@@ -122,6 +125,7 @@ public final class Gateway {
       .compose(v -> replies.start(vertx))
       .compose(v -> rateLimitSettings.start(options.getRateLimits()))
       .compose(v -> rateLimitSync.start())
+      .compose(v -> relay.start())
       .compose(v -> vertx.deployVerticle(() -> {
         GatewayVerticle server = new GatewayVerticle(this, pipeline, options);
         servers.add(server);
@@ -253,6 +257,11 @@ public final class Gateway {
     return drain.draining();
   }
 
+  /** @return the built-in {@code relay} service */
+  Relay relay() {
+    return relay;
+  }
+
   Drain drainState() {
     return drain;
   }
@@ -310,6 +319,7 @@ public final class Gateway {
     return Future.join(undeployed)
       .eventually(replies::stop)
       .eventually(rateLimitSync::stop)
+      .eventually(relay::stop)
       .eventually(rateLimitSettings::stop)
       .eventually(() -> nodes.stop(vertx, ClusterSupport.hazelcast(vertx)))
       .mapEmpty();

@@ -66,7 +66,8 @@ final class HttpTransport {
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
     ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(response::write,
       (code, reason) -> http.connection().close()), gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), 1, flow, identity, gateway.drainState());
+    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), 1, flow, identity, gateway.drainState(),
+      gateway.relay());
     JsonObject json = null;
     try {
       json = Request.parseFrame(body, options.getMaxPayloadBytes());

@@ -7,6 +7,7 @@ import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ResponseSink;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
+import dev.genapi.relay.Relay;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The calls of one client connection, whatever its transport (an HTTP call is a connection with one call): refuses
  * every call while the gateway drains, applies the connection's identity, refuses a request_id already in flight, one
- * call too many or one the connection's byte budget cannot hold, runs the pipeline, and cancels, abandons or ends
+ * call too many or one the connection's byte budget cannot hold, runs the pipeline (or the gateway's own
+ * {@code relay} service for its calls, the one place they are told apart), and cancels, abandons or ends
  * calls. A call holds its slot, its request_id and its bytes until its last frame; one refused before it reached a
  * node holds nothing. Each call that starts gets exactly one last frame, or none when its client is gone. Used on the
  * connection's event loop only.
@@ -30,18 +32,20 @@ final class SessionCalls {
   private final int maxInFlight;
   private final ConnectionFlow flow;
   private final Drain drain;
+  private final Relay relay;
   private Identity identity;
   private PushIndex.Entry pushes;
   private Map<String, Open> inFlight;
 
   SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, ConnectionFlow flow,
-               Identity identity, Drain drain) {
+               Identity identity, Drain drain, Relay relay) {
     this.pipeline = pipeline;
     this.authenticator = authenticator;
     this.maxInFlight = maxInFlight;
     this.flow = flow;
     this.identity = identity;
     this.drain = drain;
+    this.relay = relay;
   }
 
   /** Replaces the identity (a Phoenix join may bring a token). */
@@ -94,7 +98,9 @@ final class SessionCalls {
     flow.holdCall(bytes);
     drain.callOpened();
     Open open = new Open(id, bytes, sink);
-    open.call = pipeline.execute(request, open, flow::whenWritable);
+    open.call = Relay.SERVICE.equals(request.service())
+      ? relay.call(request, pushes == null ? null : pushes.relay(), open)
+      : pipeline.execute(request, open, flow::whenWritable);
     if (open.call != null && !open.done) {
       if (inFlight == null) {
         inFlight = new HashMap<>(4);
@@ -116,10 +122,14 @@ final class SessionCalls {
     }
   }
 
-  /** The client is gone: it receives no more pushes, every call in flight ends without a frame and its node is told. */
+  /**
+   * The client is gone: it receives no more pushes, leaves its relay groups, every call in flight ends without a
+   * frame and its node is told.
+   */
   void abandonAll() {
     if (pushes != null) {
       pushes.remove();
+      relay.closed(pushes.relay());
     }
     if (inFlight != null) {
       Map<String, Open> calls = inFlight;

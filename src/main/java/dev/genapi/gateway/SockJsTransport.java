@@ -65,7 +65,7 @@ final class SockJsTransport {
     ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(socket::write, socket::close),
       gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity, gateway.drainState());
+      flow, identity, gateway.drainState(), gateway.relay());
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
     NativeSession session = new NativeSession(flow::write, calls, options, ip);
     calls.receivePushes(pushes.entry(session));

@@ -84,7 +84,7 @@ final class WebSocketTransport {
     ClientLink link = ClientLink.of(vertx, ws, tcp);
     ConnectionFlow flow = new ConnectionFlow(vertx, link, gateway.memory(), options.getClientLimits());
     SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity, gateway.drainState());
+      flow, identity, gateway.drainState(), gateway.relay());
     String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
     ClientSession session = phoenix
       ? new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip)

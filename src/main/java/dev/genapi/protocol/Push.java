@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * A server push: a payload for every connection of one user or one device, on every gateway and transport (native
- * WebSocket, SockJS, Phoenix; not HTTP). Clients receive a Response frame with {@code "push"} naming the target:
+ * A server push: a payload for every connection of one user or one device, or for the member connections of one relay
+ * group, on every gateway and transport (native WebSocket, SockJS, Phoenix; not HTTP). Clients receive a Response
+ * frame with {@code "push"} naming the target ({@code "user"}, {@code "device"}, {@code "group:<group_id>"}):
  * <pre>{@code {"request_id":"<generated>","success":true,"result":<payload>,"error":null,"code":null,"async":false,
  *  "has_more":false,"can_retry":false,"push":"user"}}</pre>
  * A push is published once on the event bus ({@value Addresses#PUSHES}) and every gateway writes it to its own
@@ -18,18 +19,22 @@ import java.util.UUID;
  * closed as a slow client.
  *
  * @param target whom the push is for
- * @param to the user id or device id
+ * @param to the user id, device id or group id
  * @param requestId the frame's {@code request_id}
  * @param payload the frame's {@code result}, as JSON text
+ * @param connections for a group: its recipients' connections, {@code {<gateway node id>:[<connection number>…]}};
+ *     {@code null} otherwise
  */
-public record Push(Target target, String to, String requestId, String payload) {
+public record Push(Target target, String to, String requestId, String payload, JsonObject connections) {
 
   /** Whom a push is for, and the {@code push} value of its frame. */
   public enum Target {
     /** Every connection whose calls carry that {@code user_id} (with JWT: the token's subject). */
     USER("user"),
     /** Every connection whose calls carry that {@code device_id}. */
-    DEVICE("device");
+    DEVICE("device"),
+    /** The connections of a relay group's members named in the push ({@code push}: {@code "group:<group_id>"}). */
+    GROUP("group");
 
     private final String wireName;
 
@@ -37,7 +42,7 @@ public record Push(Target target, String to, String requestId, String payload) {
       this.wireName = wireName;
     }
 
-    /** @return the {@code push} value of the frame */
+    /** @return the target's name on the event bus; the frame's {@code push} value but for a group */
     public String wireName() {
       return wireName;
     }
@@ -49,7 +54,7 @@ public record Push(Target target, String to, String requestId, String payload) {
    * @return a push to every connection of that user, with a generated {@code request_id}
    */
   public static Push toUser(String userId, Object payload) {
-    return new Push(Target.USER, userId, UUID.randomUUID().toString(), Json.encode(payload));
+    return new Push(Target.USER, userId, UUID.randomUUID().toString(), Json.encode(payload), null);
   }
 
   /**
@@ -58,7 +63,18 @@ public record Push(Target target, String to, String requestId, String payload) {
    * @return a push to every connection of that device, with a generated {@code request_id}
    */
   public static Push toDevice(String deviceId, Object payload) {
-    return new Push(Target.DEVICE, deviceId, UUID.randomUUID().toString(), Json.encode(payload));
+    return new Push(Target.DEVICE, deviceId, UUID.randomUUID().toString(), Json.encode(payload), null);
+  }
+
+  /**
+   * @param groupId the relay group
+   * @param requestId the sending call's {@code request_id}
+   * @param payload any JSON value
+   * @param connections the recipients' connections by gateway node id: {@code {<node id>:[<number>…]}}
+   * @return a push to exactly those connections
+   */
+  public static Push toGroup(String groupId, String requestId, Object payload, JsonObject connections) {
+    return new Push(Target.GROUP, groupId, requestId, Json.encode(payload), connections);
   }
 
   /** Publishes the push to every gateway of the cluster. */
@@ -66,10 +82,14 @@ public record Push(Target target, String to, String requestId, String payload) {
     eventBus.publish(Addresses.PUSHES, toJson());
   }
 
-  /** @return the event-bus form: {@code {"target","to","request_id","payload"}}, the payload as JSON text */
+  /**
+   * @return the event-bus form: {@code {"target","to","request_id","payload"}}, the payload as JSON text, and
+   *     {@code "connections"} for a group
+   */
   public JsonObject toJson() {
-    return new JsonObject().put("target", target.wireName()).put("to", to).put("request_id", requestId)
+    JsonObject json = new JsonObject().put("target", target.wireName()).put("to", to).put("request_id", requestId)
       .put("payload", payload);
+    return connections == null ? json : json.put("connections", connections);
   }
 
   /**
@@ -81,9 +101,11 @@ public record Push(Target target, String to, String requestId, String payload) {
       || !(message.getValue("request_id") instanceof String id) || !(message.getValue("payload") instanceof String p)) {
       return null;
     }
+    Object connections = message.getValue("connections");
     for (Target target : Target.values()) {
-      if (target.wireName().equals(message.getValue("target"))) {
-        return new Push(target, to, id, p);
+      if (target.wireName().equals(message.getValue("target"))
+        && (target == Target.GROUP) == (connections instanceof JsonObject)) {
+        return new Push(target, to, id, p, (JsonObject) connections);
       }
     }
     return null;
@@ -91,6 +113,7 @@ public record Push(Target target, String to, String requestId, String payload) {
 
   /** @return the frame clients receive */
   public String frame() {
-    return Response.ok(requestId, new RawJson(Buffer.buffer(payload))).encodePush(target.wireName());
+    String name = target == Target.GROUP ? "group:" + to : target.wireName();
+    return Response.ok(requestId, new RawJson(Buffer.buffer(payload))).encodePush(name);
   }
 }

@@ -1,0 +1,68 @@
+package dev.genapi.relay;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A client connection as relay groups know it: its cluster-unique id, which members are registered with, and the
+ * groups it joined, which it leaves when it closes. Used on the connection's event loop only.
+ */
+public final class RelayConnection {
+
+  private final String id;
+  private Set<String> groups;
+  private boolean closed;
+
+  /**
+   * @param node the node id of the gateway's Vert.x ({@code ClusterSupport.nodeId})
+   * @param number the connection's number, unique in that gateway
+   */
+  public RelayConnection(String node, long number) {
+    this.id = node + "/" + number;
+  }
+
+  /** @return {@code <gateway node id>/<number>} */
+  public String id() {
+    return id;
+  }
+
+  /** @return the gateway node id part of a connection id */
+  static String node(String connectionId) {
+    return connectionId.substring(0, connectionId.lastIndexOf('/'));
+  }
+
+  /** @return the number part of a connection id */
+  static long number(String connectionId) {
+    return Long.parseLong(connectionId.substring(connectionId.lastIndexOf('/') + 1));
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  void joined(String groupId) {
+    if (groups == null) {
+      groups = new HashSet<>(2);
+    }
+    groups.add(groupId);
+  }
+
+  void left(String groupId) {
+    if (groups != null) {
+      groups.remove(groupId);
+    }
+  }
+
+  /** @return how many groups it joined and has not left */
+  int groups() {
+    return groups == null ? 0 : groups.size();
+  }
+
+  /** @return the groups it joined, once: the connection is closed */
+  Set<String> close() {
+    closed = true;
+    Set<String> joined = groups == null ? Set.of() : groups;
+    groups = null;
+    return joined;
+  }
+}
