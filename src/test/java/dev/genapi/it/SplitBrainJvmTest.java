@@ -61,6 +61,8 @@ class SplitBrainJvmTest {
   private static final long VERIFY_MS = 1000;
   /** An admin change whose map entry the frozen member holds waits until the member is declared gone. */
   private static final long ADMIN_RETRY_MS = 60_000;
+  // one admin request may wait on the frozen member until this gateway, too, has declared it gone: try again
+  private static final long ADMIN_ATTEMPT_MS = 15_000;
   private static final JsonObject LIMITS = new JsonObject().put("api_limits", new JsonArray().add(new JsonObject()
     .put("service", "demo").put("request_type", "whoami").put("key", "user_id").put("max_requests", 77)
     .put("window_ms", 60_000)));
@@ -237,13 +239,13 @@ class SplitBrainJvmTest {
       });
       assertThat(deleted).as("functions whose primary copy was on the frozen member").isNotEmpty();
       for (String key : deleted) {
-        assertThat(Eventually.until(() -> httpA.send(HttpMethod.DELETE, "/admin/functions/" + key, ADMIN, null),
-          reply -> reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
+        assertThat(Eventually.until(() -> httpA.attempt(HttpMethod.DELETE, "/admin/functions/" + key, ADMIN, null,
+          ADMIN_ATTEMPT_MS), reply -> reply != null && reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
       }
       JsonObject push = new JsonObject().put("service", service).put("config_version", "1")
         .put("fun_configs", new JsonArray().add(new JsonObject().put("service", service).put("request_type", "hello")));
-      assertThat(Eventually.until(() -> httpA.send(HttpMethod.POST, "/admin/push", ADMIN, push.encode()),
-        reply -> reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
+      assertThat(Eventually.until(() -> httpA.attempt(HttpMethod.POST, "/admin/push", ADMIN, push.encode(),
+        ADMIN_ATTEMPT_MS), reply -> reply != null && reply.status() == 200, ADMIN_RETRY_MS).status()).isEqualTo(200);
       added = service + "/hello/0.0.0";
       expected.removeAll(deleted);
       expected.add(added);

@@ -1,14 +1,18 @@
 package dev.genapi.testing;
 
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP client for tests, against {@code 127.0.0.1}.
@@ -55,17 +59,38 @@ public final class Http implements AutoCloseable {
     return send(method, path, bearer, body, headers);
   }
 
+  /**
+   * Sends a request as {@link #send(HttpMethod, String, String, String)} does, but gives up after the given time.
+   *
+   * @return the answer, or {@code null} when none came in time or the request failed
+   */
+  public Reply attempt(HttpMethod method, String path, String bearer, String body, long timeoutMs) {
+    try {
+      return TestCluster.await(request(method, path, bearer, body, MultiMap.caseInsensitiveMultiMap())
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS));
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+
   /** Sends a request with exactly these headers (besides the bearer token) and waits for the whole answer. */
   public Reply send(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
+    return TestCluster.await(request(method, path, bearer, body, headers));
+  }
+
+  private Future<Reply> request(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
+    if (body != null && !headers.contains("Content-Type")) {
+      headers.add("Content-Type", "application/json");
+    }
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
       .setHeaders(headers);
     if (bearer != null) {
       options.putHeader("Authorization", "Bearer " + bearer);
     }
     // body() is attached in the same event-loop task that sends, so the response cannot end before it is read
-    return TestCluster.await(client.request(options).compose(request ->
+    return client.request(options).compose(request ->
       (body == null ? request.send() : request.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(bytes -> reply(response, bytes)))));
+        .compose(response -> response.body().map(bytes -> reply(response, bytes))));
   }
 
   /** {@code GET} with a bearer token (or none). */
