@@ -52,11 +52,15 @@ public final class Http implements AutoCloseable {
 
   /** Sends a request (a body as {@code application/json}) and waits for the whole answer (60 s at most). */
   public Reply send(HttpMethod method, String path, String bearer, String body) {
+    return send(method, path, bearer, body, jsonHeaders(body));
+  }
+
+  private static MultiMap jsonHeaders(String body) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (body != null) {
       headers.add("Content-Type", "application/json");
     }
-    return send(method, path, bearer, body, headers);
+    return headers;
   }
 
   /**
@@ -66,7 +70,7 @@ public final class Http implements AutoCloseable {
    */
   public Reply attempt(HttpMethod method, String path, String bearer, String body, long timeoutMs) {
     try {
-      return TestCluster.await(request(method, path, bearer, body, MultiMap.caseInsensitiveMultiMap())
+      return TestCluster.await(request(method, path, bearer, body, jsonHeaders(body))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS));
     } catch (IllegalStateException e) {
       return null;
@@ -79,9 +83,6 @@ public final class Http implements AutoCloseable {
   }
 
   private Future<Reply> request(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
-    if (body != null && !headers.contains("Content-Type")) {
-      headers.add("Content-Type", "application/json");
-    }
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
       .setHeaders(headers);
     if (bearer != null) {
