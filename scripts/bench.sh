@@ -12,9 +12,11 @@
 #   scripts/bench.sh --cluster-tls   the closed loop only, against a second gateway and node whose event bus runs
 #                              mutual TLS, in rounds gateway, gateway-tls, baseline, baseline, gateway-tls, gateway
 #                              (RESULT_TLS line: tls_cost is 1 - gateway_tls_rps / gateway_rps), about 7 minutes
-#   scripts/bench.sh --fan-out   one push to 10,000 WebSockets of one user on the gateway, against a bare Vert.x
-#                              server writing the same frame to its 10,000 sockets; rounds gateway, baseline, baseline,
-#                              gateway of 20 warm-up and 100 measured pushes (RESULT_FANOUT line), about 3 minutes
+#   scripts/bench.sh --fan-out   one push to 10,000 WebSockets of one user (demo.push_to_user) and one relay send to
+#                              a group of 10,000 members on the gateway, against a bare Vert.x server writing the same
+#                              frame to its 10,000 sockets; rounds user, group, baseline, baseline, group, user of 20
+#                              warm-up and 100 measured pushes (RESULT_FANOUT line), about 6 minutes;
+#                              FAN_OUT_ROUNDS="group baseline" runs those rounds only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,16 +80,18 @@ if $fan_out; then
   "${jvm[@]}" dev.genapi.bench.FanOutServer "$baseline_port" 2 > "$dir/fanout-baseline.log" 2>&1 & pids+=("$!")
   await "$dir/fanout-baseline.log" "fan-out baseline ready"
   declare -A fan
-  for server in gateway baseline baseline gateway; do
-    port=$gateway_port; [[ $server == baseline ]] && port=$baseline_port
-    echo "Fan-out, 10000 connections: $server" >&2
-    line=$("${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.FanOutLoad "$server" "$port" 10000 20 100 | tail -1)
+  for mode in ${FAN_OUT_ROUNDS:-user group baseline baseline group user}; do
+    port=$gateway_port; [[ $mode == baseline ]] && port=$baseline_port
+    echo "Fan-out, 10000 connections: $mode" >&2
+    line=$("${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.FanOutLoad "$mode" "$port" 10000 20 100 | tail -1)
     echo "$line" >&2
-    fan[$server]+="$(sed -E 's/.*"deliveries_per_s":([0-9]+).*"p99_ms":([0-9.]+).*/\1 \2/' <<< "$line")"$'\n'
+    fan[$mode]+="$(sed -E 's/.*"deliveries_per_s":([0-9]+).*"p99_ms":([0-9.]+).*/\1 \2/' <<< "$line")"$'\n'
   done
-  avg() { awk -v c="$2" 'NF {s += $c; n++} END {printf "%.2f", s / n}' <<< "${fan[$1]}"; }
-  awk -v g="$(avg gateway 1)" -v b="$(avg baseline 1)" -v gp="$(avg gateway 2)" -v bp="$(avg baseline 2)" \
-    'BEGIN{printf "RESULT_FANOUT gateway_deliveries_per_s=%d baseline_deliveries_per_s=%d ratio=%.2f gateway_p99_ms=%.2f baseline_p99_ms=%.2f\n", g, b, g/b, gp, bp}'
+  avg() { awk -v c="$2" 'NF {s += $c; n++} END {printf "%.2f", s / n}' <<< "${fan[$1]:-}"; }
+  awk -v g="$(avg user 1)" -v r="$(avg group 1)" -v b="$(avg baseline 1)" -v gp="$(avg user 2)" \
+    -v rp="$(avg group 2)" -v bp="$(avg baseline 2)" 'BEGIN{printf "RESULT_FANOUT gateway_deliveries_per_s=%d '\
+'group_deliveries_per_s=%d baseline_deliveries_per_s=%d ratio=%.2f group_ratio=%.2f gateway_p99_ms=%.2f '\
+'group_p99_ms=%.2f baseline_p99_ms=%.2f\n", g, r, b, g/b, r/b, gp, rp, bp}'
   exit 0
 fi
 "${jvm[@]}" dev.genapi.bench.BaselineServer "$name" "$cluster_port" "$baseline_port" 2 > "$dir/baseline.log" 2>&1 &

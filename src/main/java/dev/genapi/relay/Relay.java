@@ -28,8 +28,8 @@ import java.util.UUID;
  * groups held in the cluster map {@value Addresses#RELAY_GROUPS_MAP}. The caller's {@code user_id} is the actor;
  * members are registered with the connection that joined, leave when it closes, and every member registered
  * through a gateway that leaves the cluster is removed by the gateways that see it go. A {@code send} is one push
- * published on the event bus to its recipients' connections. Hazelcast is called on worker threads, in order per
- * event loop, so a connection's calls apply in the order sent.
+ * published on the event bus to its recipients' connections. A connection's calls apply in the order sent, one after
+ * the other; the calls of all connections to one group are applied in batches ({@link RelayStore}).
  */
 public final class Relay {
 
@@ -58,7 +58,7 @@ public final class Relay {
   /** @return completed once groups can be served and members of gateways that leave the cluster are removed */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
-      store = new RelayStore(hazelcast.getMap(Addresses.RELAY_GROUPS_MAP));
+      store = new RelayStore(vertx, hazelcast.getMap(Addresses.RELAY_GROUPS_MAP));
       memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
         @Override
         public void memberRemoved(MembershipEvent event) {
@@ -96,11 +96,12 @@ public final class Relay {
       call.complete(Future.failedFuture(e));
       return call;
     }
-    vertx.executeBlocking(() -> run(request, connection)).onComplete(done -> {
-      if (done.succeeded()) {
+    Future<Object> done = connection == null ? run(request, null) : connection.after(() -> run(request, connection));
+    done.onComplete(result -> {
+      if (result.succeeded()) {
         joined(request, connection);
       }
-      call.complete(done.map(result -> result instanceof Push push ? sent(push) : result));
+      call.complete(result.map(value -> value instanceof Push push ? sent(push) : value));
     });
     return call;
   }
@@ -125,32 +126,29 @@ public final class Relay {
   /** The connection is closed: its members leave their groups. */
   public void closed(RelayConnection connection) {
     Set<String> groups = connection.close();
-    if (!groups.isEmpty()) {
-      vertx.executeBlocking(() -> {
-        groups.forEach(group -> store.removeConnections(group, connection.id()::equals));
-        return null;
-      }).onFailure(e -> LOG.warn("relay: connection {} could not leave its groups: {}", connection.id(), e.toString()));
+    for (String group : groups) {
+      store.removeConnections(group, connection.id()::equals).onFailure(e ->
+        LOG.warn("relay: connection {} could not leave group {}: {}", connection.id(), group, e.toString()));
     }
   }
 
-  private Object run(Request request, RelayConnection connection) {
+  private Future<Object> run(Request request, RelayConnection connection) {
     JsonObject args = request.args();
     String group = args.getString("group_id");
     String actor = request.userId();
     String target = args.getString("user_id");
     String now = Instant.now().toString();
-    return switch (request.requestType()) {
-      case "create_group" -> store.update(group,
-        g -> RelayRules.create(g, group, args.getString("type"), actor, connection.id(), now)).result();
-      case "delete_group" -> store.update(group, g -> RelayRules.delete(g, actor)).result();
-      case "group_info" -> RelayRules.exists(store.get(group)).info(group);
-      case "join_group" -> store.update(group, g -> RelayRules.join(g, actor, connection.id(), now)).result();
-      case "leave_group" -> store.update(group, g -> RelayRules.leave(g, actor)).result();
-      case "accept_member" -> store.update(group, g -> RelayRules.accept(g, actor, target)).result();
-      case "mute_member" -> store.update(group, g -> RelayRules.mute(g, actor, target)).result();
-      case "unmute_member" -> store.update(group, g -> RelayRules.unmute(g, actor, target)).result();
-      default -> message(request, group, RelayRules.recipients(store.get(group), actor), now);
-    };
+    return store.apply(group, g -> switch (request.requestType()) {
+      case "create_group" -> RelayRules.create(g, group, args.getString("type"), actor, connection.id(), now);
+      case "delete_group" -> RelayRules.delete(g, actor);
+      case "group_info" -> new RelayRules.Change(g, RelayRules.exists(g).info(group));
+      case "join_group" -> RelayRules.join(g, actor, connection.id(), now);
+      case "leave_group" -> RelayRules.leave(g, actor);
+      case "accept_member" -> RelayRules.accept(g, actor, target);
+      case "mute_member" -> RelayRules.mute(g, actor, target);
+      case "unmute_member" -> RelayRules.unmute(g, actor, target);
+      default -> new RelayRules.Change(g, message(request, group, RelayRules.recipients(g, actor), now));
+    });
   }
 
   private static Push message(Request request, String group, List<Group.Member> recipients, String now) {
@@ -189,8 +187,7 @@ public final class Relay {
   }
 
   private void removeGateway(String node) {
-    vertx.executeBlocking(() -> store.removeConnections(connection -> RelayConnection.node(connection).equals(node)),
-        false)
+    store.removeConnections(connection -> RelayConnection.node(connection).equals(node))
       .onSuccess(groups -> LOG.info("relay: gateway {} left the cluster; its members left {} group(s)", node, groups))
       .onFailure(e -> LOG.warn("relay: members of gateway {} could not be removed: {}", node, e.toString()));
   }

@@ -1,7 +1,10 @@
 package dev.genapi.relay;
 
+import io.vertx.core.Future;
+
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A client connection as relay groups know it: its cluster-unique id, which members are registered with, and the
@@ -10,6 +13,7 @@ import java.util.Set;
 public final class RelayConnection {
 
   private final String id;
+  private Future<Object> last = Future.succeededFuture();
   private Set<String> groups;
   private boolean closed;
 
@@ -34,6 +38,13 @@ public final class RelayConnection {
   /** @return the number part of a connection id */
   static long number(String connectionId) {
     return Long.parseLong(connectionId.substring(connectionId.lastIndexOf('/') + 1));
+  }
+
+  /** @return the call's outcome; the call starts once the connection's previous relay call has ended */
+  Future<Object> after(Supplier<Future<Object>> call) {
+    Future<Object> next = last.transform(previous -> call.get());
+    last = next;
+    return next;
   }
 
   boolean closed() {

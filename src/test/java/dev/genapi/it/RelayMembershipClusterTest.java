@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -160,6 +161,45 @@ class RelayMembershipClusterTest {
       ann.ok("leave_group", group("many-0"));
       ann.ok("create_group", group("one-more").put("type", "public"));
     }
+  }
+
+  @Test
+  @DisplayName("a burst of joins on two gateways at once: every joiner is a member, a second join of one user is "
+    + "refused alone; a burst of closes: all leave")
+  void burstsOfJoinsAndCloses() {
+    int perGateway = 60;
+    try (RelayClient ann = on(a, "ann6")) {
+      ann.ok("create_group", group("burst").put("type", "public"));
+      List<WsClient> joiners = new ArrayList<>();
+      for (int i = 0; i < 2 * perGateway; i++) {
+        joiners.add(WsClient.connect(client, (i % 2 == 0 ? a : b).port(), token("joiner" + i)));
+      }
+      WsClient twin = WsClient.connect(client, a.port(), token("joiner0"));
+      joiners.forEach(ws -> ws.send(WsClient.call("j", "relay", "join_group", group("burst"))));
+      twin.send(WsClient.call("j", "relay", "join_group", group("burst")));
+      JsonObject twinJoin = twin.next();
+      JsonObject firstJoin = joiners.get(0).next();
+      assertThat(List.of(outcome(twinJoin), outcome(firstJoin)))
+        .containsExactlyInAnyOrder("joined", "Already a member of this group");
+      for (WsClient ws : joiners.subList(1, joiners.size())) {
+        assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().put("status", "active"));
+      }
+      (twinJoin.getBoolean("success") ? joiners.get(0) : twin).close();
+      assertThat(ann.ok("group_info", group("burst")).getJsonObject("members").size()).isEqualTo(2 * perGateway + 1);
+      assertThat(ann.ok("send", group("burst").put("message", "all")).getInteger("recipients_count"))
+        .isEqualTo(2 * perGateway + 1);
+      List<WsClient> members = new ArrayList<>(joiners.subList(1, joiners.size()));
+      members.add(twinJoin.getBoolean("success") ? twin : joiners.get(0));
+      for (WsClient ws : members) {
+        assertThat(ws.next().getJsonObject("result").getString("message")).isEqualTo("all");
+      }
+      members.forEach(WsClient::close);
+      eventually(() -> ann.ok("group_info", group("burst")).getJsonObject("members").fieldNames(), Set.of("ann6"));
+    }
+  }
+
+  private static String outcome(JsonObject answer) {
+    return answer.getBoolean("success") ? "joined" : answer.getString("error");
   }
 
   private static <T> void eventually(Supplier<T> value, T expected) {
