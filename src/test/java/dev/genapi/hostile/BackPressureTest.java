@@ -116,6 +116,44 @@ class BackPressureTest {
   }
 
   @Test
+  @DisplayName("pushes to a user whose connection stopped reading drop that connection (1008), holding at most its "
+    + "budget; another user's connection gets every push meanwhile, in order")
+  void pushesToAReaderThatStopped() {
+    long before = cluster.gateway().slowClientsDisconnected();
+    try (WsClient stuck = WsClient.connect(cluster.clients(), new WebSocketClientOptions().setReceiveBufferSize(32 * 1024),
+      new WebSocketConnectOptions().setHost("127.0.0.1").setPort(cluster.port()).setURI("/ws"));
+         WsClient other = WsClient.connect(cluster.clients(), cluster.port());
+         WsClient sender = WsClient.connect(cluster.clients(), cluster.port())) {
+      for (WsClient ws : List.of(stuck, other)) { // a connection receives the pushes to the user it called as
+        ws.send(call("hello", "demo", "echo", new JsonObject().put("message", "hi")).put("user_id",
+          ws == stuck ? "stuck" : "other"));
+        assertThat(ws.next().getBoolean("success")).isTrue();
+      }
+      stuck.socket().pause();
+      String big = "b".repeat(2900); // the demo's longest string
+      for (int batch = 0; batch < 20; batch++) { // 5.8 MB of pushes to "stuck", a small push to "other" after each 100
+        for (int i = 0; i < 100; i++) {
+          sender.send(call("s" + i, "demo", "push_to_user", new JsonObject().put("user_id", "stuck")
+            .put("message", big)));
+        }
+        sender.send(call("o" + batch, "demo", "push_to_user", new JsonObject().put("user_id", "other")
+          .put("message", "m" + batch)));
+        assertThat(sender.next(101, 10_000)).allMatch(answer -> answer.getBoolean("success"));
+      }
+      assertThat(other.next(20, 10_000)).extracting(push -> push.getJsonObject("result").getString("message"))
+        .isEqualTo(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "m" + i).toList());
+      long end = System.currentTimeMillis() + 20_000;
+      while (!letGo(before, 1) && System.currentTimeMillis() < end) {
+        Thread.onSpinWait();
+      }
+      assertThat(letGo(before, 1)).as("the gateway let go of the connection that stopped reading").isTrue();
+      stuck.socket().resume();
+      assertThat(stuck.closeStatus(10_000)).isEqualTo((short) 1008);
+      assertThat(other.isClosed()).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("while calls in flight hold the gateway-wide budget, new calls answer OVERLOADED (can_retry); every call"
     + " gets one final answer and nobody is disconnected")
   void gatewayBudget() {
