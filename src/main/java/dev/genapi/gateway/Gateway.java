@@ -54,7 +54,8 @@ public final class Gateway {
   private final Authenticator authenticator;
   private final ConnectionAdmission connections;
   private final MemoryBudget memory;
-  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
+  private final GenApiMetrics metrics = new GenApiMetrics();
+  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions(), metrics);
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
   private Relay relay;
@@ -109,10 +110,9 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = ClusterSupport.nodeId(vertx);
-    GenApiMetrics metrics = new GenApiMetrics();
     pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
       options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);
-    gauges(metrics);
+    gauges();
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter);
     configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
@@ -155,7 +155,7 @@ public final class Gateway {
     });
   }
 
-  private void gauges(GenApiMetrics metrics) {
+  private void gauges() {
     metrics.gauge("genapi.registry.functions", "Functions in this gateway's index", registry::size);
     metrics.gauge("genapi.registry.changes", "Registry changes this gateway applied", registry::changes);
     metrics.gauge("genapi.nodes.live", "Service nodes with a current lease", () -> nodes.snapshot().size());
