@@ -21,10 +21,9 @@ import java.util.stream.Stream;
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
  * configuration, {@code PUT /admin/rate-limits} replaces it, adding or removing one limit changes it with
  * compare-and-set (so concurrent changes on several gateways all hold), and every gateway applies each change as it
- * arrives (and
- * reads it again after merging back from a split, as the larger side's value wins without a change event). The value
- * is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the limits in force
- * stay.
+ * arrives (and reads it again after merging back from a split, as the larger side's value wins without a change
+ * event). The value is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the
+ * limits in force stay.
  *
  * @implNote reads and writes here cross the network; none happens on the request path.
  */
