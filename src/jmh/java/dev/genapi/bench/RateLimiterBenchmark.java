@@ -1,6 +1,7 @@
 package dev.genapi.bench;
 
 import dev.genapi.api.GenApiException;
+import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.ratelimit.RateLimiter;
@@ -56,7 +57,7 @@ public class RateLimiterBenchmark {
   private static RateLimiter limiter(int max, long windowMs) {
     return new RateLimiter(new RateLimitOptions(new JsonObject().put("cluster", false).put("global_limits",
       new io.vertx.core.json.JsonArray().add(new JsonObject().put("key", "user_id").put("max_requests", max)
-        .put("window_ms", windowMs)))));
+        .put("window_ms", windowMs)))), new GenApiMetrics());
   }
 
   private Request nextRequest() {

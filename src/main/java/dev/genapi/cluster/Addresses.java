@@ -18,6 +18,8 @@ public final class Addresses {
 
   /** Where gateways publish their rate-limit admissions and heartbeats. */
   public static final String RATE_LIMIT_SYNC = "genapi.ratelimit.sync";
+  /** Prefix of a gateway's own rate-limit address, {@code genapi.ratelimit.gateway.<id>}, where it takes key resets. */
+  public static final String RATE_LIMIT_GATEWAY_PREFIX = "genapi.ratelimit.gateway.";
   /** Cluster map of gateway settings changed at runtime, such as {@code rate_limits}. */
   public static final String SETTINGS_MAP = "genapi.settings";
 
@@ -84,6 +86,11 @@ public final class Addresses {
    */
   public static String gatewayReplies(String member, String gatewayId) {
     return gatewayMember(member) + gatewayId + ".replies";
+  }
+
+  /** @return the address where the gateway with that rate-limit id (one per gateway, random) takes key resets */
+  public static String rateLimitGateway(String gatewayId) {
+    return RATE_LIMIT_GATEWAY_PREFIX + gatewayId;
   }
 
   /** @return the start of every reply address of the gateways in that JVM (by its node id) */

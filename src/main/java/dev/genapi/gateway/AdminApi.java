@@ -1,11 +1,9 @@
 package dev.genapi.gateway;
 
 import dev.genapi.api.FunConfig;
-import dev.genapi.api.InvalidConfigException;
 import dev.genapi.config.ConfigOptions;
 import dev.genapi.config.ConfigService;
 import dev.genapi.config.PushConfig;
-import dev.genapi.ratelimit.RateLimitOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -25,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * The admin API under {@code /admin}: functions (list, enable, disable, delete, push), services, nodes, failed
- * configs and rate limits. Every route needs {@code Authorization: Bearer <admin token>} ({@code 401} without it); with no admin
+ * configs and rate limits ({@link RateLimitRoutes}). Every route needs {@code Authorization: Bearer <admin token>} ({@code 401} without it); with no admin
  * token configured the routes answer {@code 404}.
  */
 final class AdminApi {
@@ -61,9 +59,7 @@ final class AdminApi {
     router.get("/failed-configs/summary").handler(api::failedSummary);
     router.delete("/failed-configs").handler(rc -> gateway.clearFailedConfigs()
       .onSuccess(v -> rc.json(new JsonObject().put("status", "cleared"))).onFailure(rc::fail));
-    router.get("/rate-limits").handler(rc -> rc.json(gateway.rateLimiter().options().toJson()
-      .put("gateways", gateway.rateLimitGateways())));
-    router.put("/rate-limits").handler(api::putRateLimits);
+    RateLimitRoutes.mount(router, gateway);
     return router;
   }
 
@@ -107,7 +103,7 @@ final class AdminApi {
   }
 
   /** @return the body as a JSON object, or {@code null} after answering {@code 400} */
-  private static JsonObject jsonBody(RoutingContext rc) {
+  static JsonObject jsonBody(RoutingContext rc) {
     try {
       JsonObject body = rc.body().asJsonObject();
       if (body == null) {
@@ -130,22 +126,6 @@ final class AdminApi {
     config.push(push, "true".equals(rc.queryParams().get("force")))
       .onSuccess(rc::json)
       .onFailure(e -> error(rc, 400, e.getMessage()));
-  }
-
-  private void putRateLimits(RoutingContext rc) {
-    JsonObject body = jsonBody(rc);
-    if (body == null) {
-      return;
-    }
-    RateLimitOptions limits;
-    try {
-      limits = new RateLimitOptions(body);
-    } catch (InvalidConfigException e) {
-      rc.response().setStatusCode(400);
-      rc.json(new JsonObject().put("error", "invalid rate limits").put("reasons", new JsonArray(e.reasons())));
-      return;
-    }
-    gateway.rateLimitSettings().put(limits).onSuccess(v -> rc.json(limits.toJson())).onFailure(rc::fail);
   }
 
   private void services(RoutingContext rc) {
@@ -197,7 +177,7 @@ final class AdminApi {
     }).onFailure(e -> error(rc, e instanceof ReplyException ? 502 : 500, e.getMessage()));
   }
 
-  private static void error(RoutingContext rc, int status, String message) {
+  static void error(RoutingContext rc, int status, String message) {
     rc.response().setStatusCode(status);
     rc.json(new JsonObject().put("error", message));
   }

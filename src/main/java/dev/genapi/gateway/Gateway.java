@@ -11,6 +11,10 @@ import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ReplyRouter;
 import dev.genapi.metrics.GenApiMetrics;
+import dev.genapi.ratelimit.KeyState;
+import dev.genapi.ratelimit.LimitSelector;
+import dev.genapi.ratelimit.LimitedKey;
+import dev.genapi.ratelimit.RateLimit;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.ratelimit.RateLimitSettings;
 import dev.genapi.ratelimit.RateLimitSync;
@@ -54,7 +58,8 @@ public final class Gateway {
   private final Authenticator authenticator;
   private final ConnectionAdmission connections;
   private final MemoryBudget memory;
-  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions());
+  private final GenApiMetrics metrics = new GenApiMetrics();
+  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions(), metrics);
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
   private Relay relay;
@@ -109,12 +114,11 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     String member = ClusterSupport.nodeId(vertx);
-    GenApiMetrics metrics = new GenApiMetrics();
     pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
       options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);
-    gauges(metrics);
+    gauges();
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
-    rateLimitSync = new RateLimitSync(vertx, rateLimiter);
+    rateLimitSync = new RateLimitSync(vertx, rateLimiter, options.getAdminToken());
     configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
     relay = new Relay(vertx, hazelcast);
     return vertx.deployVerticle(configVerticle)
@@ -155,7 +159,7 @@ public final class Gateway {
     });
   }
 
-  private void gauges(GenApiMetrics metrics) {
+  private void gauges() {
     metrics.gauge("genapi.registry.functions", "Functions in this gateway's index", registry::size);
     metrics.gauge("genapi.registry.changes", "Registry changes this gateway applied", registry::changes);
     metrics.gauge("genapi.nodes.live", "Service nodes with a current lease", () -> nodes.snapshot().size());
@@ -305,6 +309,37 @@ public final class Gateway {
   /** @return the cluster-wide rate-limit settings */
   public RateLimitSettings rateLimitSettings() {
     return rateLimitSettings;
+  }
+
+  /**
+   * @return the key's state under each limit in force with its scope and key, as this gateway knows it (its own calls
+   *   and those the other gateways reported, at most {@code sync_interval_ms} late); empty when no limit has them
+   */
+  public List<KeyState> rateLimitState(LimitedKey key) {
+    return rateLimiter.keyState(key);
+  }
+
+  /**
+   * Forgets the key's windows on every gateway, the calls each admitted and those merged from the others.
+   *
+   * @return how many gateways forgot it; failed when one did not confirm in time (the others have forgotten it)
+   */
+  public Future<Integer> resetRateLimit(LimitedKey key) {
+    return rateLimitSync.reset(key);
+  }
+
+  /**
+   * Adds one limit on every gateway, keeping the others; it replaces the limit of the same scope, key and window.
+   *
+   * @return the limit it replaced, or {@code null} when it was added
+   */
+  public Future<RateLimit> addRateLimit(RateLimit limit) {
+    return rateLimitSettings.add(limit);
+  }
+
+  /** @return how many limits it removed on every gateway: those the selector names */
+  public Future<Integer> removeRateLimits(LimitSelector which) {
+    return rateLimitSettings.remove(which);
   }
 
   /** @return this gateway's view of the live nodes */

@@ -11,10 +11,11 @@ import java.util.function.Supplier;
 
 /**
  * GenApi's own meters, built once: calls by service, request_type and code with their latency, calls in flight,
- * stream chunks, retries, connections by transport, registry size, changes and rejected entries, live nodes. Tags never hold request
- * ids or user ids; calls to unknown functions are counted under {@value #UNKNOWN} so clients cannot create meters.
- * The meters live in the Vert.x Micrometer registry when metrics are enabled (then also exported at {@code /metrics}),
- * else in Micrometer's global registry.
+ * stream chunks, retries, rate-limit checks and rejections by scope, connections by transport, registry size, changes
+ * and rejected entries, live nodes. Tags never hold request ids, user ids or other key values; calls to unknown
+ * functions are counted under {@value #UNKNOWN} so clients cannot create meters. The meters live in the Vert.x
+ * Micrometer registry when metrics are enabled (then also exported at {@code /metrics}), else in Micrometer's global
+ * registry.
  */
 public final class GenApiMetrics {
 
@@ -25,6 +26,7 @@ public final class GenApiMetrics {
   private final Counter streamChunks;
   private final Counter retries;
   private final Counter pushes;
+  private final Counter rateLimitChecks;
   private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
   /** Meters in the Vert.x registry of this JVM (or the global one). */
@@ -40,6 +42,8 @@ public final class GenApiMetrics {
       .register(registry);
     this.pushes = Counter.builder("genapi.pushes.delivered").description("Server push frames written to connections")
       .register(registry);
+    this.rateLimitChecks = Counter.builder("genapi.ratelimit.checks")
+      .description("Calls checked against the rate limits").register(registry);
   }
 
   /**
@@ -63,6 +67,20 @@ public final class GenApiMetrics {
   /** Counts the connections one server push was written to, on one event loop. */
   public void pushed(int connections) {
     pushes.increment(connections);
+  }
+
+  /** Counts one call checked against the rate limits. */
+  public void rateLimitChecked() {
+    rateLimitChecks.increment();
+  }
+
+  /**
+   * @param scope {@code global} or {@code <service>/<request_type>}: a limit in force, so the operator bounds the tags
+   * @return the counter of calls refused by a limit of that scope; build it once per limit, not per call
+   */
+  public Counter rateLimitRejections(String scope) {
+    return Counter.builder("genapi.ratelimit.rejections").description("Calls refused by a rate limit, by its scope")
+      .tag("scope", scope).register(registry);
   }
 
   /**

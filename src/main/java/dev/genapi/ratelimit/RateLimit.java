@@ -1,8 +1,11 @@
 package dev.genapi.ratelimit;
 
+import dev.genapi.api.InvalidConfigException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One limit: at most {@code maxRequests} calls per {@code windowMs} for each value of {@code key}. A global limit
@@ -29,6 +32,32 @@ public record RateLimit(String key, int maxRequests, long windowMs, String servi
     return service == null;
   }
 
+  /** @return the calls it applies to */
+  public LimitScope scope() {
+    return global() ? LimitScope.GLOBAL : new LimitScope(service, requestType);
+  }
+
+  /** @return whether the other limit has the same scope, key and window (only its {@code max_requests} may differ) */
+  public boolean sameWindow(RateLimit other) {
+    return Objects.equals(service, other.service) && Objects.equals(requestType, other.requestType)
+      && key.equals(other.key) && windowMs == other.windowMs;
+  }
+
+  /**
+   * Reads one limit: {@code {"key","max_requests","window_ms"}}, with {@code service} and {@code request_type} for
+   * an API limit.
+   *
+   * @throws InvalidConfigException listing every problem
+   */
+  public static RateLimit fromJson(JsonObject json) {
+    List<String> errors = new ArrayList<>();
+    RateLimit limit = parse(json, json.containsKey("service") || json.containsKey("request_type"), "limit", errors);
+    if (limit == null) {
+      throw new InvalidConfigException(errors);
+    }
+    return limit;
+  }
+
   static RateLimit parse(Object value, boolean api, String where, List<String> errors) {
     if (!(value instanceof JsonObject json)) {
       errors.add(where + ": must be an object");
@@ -52,7 +81,8 @@ public record RateLimit(String key, int maxRequests, long windowMs, String servi
     return new RateLimit(key, (Integer) max, ((Number) window).longValue(), service, requestType);
   }
 
-  JsonObject toJson() {
+  /** @return the JSON form, as {@code global_limits} and {@code api_limits} list limits */
+  public JsonObject toJson() {
     JsonObject json = new JsonObject();
     if (service != null) {
       json.put("service", service).put("request_type", requestType);

@@ -85,6 +85,34 @@ public final class RateLimitOptions {
   /** @return limits of one function each, checked after the global ones */
   public List<RateLimit> getApiLimits() { return apiLimits; }
 
+  /**
+   * @return these options with the limit added (checked after the others of its scope), or in place of the limit of
+   *   the same scope, key and window
+   */
+  public RateLimitOptions withLimit(RateLimit limit) {
+    List<RateLimit> limits = new ArrayList<>(limit.global() ? globalLimits : apiLimits);
+    int position = limits.size();
+    for (int i = limits.size() - 1; i >= 0; i--) {
+      if (limits.get(i).sameWindow(limit)) {
+        limits.remove(i);
+        position = i;
+      }
+    }
+    limits.add(position, limit);
+    return with(limit.global() ? "global_limits" : "api_limits", limits);
+  }
+
+  /** @return these options without the limits the selector names; these same options when it names none */
+  public RateLimitOptions withoutLimits(LimitSelector which) {
+    List<RateLimit> limits = which.scope().global() ? globalLimits : apiLimits;
+    List<RateLimit> kept = limits.stream().filter(limit -> !which.matches(limit)).toList();
+    return kept.size() == limits.size() ? this : with(which.scope().global() ? "global_limits" : "api_limits", kept);
+  }
+
+  private RateLimitOptions with(String list, List<RateLimit> limits) {
+    return new RateLimitOptions(toJson().put(list, new JsonArray(limits.stream().map(RateLimit::toJson).toList())));
+  }
+
   private static boolean bool(JsonObject json, String key, boolean fallback, List<String> errors) {
     Object value = json.getValue(key, fallback);
     if (value instanceof Boolean b) {

@@ -14,13 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
- * configuration, {@code PUT /admin/rate-limits} replaces it, and every gateway applies each change as it arrives (and
- * reads it again after merging back from a split, as the larger side's value wins without a change event). The value
- * is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the limits in force
- * stay.
+ * configuration, {@code PUT /admin/rate-limits} replaces it, adding or removing one limit changes it with
+ * compare-and-set (so concurrent changes on several gateways all hold), and every gateway applies each change as it
+ * arrives (and reads it again after merging back from a split, as the larger side's value wins without a change
+ * event). The value is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the
+ * limits in force stay.
  *
  * @implNote reads and writes here cross the network; none happens on the request path.
  */
@@ -28,6 +31,7 @@ public final class RateLimitSettings {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitSettings.class);
   private static final String KEY = "rate_limits";
+  private static final int MAX_CHANGE_ATTEMPTS = 20;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -94,6 +98,62 @@ public final class RateLimitSettings {
    */
   public Future<Void> put(RateLimitOptions limits) {
     return Future.fromCompletionStage(settings.setAsync(KEY, sealed(limits)), vertx.getOrCreateContext());
+  }
+
+  /**
+   * Adds one limit on every gateway, keeping the others; it replaces the limit of the same scope, key and window.
+   *
+   * @param limit the limit, already validated
+   * @return the limit it replaced, or {@code null} when it was added
+   */
+  public Future<RateLimit> add(RateLimit limit) {
+    return change(limits -> limits.withLimit(limit)).map(previous -> Stream.concat(
+      previous.getGlobalLimits().stream(), previous.getApiLimits().stream())
+      .filter(limit::sameWindow).findFirst().orElse(null));
+  }
+
+  /**
+   * Removes the limits the selector names, on every gateway.
+   *
+   * @return how many it removed; none changes nothing
+   */
+  public Future<Integer> remove(LimitSelector which) {
+    return change(limits -> limits.withoutLimits(which)).map(previous -> (int) Stream.concat(
+      previous.getGlobalLimits().stream(), previous.getApiLimits().stream()).filter(which::matches).count());
+  }
+
+  /**
+   * Writes the edited limits with compare-and-set, again on the newer value when another change came first. The
+   * limits edited are those in the cluster when they verify, else those in force here.
+   *
+   * @return the limits the edit was made on
+   */
+  private Future<RateLimitOptions> change(UnaryOperator<RateLimitOptions> edit) {
+    return vertx.executeBlocking(() -> {
+      for (int attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
+        String stored = settings.get(KEY);
+        RateLimitOptions current = verified(stored);
+        RateLimitOptions edited = edit.apply(current);
+        if (edited == current || written(stored, sealed(edited))) {
+          return current;
+        }
+      }
+      throw new IllegalStateException("the rate limits changed " + MAX_CHANGE_ATTEMPTS
+        + " times during this change; try again");
+    });
+  }
+
+  private RateLimitOptions verified(String stored) {
+    String json = seal.open(Addresses.SETTINGS_MAP, KEY, stored);
+    try {
+      return json == null ? limiter.options() : new RateLimitOptions(new JsonObject(json));
+    } catch (RuntimeException e) {
+      return limiter.options();
+    }
+  }
+
+  private boolean written(String stored, String edited) {
+    return stored == null ? settings.putIfAbsent(KEY, edited) == null : settings.replace(KEY, stored, edited);
   }
 
   private String sealed(RateLimitOptions limits) {

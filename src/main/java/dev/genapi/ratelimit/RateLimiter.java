@@ -3,8 +3,7 @@ package dev.genapi.ratelimit;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import dev.genapi.protocol.Request;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import dev.genapi.metrics.GenApiMetrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A gateway's rate limiter: global limits first, then the limits of the called function; the first rejection wins
@@ -30,11 +30,13 @@ import java.util.Map;
  * <p>
  * Memory: each limit tracks at most {@code max_keys} keys on their own; calls with further keys, and peers'
  * admissions for them, share one overflow window of the same limit, so distinct keys can never make calls unlimited.
+ * <p>
+ * Checks and rejections are counted in {@link GenApiMetrics}, rejections by the limit's scope; the first rejection of
+ * a key in each window's time is logged as one {@code WARN} line.
  */
 public final class RateLimiter {
 
-  private final Counter checks = Metrics.counter("genapi.ratelimit.checks");
-  private final Counter rejections = Metrics.counter("genapi.ratelimit.rejections");
+  private final GenApiMetrics metrics;
   private volatile State state;
   private volatile int gateways = 1;
   private volatile Publisher publisher;
@@ -52,8 +54,12 @@ public final class RateLimiter {
                        Map<String, LimitWindows> byId) {
   }
 
-  /** @param options the initial limits */
-  public RateLimiter(RateLimitOptions options) {
+  /**
+   * @param options the initial limits
+   * @param metrics where checks and rejections are counted
+   */
+  public RateLimiter(RateLimitOptions options, GenApiMetrics metrics) {
+    this.metrics = metrics;
     update(options);
   }
 
@@ -89,7 +95,7 @@ public final class RateLimiter {
     if (!current.options().isEnabled() || current.byId().isEmpty()) {
       return;
     }
-    checks.increment();
+    metrics.rateLimitChecked();
     long now = System.currentTimeMillis();
     int sharing = current.options().isCluster() ? gateways : 0;
     try {
@@ -109,6 +115,34 @@ public final class RateLimiter {
         throw new GenApiException(ErrorCode.RATE_LIMITED, "Rate limit service unavailable");
       }
     }
+  }
+
+  /**
+   * @return the key's state under every limit in force with its scope and key, in the order they are checked; empty
+   *   when no limit has them
+   */
+  public List<KeyState> keyState(LimitedKey key) {
+    State current = state;
+    long now = System.currentTimeMillis();
+    return covering(current, key).stream()
+      .map(limit -> limit.state(key.value(), current.options().getMaxKeys(), now)).toList();
+  }
+
+  /**
+   * Forgets the key's windows under every limit with its scope and key: admissions made here and merged from peers;
+   * peers' admissions made until {@code at} that arrive later are ignored.
+   *
+   * @param at when the reset was made
+   */
+  void reset(LimitedKey key, long at) {
+    State current = state;
+    long now = System.currentTimeMillis();
+    covering(current, key).forEach(limit -> limit.reset(key.value(), at, current.options().getMaxKeys(), now));
+  }
+
+  private static List<LimitWindows> covering(State current, LimitedKey key) {
+    return Stream.concat(current.options().getGlobalLimits().stream(), current.options().getApiLimits().stream())
+      .filter(key::covers).map(RateLimit::id).distinct().map(current.byId()::get).toList();
   }
 
   void publisher(Publisher publisher) {
@@ -175,9 +209,7 @@ public final class RateLimiter {
     if (retryAfter < 0) {
       flushIfHot(limit, limit.wireKey(value, window), window, sharing, now);
     } else {
-      rejections.increment();
-      throw new GenApiException(ErrorCode.RATE_LIMITED,
-        "Rate limit exceeded. Please retry after " + retryAfter / 1000 + " seconds.", retryAfter);
+      throw limit.reject(value, window, now, retryAfter);
     }
   }
 
@@ -204,8 +236,8 @@ public final class RateLimiter {
     return value instanceof Number ? value.toString() : null;
   }
 
-  private static LimitWindows reuse(Map<String, LimitWindows> previous, RateLimit limit) {
+  private LimitWindows reuse(Map<String, LimitWindows> previous, RateLimit limit) {
     LimitWindows old = previous.get(limit.id());
-    return old != null ? old : new LimitWindows(limit);
+    return old != null ? old : new LimitWindows(limit, metrics.rateLimitRejections(limit.scope().toString()));
   }
 }

@@ -24,6 +24,9 @@ final class SlidingWindow {
   private int outboxSize;
   private long lastUsed;
   private long hotSince = -1;
+  // admissions made until then were reset: peers' reports of them that arrive later are ignored
+  private long resetAt = Long.MIN_VALUE;
+  private long rejectionLoggedAt = -1;
   // when each peer's last eager flush of this key arrived: a peer flushes eagerly once the key is hot on its side
   private Map<String, Long> eagerFlushes;
 
@@ -107,7 +110,7 @@ final class SlidingWindow {
   synchronized void merge(long[] remote, long now, String from, boolean eager) {
     evict(now);
     for (long time : remote) {
-      if (time > now - windowMs) {
+      if (time > now - windowMs && time > resetAt) {
         insert(time);
       }
     }
@@ -127,6 +130,41 @@ final class SlidingWindow {
     long[] sent = Arrays.copyOf(outbox, outboxSize);
     outboxSize = 0;
     return sent;
+  }
+
+  /**
+   * Forgets every admission, local and merged, and those not sent yet; peers' admissions made until {@code at} that
+   * arrive later are ignored.
+   *
+   * @param at when the reset was made
+   */
+  synchronized void reset(long at, long now) {
+    head = 0;
+    size = 0;
+    outboxSize = 0;
+    hotSince = -1;
+    eagerFlushes = null;
+    resetAt = Math.max(resetAt, at);
+    lastUsed = now;
+  }
+
+  /** @return the state under that limit (whose window this is) at {@code now} */
+  synchronized KeyState state(RateLimit limit, long now, boolean overflow) {
+    evict(now);
+    long resetMs = size == 0 ? 0 : Math.max(1, times[head] + windowMs - now);
+    return new KeyState(limit, size, Math.max(0, maxRequests - size), resetMs, overflow);
+  }
+
+  /**
+   * @return whether a rejection at {@code now} is the first in a window's time since the last one this answered
+   *   {@code true} for, so that a key's rejections are logged once per window
+   */
+  synchronized boolean firstRejectionInWindow(long now) {
+    if (rejectionLoggedAt >= 0 && now - rejectionLoggedAt < windowMs) {
+      return false;
+    }
+    rejectionLoggedAt = now;
+    return true;
   }
 
   /** @return whether the window holds nothing anyone still needs */

@@ -3,7 +3,11 @@ package dev.genapi.ratelimit;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.InvalidConfigException;
+import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.Request;
+import dev.genapi.testing.LogCapture;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -14,12 +18,13 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.groups.Tuple.tuple;
 
 @DisplayName("The rate limiter")
 class RateLimiterTest {
 
   private static RateLimiter limiter(String json) {
-    return new RateLimiter(new RateLimitOptions(new JsonObject(json)));
+    return new RateLimiter(new RateLimitOptions(new JsonObject(json)), new GenApiMetrics());
   }
 
   private static Request request(String service, String type, String user, String ip, JsonObject args) {
@@ -142,5 +147,114 @@ class RateLimiterTest {
     assertThat(admittedUsers(peer, "other-", 3)).as("the peer's 2 keys fill the cap, its bucket holds 2 of 3")
       .isEqualTo(1);
     assertThat(admittedUsers(peer, "more-", 3)).isZero();
+  }
+
+  private static LimitedKey key(String scope, String key, String value) {
+    return LimitedKey.of(scope, key, value);
+  }
+
+  @Test
+  @DisplayName("a key's state: count, remaining and reset_ms under each limit of its scope and key, without tracking it")
+  void keyState() {
+    RateLimiter limiter = limiter("{\"global_limits\":[{\"key\":\"user_id\",\"max_requests\":3,\"window_ms\":60000},"
+      + "{\"key\":\"user_id\",\"max_requests\":50,\"window_ms\":3600000},{\"key\":\"device_id\",\"max_requests\":9,"
+      + "\"window_ms\":1000}],\"api_limits\":[{\"service\":\"s\",\"request_type\":\"t\",\"key\":\"user_id\","
+      + "\"max_requests\":2,\"window_ms\":1000}]}");
+    admitted(limiter, request("s", "t", "alice", null, new JsonObject()), 5);
+
+    List<KeyState> global = limiter.keyState(key("global", "user_id", "alice"));
+    assertThat(global).extracting(KeyState::count, KeyState::remaining).containsExactly(tuple(3, 0), tuple(3, 47));
+    assertThat(global.get(0).resetMs()).isBetween(59_000L, 60_000L);
+    assertThat(global.get(0).toJson().getInteger("max_requests")).isEqualTo(3);
+    List<KeyState> api = limiter.keyState(key("s/t", "user_id", "alice"));
+    assertThat(api).singleElement().satisfies(state -> {
+      assertThat(state.count()).as("the API limit refused the third call").isEqualTo(2);
+      assertThat(state.remaining()).isZero();
+      assertThat(state.resetMs()).isBetween(1L, 1000L);
+    });
+    KeyState unused = limiter.keyState(key("global", "user_id", "bob")).get(0);
+    assertThat(List.of(unused.count(), unused.remaining(), (int) unused.resetMs())).containsExactly(0, 3, 0);
+    assertThat(limiter.keyState(key("global", "ip_address", "alice"))).as("no limit has that key").isEmpty();
+    assertThat(limiter.keyState(key("s/u", "user_id", "alice"))).as("no limit has that scope").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a reset forgets a key's own and merged admissions, and ignores admissions from before it reported later")
+  void reset() {
+    RateLimiter limiter = limiter("{\"global_limits\":[{\"key\":\"user_id\",\"max_requests\":3,\"window_ms\":60000}]}");
+    String id = limiter.options().getGlobalLimits().get(0).id();
+    Request alice = user("alice");
+    long before = System.currentTimeMillis();
+    admitted(limiter, alice, 2);
+    limiter.merge(new JsonObject().put(id, new JsonObject().put("alice", new JsonArray().add(before))), before,
+      "peer", false);
+    assertThat(admitted(limiter, alice, 3)).isZero();
+    admitted(limiter, user("bob"), 3);
+
+    limiter.reset(key("global", "user_id", "alice"), System.currentTimeMillis());
+    assertThat(limiter.keyState(key("global", "user_id", "alice")).get(0).count()).isZero();
+    long now = System.currentTimeMillis();
+    limiter.merge(new JsonObject().put(id, new JsonObject().put("alice", new JsonArray().add(before).add(before))),
+      now, "late-peer", false);
+    assertThat(limiter.keyState(key("global", "user_id", "alice")).get(0).count())
+      .as("admissions made before the reset and reported after it").isZero();
+    limiter.merge(new JsonObject().put(id, new JsonObject().put("alice", new JsonArray().add(now + 1))), now + 1,
+      "peer", false);
+    assertThat(admitted(limiter, alice, 5)).as("one admission after the reset counts").isEqualTo(2);
+    assertThat(admitted(limiter, user("bob"), 1)).as("other keys keep their counts").isZero();
+  }
+
+  @Test
+  @DisplayName("a key past max_keys shows the shared overflow window, and its reset leaves that window alone")
+  void overflowState() {
+    RateLimiter limiter = limiter(CAPPED);
+    limiter.keyState(key("global", "user_id", "x"));
+    limiter.keyState(key("global", "user_id", "y"));
+    assertThat(admitted(limiter, user("alice"), 5)).as("reading keys' states tracked none of them").isEqualTo(3);
+    assertThat(admitted(limiter, user("bob"), 5)).isEqualTo(3);
+    admittedUsers(limiter, "user-", 5);
+    KeyState state = limiter.keyState(key("global", "user_id", "new-user")).get(0);
+    assertThat(state.overflow()).isTrue();
+    assertThat(state.count()).isEqualTo(3);
+    limiter.reset(key("global", "user_id", "new-user"), System.currentTimeMillis());
+    assertThat(admitted(limiter, user("new-user"), 1)).isZero();
+    assertThat(limiter.keyState(key("global", "user_id", "alice")).get(0).overflow()).isFalse();
+  }
+
+  @Test
+  @DisplayName("rejections are counted by scope and logged once per key and window, one WARN line without a stack trace")
+  void rejectionsMeteredAndLogged() throws InterruptedException {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    LogCapture log = LogCapture.install();
+    try {
+      RateLimiter limiter = limiter("{\"global_limits\":[{\"key\":\"user_id\",\"max_requests\":1,\"window_ms\":300}],"
+        + "\"api_limits\":[{\"service\":\"metered\",\"request_type\":\"t\",\"key\":\"device_id\","
+        + "\"max_requests\":1,\"window_ms\":60000}]}");
+      assertThat(admitted(limiter, request("metered", "t", "alice", null, new JsonObject()), 5)).isEqualTo(1);
+      assertThat(admitted(limiter, request("metered", "t", "bob\nFAKE LINE", null, new JsonObject()), 2)).isEqualTo(1);
+      Thread.sleep(350);
+      assertThat(admitted(limiter, request("metered", "t", "alice", null, new JsonObject()), 3)).isEqualTo(1);
+      Request device = new Request("r", "metered", "t", null, new JsonObject(), null, "phone", List.of(), null, null);
+      assertThat(admitted(limiter, device, 4)).isEqualTo(1);
+
+      assertThat(meters.find("genapi.ratelimit.rejections").tag("scope", "global").counter().count()).isEqualTo(7);
+      assertThat(meters.find("genapi.ratelimit.rejections").tag("scope", "metered/t").counter().count()).isEqualTo(3);
+      assertThat(meters.find("genapi.ratelimit.checks").counter().count()).isEqualTo(14);
+      List<String> lines = log.events().stream().filter(e -> e.getLoggerName().equals(RateLimiter.class.getName()))
+        .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+      assertThat(lines).containsExactly(
+        "WARN Rate limit exceeded: scope global, user_id \"alice\" (limit 1 per 300 ms); not logged again for this key"
+          + " for 300 ms",
+        "WARN Rate limit exceeded: scope global, user_id \"bob\\nFAKE LINE\" (limit 1 per 300 ms); not logged again for"
+          + " this key for 300 ms",
+        "WARN Rate limit exceeded: scope global, user_id \"alice\" (limit 1 per 300 ms); not logged again for this key"
+          + " for 300 ms",
+        "WARN Rate limit exceeded: scope metered/t, device_id \"phone\" (limit 1 per 60000 ms); not logged again for"
+          + " this key for 60000 ms");
+    } finally {
+      log.closeAndAssertNoStackTraces();
+      Metrics.removeRegistry(meters);
+    }
   }
 }
