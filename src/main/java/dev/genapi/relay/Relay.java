@@ -37,6 +37,8 @@ public final class Relay {
   public static final String SERVICE = "relay";
   /** The most groups one connection is a member of. */
   public static final int MAX_GROUPS_PER_CONNECTION = 100;
+  /** The most members one group has: its entry in the cluster (about 110 bytes a member) stays a few MB at most. */
+  public static final int MAX_MEMBERS_PER_GROUP = 20_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
   private static final Set<String> JOINS = Set.of("create_group", "join_group");

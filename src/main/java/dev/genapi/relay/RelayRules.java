@@ -39,6 +39,10 @@ final class RelayRules {
     if (member != null && !member.is(Group.MUTED)) {
       throw new GenApiException(ErrorCode.ALREADY_EXISTS, "Already a member of this group");
     }
+    if (member == null && group.members().size() >= Relay.MAX_MEMBERS_PER_GROUP) {
+      throw new GenApiException(ErrorCode.FAILED_PRECONDITION, "A group has at most " + Relay.MAX_MEMBERS_PER_GROUP
+        + " members");
+    }
     String status = Group.PUBLIC.equals(group.type()) ? Group.ACTIVE : Group.PENDING;
     List<String> roles = member == null ? List.of("member") : member.roles();
     Group joined = group.with(actor, new Group.Member(roles, status, connection, now));
