@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The built-in {@code relay} service (ARCHITECTURE §9.1): group messaging served by the gateway itself, with the
@@ -57,7 +58,12 @@ public final class Relay {
     this.hazelcast = hazelcast;
   }
 
-  /** @return completed once groups can be served and members of gateways that leave the cluster are removed */
+  /**
+   * Starts serving groups. Members of gateways that leave the cluster are removed from then on, and members of
+   * gateways that left before (when no gateway was there to see it) are removed in the background.
+   *
+   * @return completed once groups can be served
+   */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
       store = new RelayStore(vertx, hazelcast.getMap(Addresses.RELAY_GROUPS_MAP));
@@ -67,6 +73,19 @@ public final class Relay {
           removeGateway(ClusterSupport.nodeId(event.getMember()));
         }
       });
+      // the gateways are read after each group: whoever added a member to it was in the cluster by then
+      store.removeConnections(() -> {
+          Set<String> live = hazelcast.getCluster().getMembers().stream().map(ClusterSupport::nodeId)
+            .collect(Collectors.toSet());
+          return connection -> !live.contains(RelayConnection.node(connection));
+        })
+        .onSuccess(groups -> {
+          if (groups > 0) {
+            LOG.info("relay: members of gateways no longer in the cluster left {} group(s)", groups);
+          }
+        })
+        .onFailure(e -> LOG.warn("relay: members of gateways no longer in the cluster could not be removed: {}",
+          e.toString()));
       return null;
     });
   }
@@ -189,7 +208,7 @@ public final class Relay {
   }
 
   private void removeGateway(String node) {
-    store.removeConnections(connection -> RelayConnection.node(connection).equals(node))
+    store.removeConnections(() -> connection -> RelayConnection.node(connection).equals(node))
       .onSuccess(groups -> LOG.info("relay: gateway {} left the cluster; its members left {} group(s)", node, groups))
       .onFailure(e -> LOG.warn("relay: members of gateway {} could not be removed: {}", node, e.toString()));
   }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The relay groups in the cluster map ({@code genapi.relay.groups}). The calls to one group queue on this gateway and
@@ -63,21 +64,25 @@ final class RelayStore {
   /**
    * Removes the members whose connection matches from every group; a group left empty is deleted.
    *
+   * @param connections makes the test of a member's connection, each time a group has been read
    * @return how many groups changed
    */
-  Future<Integer> removeConnections(Predicate<String> connection) {
+  Future<Integer> removeConnections(Supplier<Predicate<String>> connections) {
     return vertx.executeBlocking(() -> List.copyOf(groups.keySet()), false).compose(ids -> {
-      List<Future<Object>> removed = ids.stream().map(id -> removeConnections(id, connection)).toList();
+      List<Future<Object>> removed = ids.stream().map(id -> apply(id, group -> without(group, connections.get())))
+        .toList();
       return Future.all(removed).map(all -> (int) removed.stream().filter(f -> (Boolean) f.result()).count());
     });
   }
 
   /** @return whether the group changed */
   Future<Object> removeConnections(String groupId, Predicate<String> connection) {
-    return apply(groupId, group -> {
-      Group next = group == null ? null : group.withoutConnections(connection);
-      return new RelayRules.Change(next, next != group);
-    });
+    return apply(groupId, group -> without(group, connection));
+  }
+
+  private static RelayRules.Change without(Group group, Predicate<String> connection) {
+    Group next = group == null ? null : group.withoutConnections(connection);
+    return new RelayRules.Change(next, next != group);
   }
 
   private Void drain(String groupId) {

@@ -1,5 +1,6 @@
 package dev.genapi.it;
 
+import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.gateway.Gateway;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Relay groups: membership follows connections and gateways")
 class RelayMembershipClusterTest {
 
+  private static ClusterOptions cluster;
   private static Vertx gatewayA;
   private static Vertx gatewayB;
   private static Vertx gatewayC;
@@ -44,7 +46,7 @@ class RelayMembershipClusterTest {
 
   @BeforeAll
   static void start() {
-    ClusterOptions cluster = TestCluster.newCluster();
+    cluster = TestCluster.newCluster();
     gatewayA = TestCluster.member(cluster);
     gatewayB = TestCluster.member(cluster);
     gatewayC = TestCluster.member(cluster);
@@ -195,6 +197,25 @@ class RelayMembershipClusterTest {
       }
       members.forEach(WsClient::close);
       eventually(() -> ann.ok("group_info", group("burst")).getJsonObject("members").fieldNames(), Set.of("ann6"));
+    }
+  }
+
+  @Test
+  @DisplayName("a gateway that starts removes the members of gateways that left while none was there to see it")
+  void startingGatewaySweepsStaleMembers() {
+    String live = ClusterSupport.nodeId(gatewayA) + "/999999";
+    JsonObject member = new JsonObject().put("roles", new JsonArray().add("member")).put("status", "active")
+      .put("joined_at", "2026-12-02T17:00:00Z");
+    JsonObject stale = new JsonObject().put("type", "public").put("members", new JsonObject()
+      .put("ghost", member.copy().put("connection", "a-gateway-long-gone/7"))
+      .put("kept", member.copy().put("connection", live)));
+    ClusterSupport.hazelcast(gatewayA).<String, String>getMap(Addresses.RELAY_GROUPS_MAP).put("stale", stale.encode());
+    Vertx gatewayD = TestCluster.member(cluster);
+    try (RelayClient ann = on(a, "ann7")) {
+      await(Gateway.start(gatewayD, RelayClusterTest.options()));
+      eventually(() -> ann.ok("group_info", group("stale")).getJsonObject("members").fieldNames(), Set.of("kept"));
+    } finally {
+      TestCluster.close(gatewayD);
     }
   }
 
