@@ -20,7 +20,13 @@ socket.onMessage((message) => {
 });
 socket.connect();
 const channel = socket.channel('genapi:lobby', token ? { token } : {});
-channel.on('phoenix_gen_api', (response) => seen.pushes.push(response));
+channel.on('phoenix_gen_api', (response) => {
+  seen.pushes.push(response);
+  if (response.request_id === 'k1' && response.async) { // the slow call was accepted: cancel it
+    channel.push('phoenix_gen_api', { op: 'cancel', request_id: 'k1' })
+      .receive('ok', (reply) => { seen.replies.cancel = { status: 'ok', response: reply }; });
+  }
+});
 channel.join()
   .receive('ok', () => { seen.join = 'ok'; callAll(); })
   .receive('error', (reason) => { seen.join = reason; finish(); });
@@ -30,6 +36,7 @@ function callAll() {
     { request_id: 'e1', service: 'demo', request_type: 'echo', args: { message: 'hi from phoenix' } },
     { request_id: 's1', service: 'demo', request_type: 'slow', args: { ms: 50 } },
     { request_id: 'c1', service: 'demo', request_type: 'count', args: { n: 3 } },
+    { request_id: 'k1', service: 'demo', request_type: 'slow', args: { ms: 5000 } },
     { request_id: 'bad' }
   ];
   for (const call of calls) {
@@ -40,6 +47,7 @@ function callAll() {
   const done = () => seen.pushes.some((p) => p.request_id === 'e1')
     && seen.pushes.some((p) => p.request_id === 's1' && !p.async)
     && seen.pushes.some((p) => p.request_id === 'c1' && p.async && !p.has_more)
-    && Object.keys(seen.replies).length === calls.length && seen.heartbeats > 0;
+    && seen.pushes.some((p) => p.request_id === 'k1' && p.code === 'CANCELLED')
+    && Object.keys(seen.replies).length === calls.length + 1 && seen.heartbeats > 0;
   setInterval(() => { if (done()) finish(); }, 50);
 }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.genapi.testing.TestCluster.await;
@@ -53,6 +55,7 @@ class GatewayClusterTest {
   private static ServiceNode testNode;
   private static final AtomicInteger flakyAttempts = new AtomicInteger();
   private static final AtomicInteger hopelessAttempts = new AtomicInteger();
+  private static final CompletableFuture<Boolean> nodeSawCancel = new CompletableFuture<>();
   private WsClient ws;
 
   @BeforeAll
@@ -108,6 +111,10 @@ class GatewayClusterTest {
         return Future.failedFuture("never");
       })
       .register(fun("{'request_type':'limited'}"), call -> Future.succeededFuture("ok"))
+      .register(fun("{'request_type':'cancellable','response_type':'async','timeout':10000}"), call -> {
+        call.onCancel(() -> nodeSawCancel.complete(call.cancelled()));
+        return Promise.promise().future();
+      })
       .register(fun("{'request_type':'burst','response_type':'stream'}"), call -> {
         boolean full = false;
         for (int i = 1; i <= 5000; i++) {
@@ -319,6 +326,16 @@ class GatewayClusterTest {
     assertThat(cancelled.getString("code")).isEqualTo("CANCELLED");
     assertThat(cancelled.getString("error")).isEqualTo("Cancelled");
     assertThat(ws.drain(700)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a client's cancel reaches the node: its onCancel runs and cancelled() is true")
+  void cancelReachesTheNode() throws Exception {
+    ws.send(call("k3", "test", "cancellable", new JsonObject()));
+    assertThat(ws.next().getBoolean("async")).isTrue();
+    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k3"));
+    assertThat(ws.next().getString("code")).isEqualTo("CANCELLED");
+    assertThat(nodeSawCancel.get(5, TimeUnit.SECONDS)).as("cancelled() inside onCancel").isTrue();
   }
 
   @Test

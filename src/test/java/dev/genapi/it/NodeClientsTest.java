@@ -23,6 +23,7 @@ import java.util.List;
 
 import static dev.genapi.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The official {@code phoenix} client and {@code sockjs-client} under Node, against an open gateway and a {@code jwt}
@@ -63,7 +64,8 @@ class NodeClientsTest {
   }
 
   @Test
-  @DisplayName("phoenix joins, calls echo, slow and count, receives every push, replies and heartbeats")
+  @DisplayName("phoenix joins, calls echo, slow and count, cancels a slow call (CANCELLED), receives every push, "
+    + "replies and heartbeats")
   void phoenix() {
     JsonObject seen = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + open.port() + "/socket");
     assertThat(seen.getValue("join")).isEqualTo("ok");
@@ -79,6 +81,9 @@ class NodeClientsTest {
     assertThat(of(pushes, "s1").get(1).getJsonObject("result").getInteger("slept")).isEqualTo(50);
     assertThat(of(pushes, "c1")).extracting(p -> p.getValue("result")).containsExactly("init", 1, 2, 3, null);
     assertThat(of(pushes, "bad").get(0).getString("code")).isEqualTo("INVALID_REQUEST");
+    assertThat(replies.getJsonObject("cancel").getString("status")).isEqualTo("ok");
+    assertThat(of(pushes, "k1")).extracting(p -> p.getBoolean("async"), p -> p.getString("code"))
+      .containsExactly(tuple(true, null), tuple(false, "CANCELLED"));
   }
 
   @Test
