@@ -1,6 +1,7 @@
 package dev.genapi.dispatch;
 
 import dev.genapi.api.FunConfig;
+import dev.genapi.config.FunctionRegistry;
 import dev.genapi.protocol.Request;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,12 +36,12 @@ public class NodeSelectorBenchmark {
 
   @Setup
   public void setUp() {
-    NodeRegistry nodes = new NodeRegistry(3_600_000, name -> { });
+    NodeRegistry nodes = new NodeRegistry(3_600_000, "m", new FunctionRegistry(), name -> { });
     for (String name : List.of("n1", "n2", "n3")) {
       nodes.renewed(name, new JsonObject().put("node", name).put("member", "m").put("services",
         new JsonArray().add("demo")).encode());
     }
-    selector = new NodeSelector(nodes, "m");
+    selector = new NodeSelector(nodes);
     random = fun("random");
     roundRobin = fun("round_robin");
     sticky = FunConfig.fromJson(new JsonObject().put("service", "demo").put("request_type", "t")

@@ -1,36 +1,32 @@
 package dev.genapi.dispatch;
 
-import com.hazelcast.cluster.MembershipAdapter;
-import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import dev.genapi.cluster.Addresses;
-import dev.genapi.cluster.ClusterSupport;
-import dev.genapi.cluster.MapChangeListener;
+import dev.genapi.api.FunConfig;
+import dev.genapi.config.FunctionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
- * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry. A node is
- * dropped when it gives its lease up, when its lease goes stale, when Hazelcast reports its member gone, or when a
- * call finds it unreachable. A stale lease or a departed member means the node's JVM is gone: the calls waiting on it
- * are failed at once rather than left to their timeouts. A lease that does not parse is skipped with one warning.
- * After this member merges back from a split, every lease is read again. Reads are local.
+ * A gateway's view of the live service nodes: fed by lease renewals from the cluster's node registry
+ * ({@link LeaseFeed}). A node is dropped when it gives its lease up, when its lease goes stale, when Hazelcast reports
+ * its member gone, or when a call finds it unreachable. A stale lease or a departed member means the node's JVM is
+ * gone: the calls waiting on it are failed at once rather than left to their timeouts. A lease that does not parse is
+ * skipped with one warning. After this member merges back from a split, every lease is read again. Reads are local.
+ * Whenever a node comes, goes or changes the functions its lease declares, the function index learns which functions
+ * the live nodes serve ({@link ServingNodes}); a renewal that changes nothing costs no more than reading it.
  */
 public final class NodeRegistry {
 
@@ -42,21 +38,24 @@ public final class NodeRegistry {
   private final Map<String, LiveNode> nodes = new ConcurrentHashMap<>();
   private final Set<String> malformed = ConcurrentHashMap.newKeySet();
   private final long leaseTimeoutNanos;
+  private final String localMember;
+  private final FunctionRegistry functions;
   private final Consumer<String> onNodeGone;
-  private IMap<String, String> leases;
-  private UUID leaseListener;
-  private UUID memberListener;
-  private UUID mergeListener;
-  private MessageConsumer<String> renewals;
+  private final LeaseFeed feed = new LeaseFeed(this);
   private long sweeper = -1;
 
   /**
    * @param leaseTimeoutMs how long a lease stays valid without renewal
+   * @param localMember the Vert.x node id of the gateway's JVM, where {@code "nodes":"local"} functions run
+   * @param functions the function index, told which functions the live nodes serve
    * @param onNodeGone called with the name of each node whose lease went stale or whose JVM left the cluster (its
    *                   calls will never be answered)
    */
-  public NodeRegistry(long leaseTimeoutMs, Consumer<String> onNodeGone) {
+  public NodeRegistry(long leaseTimeoutMs, String localMember, FunctionRegistry functions,
+                      Consumer<String> onNodeGone) {
     this.leaseTimeoutNanos = leaseTimeoutMs * 1_000_000;
+    this.localMember = localMember;
+    this.functions = functions;
     this.onNodeGone = onNodeGone;
   }
 
@@ -68,83 +67,41 @@ public final class NodeRegistry {
    * @return completed when the current leases are known
    */
   public Future<Void> start(Vertx vertx, HazelcastInstance hazelcast) {
-    return vertx.<Void>executeBlocking(() -> {
-      leases = hazelcast.getMap(Addresses.NODES_MAP);
-      leaseListener = leases.addEntryListener(new MapChangeListener(this::renewed, nodes::remove), true);
-      memberListener = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
-        @Override
-        public void memberRemoved(MembershipEvent event) {
-          String member = ClusterSupport.nodeId(event.getMember());
-          drop(node -> node.member().equals(member));
-        }
-      });
-      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(() -> {
-        load(hazelcast);
-        return null;
+    return feed.start(vertx, hazelcast)
+      .onSuccess(v -> sweeper = vertx.setPeriodic(Math.max(100, leaseTimeoutNanos / 5_000_000), id -> {
+        long now = System.nanoTime();
+        drop(node -> now - node.renewedAt() >= leaseTimeoutNanos);
       }));
-      load(hazelcast);
-      return null;
-    }).compose(v -> {
-      renewals = vertx.eventBus().consumer(Addresses.NODE_LEASES, message -> published(hazelcast, message.body()));
-      return renewals.completion();
-    }).onSuccess(v -> sweeper = vertx.setPeriodic(Math.max(100, leaseTimeoutNanos / 5_000_000), id -> {
-      long now = System.nanoTime();
-      drop(node -> now - node.renewedAt() >= leaseTimeoutNanos);
-    }));
-  }
-
-  /**
-   * A renewal published on the event bus, believed while its JVM is a member of this side of the cluster; or the
-   * node's last word when it gives its lease up.
-   */
-  private void published(HazelcastInstance hazelcast, String json) {
-    String name;
-    String member;
-    try {
-      JsonObject record = new JsonObject(json);
-      name = record.getString("node");
-      member = record.getString("member");
-      if (name != null && record.getBoolean("gone", false)) {
-        nodes.remove(name);
-        return;
-      }
-    } catch (RuntimeException e) {
-      return;
-    }
-    if (name != null && member != null && hazelcast.getCluster().getMembers().stream()
-      .anyMatch(m -> member.equals(ClusterSupport.nodeId(m)))) {
-      renewed(name, json);
-    }
   }
 
   /** Stops listening. */
   public Future<Void> stop(Vertx vertx, HazelcastInstance hazelcast) {
     vertx.cancelTimer(sweeper);
-    if (renewals != null) {
-      renewals.unregister();
-    }
-    return vertx.executeBlocking(() -> {
-      if (leaseListener != null) {
-        leases.removeEntryListener(leaseListener);
-        hazelcast.getCluster().removeMembershipListener(memberListener);
-        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
-      }
-      return null;
-    });
+    return feed.stop(vertx, hazelcast);
   }
 
   /**
-   * @param service a service name
-   * @param member a Hazelcast member UUID to keep only the nodes of that JVM, or {@code null} for all
-   * @return the names of the nodes serving it whose lease is current
+   * @param function a function
+   * @return the names of the nodes a call to it may go to: those with a current lease that its {@code nodes} allow
+   *     and that declare it
    */
-  public List<String> liveNodes(String service, String member) {
+  public List<String> serving(FunConfig function) {
     long now = System.nanoTime();
+    String key = function.key();
     List<String> live = new ArrayList<>(2);
-    for (LiveNode node : nodes.values()) {
-      if (now - node.renewedAt() < leaseTimeoutNanos && node.services().contains(service)
-        && (member == null || member.equals(node.member()))) {
-        live.add(node.name());
+    if (function.allNodes() || function.local()) {
+      for (LiveNode node : nodes.values()) {
+        if (now - node.renewedAt() < leaseTimeoutNanos && node.allowed(function, localMember)
+          && node.declares(key)) {
+          live.add(node.name());
+        }
+      }
+    } else {
+      for (String name : function.nodes()) {
+        LiveNode node = nodes.get(name);
+        if (node != null && now - node.renewedAt() < leaseTimeoutNanos && node.declares(key)) {
+          live.add(name);
+        }
       }
     }
     return live;
@@ -155,7 +112,7 @@ public final class NodeRegistry {
     long now = System.nanoTime();
     return new JsonArray(nodes.values().stream()
       .filter(node -> now - node.renewedAt() < leaseTimeoutNanos)
-      .sorted(java.util.Comparator.comparing(LiveNode::name))
+      .sorted(Comparator.comparing(LiveNode::name))
       .map(node -> new JsonObject().put("node", node.name()).put("member", node.member())
         .put("services", new JsonArray(node.services())).put("lease_age_ms", (now - node.renewedAt()) / 1_000_000))
       .toList());
@@ -177,40 +134,58 @@ public final class NodeRegistry {
     drop(node -> node.name().equals(name));
   }
 
+  /** The JVM of that Vert.x node id left the cluster: its nodes are gone. */
+  void memberGone(String member) {
+    drop(node -> node.member().equals(member));
+  }
+
   private void drop(Predicate<LiveNode> gone) {
+    boolean dropped = false;
     for (LiveNode node : nodes.values()) {
       if (gone.test(node) && nodes.remove(node.name(), node)) {
+        dropped = true;
         onNodeGone.accept(node.name());
       }
+    }
+    if (dropped) {
+      servingChanged();
     }
   }
 
   void renewed(String name, String json) {
     LiveNode node = parse(name, json);
-    if (node != null) {
-      nodes.put(name, node);
+    if (node != null && !node.servesAs(nodes.put(name, node))) {
+      servingChanged();
     }
   }
 
-  /** Reads every lease whose JVM is a member now (the lease of a JVM that just died may not have expired yet). */
-  private void load(HazelcastInstance hazelcast) {
-    Set<String> members = hazelcast.getCluster().getMembers().stream().map(ClusterSupport::nodeId)
-      .collect(Collectors.toSet());
+  /** The node gave its lease up, or its lease entry is gone. */
+  void released(String name) {
+    if (nodes.remove(name) != null) {
+      servingChanged();
+    }
+  }
+
+  /** Takes every lease read from the cluster whose JVM is one of the members. */
+  void loaded(Map<String, String> leases, Set<String> members) {
     leases.forEach((name, json) -> {
       LiveNode node = parse(name, json);
       if (node != null && members.contains(node.member())) {
         nodes.put(name, node);
       }
     });
+    servingChanged();
+  }
+
+  /** Tells the function index what the nodes serve now; one view at a time, so that the last one told is current. */
+  private synchronized void servingChanged() {
+    functions.serveOnly(new ServingNodes(List.copyOf(nodes.values()), localMember));
   }
 
   private LiveNode parse(String name, String json) {
-    JsonObject record;
+    LiveNode node;
     try {
-      record = new JsonObject(json);
-      if (!(record.getValue("member") instanceof String) || !(record.getValue("services") instanceof JsonArray)) {
-        throw new IllegalArgumentException("it has no member or no services");
-      }
+      node = LiveNode.fromLease(name, json);
     } catch (RuntimeException e) {
       if (malformed.add(name)) {
         LOG.warn("Skipping the lease of node {} in the cluster: it is not a lease record ({})", name,
@@ -219,10 +194,6 @@ public final class NodeRegistry {
       return null;
     }
     malformed.remove(name);
-    List<String> services = record.getJsonArray("services").stream().map(String::valueOf).toList();
-    return new LiveNode(name, record.getString("member"), services, System.nanoTime());
-  }
-
-  private record LiveNode(String name, String member, List<String> services, long renewedAt) {
+    return node;
   }
 }

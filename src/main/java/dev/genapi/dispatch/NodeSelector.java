@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Orders the live nodes a function allows for one call: the chosen node first, then the fallbacks. Round-robin
- * counters and sticky assignments ({@link StickyTable}) are kept per function and shared by the gateway's event
- * loops. Candidates are sorted by name, so every gateway maps a hash key to the same node.
+ * Orders the live nodes a function allows and that declare it, for one call: the chosen node first, then the
+ * fallbacks. Round-robin counters and sticky assignments ({@link StickyTable}) are kept per function and shared by
+ * the gateway's event loops. Candidates are sorted by name, so every gateway maps a hash key to the same node.
  */
 final class NodeSelector {
 
@@ -27,21 +27,20 @@ final class NodeSelector {
   static final int MAX_STICKY_KEYS = 100_000;
 
   private final NodeRegistry nodes;
-  private final String localMember;
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
   private final Map<String, StickyTable> sticky = new ConcurrentHashMap<>();
 
-  NodeSelector(NodeRegistry nodes, String localMember) {
+  NodeSelector(NodeRegistry nodes) {
     this.nodes = nodes;
-    this.localMember = localMember;
   }
 
   /**
-   * @return the live nodes to try, the chosen one first
-   * @throws GenApiException {@code UNAVAILABLE} when no allowed node is live
+   * @return the live nodes that declare the function, the chosen one first
+   * @throws GenApiException {@code UNAVAILABLE} when no allowed node that declares it is live
    */
   List<String> order(FunConfig function, Request request) {
-    List<String> candidates = candidates(function);
+    List<String> candidates = nodes.serving(function);
+    Collections.sort(candidates);
     if (candidates.isEmpty()) {
       throw GenApiException.unavailable(function.service());
     }
@@ -66,22 +65,6 @@ final class NodeSelector {
       Collections.shuffle(ordered.subList(1, n), ThreadLocalRandom.current());
     }
     return ordered;
-  }
-
-  private List<String> candidates(FunConfig function) {
-    List<String> live;
-    if (function.allNodes() || function.local()) {
-      live = nodes.liveNodes(function.service(), function.local() ? localMember : null);
-    } else {
-      live = new ArrayList<>(function.nodes().size());
-      for (String name : function.nodes()) {
-        if (nodes.isLive(name)) {
-          live.add(name);
-        }
-      }
-    }
-    Collections.sort(live);
-    return live;
   }
 
   private static int hash(Object key, int n) {

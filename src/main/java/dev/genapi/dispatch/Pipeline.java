@@ -45,18 +45,16 @@ public final class Pipeline {
    * @param replies this gateway's reply address
    * @param hooks the named before/after hooks
    * @param rateLimiter the rate limits, checked after the permission
-   * @param localMember this JVM's Hazelcast member UUID (for {@code "nodes":"local"})
    * @param detailErrors whether {@code INTERNAL} errors show their reason
    * @param maxInFlight the bound on calls in flight per function on this gateway
    * @param metrics where calls, chunks and retries are counted
    */
   public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies, Hooks hooks,
-                  RateLimiter rateLimiter, String localMember, boolean detailErrors, int maxInFlight,
-                  GenApiMetrics metrics) {
+                  RateLimiter rateLimiter, boolean detailErrors, int maxInFlight, GenApiMetrics metrics) {
     this.vertx = vertx;
     this.registry = registry;
     this.nodes = nodes;
-    this.selector = new NodeSelector(nodes, localMember);
+    this.selector = new NodeSelector(nodes);
     this.replies = replies;
     this.hooks = hooks;
     this.rateLimiter = rateLimiter;

@@ -84,7 +84,8 @@ final class AdminApi {
     gateway.registry().all().stream().sorted(Comparator.comparing(FunConfig::key)).forEach(f ->
       tree.computeIfAbsent(f.service(), s -> new TreeMap<>()).computeIfAbsent(f.requestType(), t -> new JsonArray())
         .add(new JsonObject().put("version", f.version()).put("disabled", f.disabled())
-          .put("response_type", f.responseType().jsonName()).put("nodes", new JsonArray(f.nodes()))));
+          .put("served", gateway.registry().served(f)).put("response_type", f.responseType().jsonName())
+          .put("nodes", new JsonArray(f.nodes()))));
     JsonObject body = new JsonObject();
     tree.forEach((service, functions) -> body.put(service, new JsonObject(new java.util.LinkedHashMap<>(functions))));
     rc.json(body);

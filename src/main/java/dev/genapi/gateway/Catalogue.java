@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 
 /**
- * The public catalogue ({@code GET /api/functions}): every enabled function with what a client needs to call it.
+ * The public catalogue ({@code GET /api/functions}): every function a call can reach (enabled, and not left by every
+ * live node that declared it) with what a client needs to call it.
  */
 final class Catalogue {
 
@@ -18,7 +19,7 @@ final class Catalogue {
   /** @return {@code {"functions":[{service, request_type, version, response_type, timeout, arg_types}]}} */
   static JsonObject of(FunctionRegistry registry) {
     JsonArray functions = new JsonArray();
-    registry.all().stream().filter(f -> !f.disabled()).sorted(Comparator.comparing(FunConfig::key)).forEach(f -> {
+    registry.listed().stream().sorted(Comparator.comparing(FunConfig::key)).forEach(f -> {
       JsonObject json = f.toJson();
       functions.add(new JsonObject().put("service", f.service()).put("request_type", f.requestType())
         .put("version", f.version()).put("response_type", f.responseType().jsonName()).put("timeout", f.timeout())

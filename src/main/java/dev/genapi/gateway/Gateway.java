@@ -82,7 +82,8 @@ public final class Gateway {
     this.connections = new ConnectionAdmission(options.getMaxConnections(), limits.getMaxConnectionsPerAddress(),
       new ClientAddresses(limits.getTrustedProxies()));
     this.memory = new MemoryBudget(limits.getMaxGatewayBytes());
-    this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), replies::failCallsTo);
+    this.nodes = new NodeRegistry(options.getLeaseTimeoutMs(), ClusterSupport.nodeId(vertx), registry,
+      replies::failCallsTo);
     this.drain = new Drain(options.getDrainTimeoutMs(), options.getDrainReconnectSpreadMs());
   }
 
@@ -113,9 +114,8 @@ public final class Gateway {
 
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
-    String member = ClusterSupport.nodeId(vertx);
-    pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, member,
-      options.isDetailErrors(), options.getMaxInFlightPerFunction(), metrics);
+    pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, options.isDetailErrors(),
+      options.getMaxInFlightPerFunction(), metrics);
     gauges();
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter, options.getAdminToken());

@@ -2,6 +2,7 @@ package dev.genapi.node;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import io.vertx.core.Future;
@@ -18,7 +19,9 @@ import java.util.function.Supplier;
 /**
  * A node's entry in the cluster's node registry, renewed on a timer. Gateways treat a node whose lease is not renewed
  * in time as dead; the entry's TTL cleans it up in the cluster. The lease names the node's JVM by its Vert.x node id,
- * which, unlike the Hazelcast member UUID, stays the same when the member merges back after a split.
+ * which, unlike the Hazelcast member UUID, stays the same when the member merges back after a split, and lists the
+ * services and the keys of the functions the node declares: gateways send a function's calls to the nodes that
+ * declare it, and stop serving it once no live node does.
  *
  * @implNote each renewal is one asynchronous Hazelcast write and one event-bus publish of the same record: the map
  * serves gateways that start later and expires the entry; the publish keeps the node live in every gateway while the
@@ -33,16 +36,17 @@ final class NodeLease {
   private final String name;
   private final String member;
   private final long startedAt = System.currentTimeMillis();
-  private final Supplier<List<String>> services;
+  private final Supplier<List<FunConfig>> functions;
   private final long renewMs;
   private long timer = -1;
+  private volatile boolean released;
 
-  NodeLease(Vertx vertx, HazelcastInstance hazelcast, String name, Supplier<List<String>> services, long renewMs) {
+  NodeLease(Vertx vertx, HazelcastInstance hazelcast, String name, Supplier<List<FunConfig>> functions, long renewMs) {
     this.vertx = vertx;
     this.leases = hazelcast.getMap(Addresses.NODES_MAP);
     this.name = name;
     this.renewMs = renewMs;
-    this.services = services;
+    this.functions = functions;
     this.member = ClusterSupport.nodeId(vertx);
   }
 
@@ -52,6 +56,7 @@ final class NodeLease {
   }
 
   Future<Void> stop() {
+    released = true;
     vertx.cancelTimer(timer);
     // after every renewal this node published, on the same connection, so no gateway takes the node back after it
     vertx.eventBus().publish(Addresses.NODE_LEASES, new JsonObject().put("node", name).put("member", member)
@@ -59,9 +64,16 @@ final class NodeLease {
     return Future.fromCompletionStage(leases.removeAsync(name), vertx.getOrCreateContext()).mapEmpty();
   }
 
-  private Future<Void> renew() {
+  /** Publishes and stores the lease as the node's functions are now, until it is given up; completes once stored. */
+  Future<Void> renew() {
+    if (released) {
+      return Future.succeededFuture();
+    }
+    List<FunConfig> declared = functions.get();
     String record = new JsonObject().put("node", name).put("member", member)
-      .put("services", new JsonArray(services.get())).put("started_at", startedAt).encode();
+      .put("services", new JsonArray(declared.stream().map(FunConfig::service).distinct().sorted().toList()))
+      .put("functions", new JsonArray(declared.stream().map(FunConfig::key).sorted().toList()))
+      .put("started_at", startedAt).encode();
     vertx.eventBus().publish(Addresses.NODE_LEASES, record);
     return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
       vertx.getOrCreateContext());

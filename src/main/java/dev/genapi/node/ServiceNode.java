@@ -116,7 +116,7 @@ public final class ServiceNode {
         gatewayGone(ClusterSupport.nodeId(event.getMember()));
       }
     });
-    lease = new NodeLease(vertx, hazelcast, name(), this::services, options.getLeaseRenewMs());
+    lease = new NodeLease(vertx, hazelcast, name(), this::functions, options.getLeaseRenewMs());
     return consumer.completion()
       .compose(v -> lease.start())
       .onSuccess(v -> {
@@ -136,17 +136,20 @@ public final class ServiceNode {
   }
 
   /**
-   * Pushes the FunConfigs of every service of this node now.
+   * Pushes the FunConfigs of every service of this node now. A started node first renews its lease, so that the
+   * gateways know it declares the functions it pushes before they serve them.
    *
    * @param force re-apply even when the registry has the same {@code config_version}
    * @return the gateway's answer per service, e.g. {@code {"demo":{"status":"accepted",...}}}
    */
   public Future<JsonObject> push(boolean force) {
-    return pusher.push(force);
+    Future<Void> declared = lease == null ? Future.succeededFuture() : lease.renew().otherwiseEmpty();
+    return declared.compose(v -> pusher.push(force));
   }
 
   /**
-   * Removes a function; gateways learn it from the next pull (or push).
+   * Removes a function; gateways stop sending its calls here with the next lease renewal, and stop serving it once
+   * no live node declares it (pulls remove it from the registry).
    *
    * @param key the function key {@code service/request_type/version}
    * @return a reference to this, so the API can be used fluently

@@ -86,4 +86,38 @@ class FunctionRegistryTest {
       .containsExactlyInAnyOrder("demo/echo/0.0.0", "demo/added/0.0.0", "demo/changed/2.0.0");
     assertThat(registry.lookup("demo", "changed", "2.0.0").disabled()).isFalse();
   }
+
+  @Test
+  @DisplayName("a function no live node serves answers NOT_FOUND like an unknown one and is not listed, until served")
+  void unserved() {
+    registry.put(fun("echo", null));
+    registry.put(fun("old", null));
+    registry.serveOnly(function -> !function.requestType().equals("old"));
+    GenApiException missing = catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "old", null));
+    assertThat(missing.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(missing.getMessage()).isEqualTo("unsupported function: old version 0.0.0");
+    assertThat(registry.listed()).extracting(FunConfig::requestType).containsExactly("echo");
+    assertThat(registry.all()).hasSize(2);
+    assertThat(registry.served(fun("old", null))).isFalse();
+    registry.put(fun("old", null));
+    assertThat(registry.served(fun("old", null))).as("stored again while unserved").isFalse();
+    registry.serveOnly(function -> true);
+    assertThat(registry.lookup("demo", "old", null).requestType()).isEqualTo("old");
+    assertThat(registry.listed()).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("latest is the highest version a live node serves; a disabled one still answers DISABLED")
+  void unservedVersions() {
+    registry.put(fun("get_user", "1.0.0"));
+    registry.put(fun("get_user", "2.0.0"));
+    registry.put(fun("off", null).withDisabled(true));
+    registry.serveOnly(function -> function.version().equals("1.0.0"));
+    assertThat(registry.lookup("demo", "get_user", "latest").version()).isEqualTo("1.0.0");
+    assertThat(catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "off", null)).code())
+      .isEqualTo(ErrorCode.DISABLED);
+    registry.serveOnly(function -> false);
+    assertThat(catchThrowableOfType(GenApiException.class, () -> registry.lookup("demo", "get_user", "latest"))
+      .getMessage()).isEqualTo("unsupported function: get_user version latest");
+  }
 }

@@ -3,6 +3,7 @@ package dev.genapi.dispatch;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
+import dev.genapi.config.FunctionRegistry;
 import dev.genapi.protocol.Request;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,8 +24,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class NodeSelectorTest {
 
   private final List<String> gone = new java.util.ArrayList<>();
-  private final NodeRegistry nodes = new NodeRegistry(60_000, gone::add);
-  private final NodeSelector selector = new NodeSelector(nodes, "member-1");
+  private final NodeRegistry nodes = new NodeRegistry(60_000, "member-1", new FunctionRegistry(), gone::add);
+  private final NodeSelector selector = new NodeSelector(nodes);
 
   @BeforeEach
   void leases() {
@@ -110,5 +111,18 @@ class NodeSelectorTest {
       () -> selector.order(fun("a", ",\"nodes\":[\"ghost\"]"), request("r", null, new JsonObject())));
     assertThat(none.code()).isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(none.getMessage()).isEqualTo("Service unavailable: svc");
+  }
+
+  @Test
+  @DisplayName("a node whose lease lists its functions gets only the calls of those")
+  void declaredFunctions() {
+    nodes.renewed("n4", new JsonObject().put("node", "n4").put("member", "member-2")
+      .put("services", new JsonArray().add("svc")).put("functions", new JsonArray().add("svc/b/0.0.0")).encode());
+    assertThat(selector.order(fun("a", ""), request("r", null, new JsonObject())))
+      .containsExactlyInAnyOrder("n1", "n2", "n3");
+    assertThat(selector.order(fun("b", ""), request("r", null, new JsonObject())))
+      .containsExactlyInAnyOrder("n1", "n2", "n3", "n4");
+    assertThat(selector.order(fun("a", ",\"nodes\":[\"n4\",\"n2\"]"), request("r", null, new JsonObject())))
+      .containsExactly("n2");
   }
 }

@@ -163,10 +163,11 @@ class SelectionRetryClusterTest {
   }
 
   private static void awaitLive(int count) {
-    for (int i = 0; i < 100 && gateway.nodes().liveNodes("pick", null).size() < count; i++) {
+    FunConfig work = fun("work", "\"timeout\":2000");
+    for (int i = 0; i < 100 && gateway.nodes().serving(work).size() < count; i++) {
       sleep(100);
     }
-    assertThat(gateway.nodes().liveNodes("pick", null)).hasSize(count);
+    assertThat(gateway.nodes().serving(work)).hasSize(count);
   }
 
   private static void sleep(long ms) {
