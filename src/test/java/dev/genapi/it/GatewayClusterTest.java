@@ -75,7 +75,9 @@ class GatewayClusterTest {
     gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
       .setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3)
       .setRateLimits(new RateLimitOptions(new JsonObject("{\"api_limits\":[{\"service\":\"test\","
-        + "\"request_type\":\"limited\",\"key\":\"user_id\",\"max_requests\":5,\"window_ms\":2000}]}"))), hooks));
+        + "\"request_type\":\"limited\",\"key\":\"user_id\",\"max_requests\":5,\"window_ms\":2000},"
+        + "{\"service\":\"test\",\"request_type\":\"ordered\",\"key\":\"user_id\",\"max_requests\":3,"
+        + "\"window_ms\":60000}]}"))), hooks));
     ServiceNode demo = DemoService.registerOn(
       ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
     await(demo.start());
@@ -111,6 +113,8 @@ class GatewayClusterTest {
         return Future.failedFuture("never");
       })
       .register(fun("{'request_type':'limited'}"), call -> Future.succeededFuture("ok"))
+      .register(fun("{'request_type':'ordered','check_permission':{'mode':'arg','arg':'owner'},"
+        + "'arg_types':{'owner':'string','n':'num'}}"), call -> Future.succeededFuture("ok"))
       .register(fun("{'request_type':'cancellable','response_type':'async','timeout':10000}"), call -> {
         call.onCancel(() -> nodeSawCancel.complete(call.cancelled()));
         return Promise.promise().future();
@@ -450,6 +454,26 @@ class GatewayClusterTest {
     ws.drain(lastRetry + 50);
     ws.send(call("after", "test", "limited", new JsonObject()).put("user_id", "burst"));
     assertThat(ws.next().getBoolean("success")).isTrue();
+  }
+
+  @Test
+  @DisplayName("the permission is checked before the rate limit, the rate limit before the arguments: denied calls "
+    + "spend nothing, calls with bad arguments spend the budget")
+  void checkOrder() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(ordered("deny" + i, "someone else", 1).getString("code")).isEqualTo("PERMISSION_DENIED");
+    }
+    assertThat(ordered("bad", "ordering", "one").getString("code")).isEqualTo("INVALID_ARGUMENT");
+    assertThat(ordered("ok1", "ordering", 1).getBoolean("success")).isTrue();
+    assertThat(ordered("ok2", "ordering", 2).getBoolean("success")).isTrue();
+    assertThat(ordered("over", "ordering", 3).getString("code")).isEqualTo("RATE_LIMITED");
+    assertThat(ordered("over-bad", "ordering", "three").getString("code")).isEqualTo("RATE_LIMITED");
+    assertThat(ordered("denied-still", "someone else", 4).getString("code")).isEqualTo("PERMISSION_DENIED");
+  }
+
+  private JsonObject ordered(String id, String owner, Object n) {
+    ws.send(call(id, "test", "ordered", new JsonObject().put("owner", owner).put("n", n)).put("user_id", "ordering"));
+    return ws.next();
   }
 
   @Test
