@@ -1,5 +1,6 @@
-// Opens GenApi's playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), calls echo
-// and count through the page, keeps a screenshot, and prints the frames the page showed as one JSON line.
+// Opens GenApi's playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), calls echo,
+// count and push_to_user through the page, sends get_user's form as its sample call filled it, keeps a screenshot, and
+// prints the frames the page showed and that form as one JSON line.
 // Usage: node playground.js http://127.0.0.1:PORT/ screenshot.png
 'use strict';
 const fs = require('fs');
@@ -42,10 +43,15 @@ async function frameWith(page, text) {
     await page.fill('#user_id', 'playground-user');
     await page.click('#send');
     await frameWith(page, 'push → {"request_id"');
+    await page.click('button[data-fn="demo/get_user/2.0.0"]');
+    const sample = { shown: await page.textContent('#sample'), id: await page.inputValue('#arg-id'),
+      fields: await page.inputValue('#arg-fields') };
+    await page.click('#send');
+    await frameWith(page, '"request_id":"play-4"');
     const functions = await page.$$eval('#functions button', (buttons) => buttons.map((b) => b.dataset.fn));
     const frames = await page.$$eval('#frames li', (items) => items.map((li) => li.textContent));
     await page.screenshot({ path: screenshot, fullPage: true });
-    console.log(JSON.stringify({ functions, frames }));
+    console.log(JSON.stringify({ functions, frames, sample }));
   } finally {
     await context.close();
   }

@@ -38,6 +38,17 @@ public record ArgSpec(ArgType type, int maxBytes, int maxItems, int maxItemBytes
     return new ArgSpec(type, maxBytes, maxItems, maxItemBytes, allowNil, defaultValue, required, accept);
   }
 
+  /**
+   * The value a sample call passes for this argument: the default when there is one, else a small value of the type
+   * that these limits accept ({@code "text"} cut to {@code max_bytes}, {@code 1}, {@code true}, a fixed UUID, a fixed
+   * UTC datetime, a map of the {@code required} keys, a list of one such item unless {@code max_items} is 0).
+   *
+   * @return a new value (a default is returned as declared)
+   */
+  public Object sample() {
+    return ArgSamples.of(this);
+  }
+
   static ArgSpec parse(String name, Object value, List<String> errors) {
     String where = "arg_types." + name + ": ";
     if (!(value instanceof JsonObject json)) {

@@ -61,6 +61,7 @@ public final class FunConfig {
   private final String beforeHook;
   private final String afterHook;
   private final int hookTimeout;
+  private volatile JsonObject sample;
 
   private FunConfig(JsonObject json, List<String> errors) {
     service = nonEmpty(json, "service", errors);
@@ -131,6 +132,26 @@ public final class FunConfig {
       .put("check_permission", permission.toJson()).put("request_info", requestInfo)
       .put("retry", retry == null ? null : retry.toJson()).put("idempotent", idempotent).put("disabled", disabled)
       .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout);
+  }
+
+  /**
+   * A complete, valid call of this function, as {@code GET /api/functions} shows it and the playground fills its form
+   * from: {@code request_id} ({@code "sample-<request_type>"}), {@code service}, {@code request_type},
+   * {@code version} and {@code args}, every declared argument at its {@link ArgSpec#sample() sample value}. It is
+   * built on first use and kept with this instance.
+   *
+   * @return a copy of the sample call, free to change
+   */
+  public JsonObject sample() {
+    JsonObject built = sample;
+    if (built == null) {
+      JsonObject args = new JsonObject();
+      argTypes.forEach((name, spec) -> args.put(name, spec.sample()));
+      built = new JsonObject().put("request_id", "sample-" + requestType).put("service", service)
+        .put("request_type", requestType).put("version", version).put("args", args);
+      sample = built;
+    }
+    return built.copy();
   }
 
   /** @return a copy with the {@code disabled} flag set as given */

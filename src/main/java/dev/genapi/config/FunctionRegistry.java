@@ -91,7 +91,10 @@ public final class FunctionRegistry {
    */
   public synchronized void serveOnly(Predicate<FunConfig> served) {
     this.served = served;
-    index(snapshot.functions(), unserved(snapshot.functions().values()));
+    Set<String> unserved = unserved(snapshot.functions().values());
+    if (!unserved.equals(snapshot.unserved())) {
+      replace(snapshot.functions(), unserved);
+    }
   }
 
   /** @return how many changes this index applied since it was created */

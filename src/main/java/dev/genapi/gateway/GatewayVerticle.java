@@ -76,8 +76,9 @@ public final class GatewayVerticle extends VerticleBase {
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
       .handler(http::handle);
+    Catalogue catalogue = new Catalogue(gateway.registry());
     router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
-      .end(Catalogue.of(gateway.registry()).toBuffer()));
+      .end(catalogue.body()));
     if (options.getAdminPort() == null) {
       OperatorRoutes.mount(vertx, router, gateway, options);
     }

@@ -1,4 +1,5 @@
-// GenApi playground: lists the catalogue, builds a form per function, calls over the native WebSocket.
+// GenApi playground: lists the catalogue, builds a form per function filled from its sample call, calls over the
+// native WebSocket.
 (function () {
   'use strict';
   const framesList = document.getElementById('frames');
@@ -37,7 +38,15 @@
     };
   }
 
-  function inputFor(name, spec) {
+  // the text an input shows for a value of the sample call (absent values leave it empty)
+  function inputText(type, value) {
+    if (value === undefined || value === null) return '';
+    if (type === 'boolean') return String(value);
+    if (typeof value === 'string' && (type === 'string' || type === 'uuid' || type === 'datetime')) return value;
+    return JSON.stringify(value);
+  }
+
+  function inputFor(name, spec, value) {
     const type = typeof spec === 'string' ? spec : spec.type;
     const label = document.createElement('label');
     label.textContent = name + ' (' + type + ') ';
@@ -59,6 +68,7 @@
     input.name = name;
     input.dataset.type = type;
     input.id = 'arg-' + name;
+    input.value = inputText(type, value);
     label.appendChild(input);
     return label;
   }
@@ -70,7 +80,10 @@
     document.getElementById('title').textContent = fn.service + ' / ' + fn.request_type + ' ' + fn.version
       + ' (' + fn.response_type + ')';
     argsBox.replaceChildren();
-    Object.entries(fn.arg_types || {}).forEach(([name, spec]) => argsBox.appendChild(inputFor(name, spec)));
+    const sample = fn.sample || { args: {} };
+    document.getElementById('sample').textContent = JSON.stringify(sample);
+    Object.entries(fn.arg_types || {}).forEach(([name, spec]) =>
+      argsBox.appendChild(inputFor(name, spec, sample.args[name])));
     form.hidden = false;
   }
 

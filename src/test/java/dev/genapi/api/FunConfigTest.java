@@ -289,4 +289,22 @@ class FunConfigTest {
     assertThatThrownBy(() -> FunConfig.fromJson(new JsonObject().put("service", "s").put("request_type", "t")
       .put("timeout", 5_000_000_000L))).isInstanceOf(InvalidConfigException.class);
   }
+
+  @Test
+  @DisplayName("the sample call has every arg at its default or at a small value of its type within its limits, "
+    + "and each sample is a copy")
+  void sample() {
+    FunConfig config = parse("""
+      {"service":"shop","request_type":"order","version":"1.2.0","arg_types":{
+       "note":"string","code":{"type":"string","max_bytes":2},"qty":{"type":"num","default":5},"paid":"boolean",
+       "id":"uuid","at":"datetime","extra":"any","tags":"list_string","ids":{"type":"list_uuid","max_item_bytes":10},
+       "none":{"type":"list_num","max_items":0},"lines":"list_map","opts":{"type":"map","required":["k"]}}}""");
+    assertThat(config.sample()).isEqualTo(new JsonObject("""
+      {"request_id":"sample-order","service":"shop","request_type":"order","version":"1.2.0","args":{
+       "note":"text","code":"te","qty":5,"paid":true,"id":"123e4567-e89b-12d3-a456-426614174000",
+       "at":"2024-01-01T00:00:00Z","extra":"text","tags":["text"],"ids":[],"none":[],"lines":[{}],
+       "opts":{"k":"text"}}}"""));
+    config.sample().getJsonObject("args").put("qty", 6);
+    assertThat(config.sample().getJsonObject("args").getValue("qty")).isEqualTo(5);
+  }
 }

@@ -121,7 +121,8 @@ class NodeClientsTest {
   }
 
   @Test
-  @DisplayName("the playground, in headless Chromium, lists the functions and shows the frames of echo, count and a push")
+  @DisplayName("the playground, in headless Chromium, lists the functions, fills a form from its sample call and shows "
+    + "the frames of echo, count, a push and that sample")
   void playgroundInChromium() throws Exception {
     Path screenshot = Path.of("target", "playground.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
@@ -133,6 +134,14 @@ class NodeClientsTest {
     assertThat(of(frames, "play-2")).extracting(f -> f.getValue("result")).containsExactly("init", 1, 2, 3, null);
     assertThat(frames).filteredOn(f -> "user".equals(f.getString("push"))).singleElement()
       .satisfies(push -> assertThat(push.getJsonObject("result").getString("message")).isEqualTo("pushed to the page"));
+    JsonObject sample = seen.getJsonObject("sample");
+    assertThat(new JsonObject(sample.getString("shown"))).isEqualTo(new JsonObject("""
+      {"request_id":"sample-get_user","service":"demo","request_type":"get_user","version":"2.0.0",
+       "args":{"id":"text","fields":["text"]}}"""));
+    assertThat(List.of(sample.getString("id"), new JsonArray(sample.getString("fields")))).containsExactly("text",
+      new JsonArray().add("text"));
+    assertThat(of(frames, "play-4").get(0).getJsonObject("result"))
+      .isEqualTo(new JsonObject().put("id", "text").put("version", 2).put("fields", new JsonArray().add("text")));
     assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 
