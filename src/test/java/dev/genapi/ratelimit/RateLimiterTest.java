@@ -257,4 +257,27 @@ class RateLimiterTest {
       Metrics.removeRegistry(meters);
     }
   }
+
+  @Test
+  @DisplayName("a failure inside the limiter admits the call with fail_open (the default); without, the call is "
+    + "refused RATE_LIMITED \"Rate limit service unavailable\"")
+  void failOpen() {
+    String limits = "\"cluster\":true,\"global_limits\":[{\"key\":\"user_id\",\"max_requests\":4,\"window_ms\":60000}]";
+    Request call = request("s", "t", "alice", null, new JsonObject());
+    for (boolean open : List.of(true, false)) {
+      RateLimiter limiter = limiter("{\"fail_open\":" + open + "," + limits + "}");
+      limiter.exchange(System.currentTimeMillis(), Map.of("peer", System.currentTimeMillis())); // 2 gateways share it
+      limiter.publisher((id, key, admissions) -> {
+        throw new IllegalStateException("event bus closed");
+      });
+      limiter.check(call); // 1 of 4 across 2 gateways: not hot yet, nothing published
+      if (open) {
+        limiter.check(call); // hot: the publish fails, the call is admitted
+      } else {
+        GenApiException refused = catchThrowableOfType(() -> limiter.check(call), GenApiException.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(refused.getMessage()).isEqualTo("Rate limit service unavailable");
+      }
+    }
+  }
 }
