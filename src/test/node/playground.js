@@ -1,14 +1,15 @@
 // Opens GenApi's playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), calls echo,
-// count and push_to_user through the page, sends get_user's form as its sample call filled it, keeps a screenshot, and
-// prints the frames the page showed and that form as one JSON line.
-// Usage: node playground.js http://127.0.0.1:PORT/ screenshot.png
+// count and push_to_user through the page, sends get_user's form as its sample call filled it, explains a get_profile
+// call with the admin token, keeps a screenshot, and prints the frames the page showed, that form and the explanation
+// as one JSON line.
+// Usage: node playground.js http://127.0.0.1:PORT/ screenshot.png admin-token
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, screenshot, adminToken] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 setTimeout(() => { console.log(JSON.stringify({ error: 'timed out' })); process.exit(1); }, 60000);
 
@@ -48,10 +49,17 @@ async function frameWith(page, text) {
       fields: await page.inputValue('#arg-fields') };
     await page.click('#send');
     await frameWith(page, '"request_id":"play-4"');
+    await page.click('button[data-fn="demo/get_profile/0.0.0"]');
+    await page.fill('#arg-user_id', 'someone-else');
+    await page.fill('#user_id', 'playground-user');
+    await page.fill('#admin_token', adminToken);
+    await page.click('#explain');
+    await page.waitForSelector('#explanation:not([hidden])', { timeout: 20000 });
+    const explanation = JSON.parse(await page.textContent('#explanation'));
     const functions = await page.$$eval('#functions button', (buttons) => buttons.map((b) => b.dataset.fn));
     const frames = await page.$$eval('#frames li', (items) => items.map((li) => li.textContent));
     await page.screenshot({ path: screenshot, fullPage: true });
-    console.log(JSON.stringify({ functions, frames, sample }));
+    console.log(JSON.stringify({ functions, frames, sample, explanation }));
   } finally {
     await context.close();
   }

@@ -5,6 +5,9 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.api.NodeMode;
 import dev.genapi.protocol.Request;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,6 +68,40 @@ final class NodeSelector {
       Collections.shuffle(ordered.subList(1, n), ThreadLocalRandom.current());
     }
     return ordered;
+  }
+
+  /**
+   * What {@link #order} would do for this call, without doing it (no round-robin turn taken, no sticky node kept).
+   *
+   * @return {@code {"serving":[…], "choose_node_mode":…, "chosen": node or null}}; {@code chosen} is {@code null}
+   *   when no node serves it, and for a random pick or a sticky key not assigned yet, made when the call comes
+   */
+  JsonObject preview(FunConfig function, Request request) {
+    List<String> candidates = nodes.serving(function);
+    Collections.sort(candidates);
+    NodeMode mode = function.nodeMode();
+    String chosen = null;
+    if (candidates.size() == 1) {
+      chosen = candidates.get(0);
+    } else if (!candidates.isEmpty()) {
+      int n = candidates.size();
+      Object hashKey = mode.key() == null ? null : request.args().getValue(mode.key());
+      chosen = switch (mode.kind()) {
+        case RANDOM -> null;
+        case HASH -> hashKey == null ? null : candidates.get(hash(hashKey, n));
+        case ROUND_ROBIN -> {
+          AtomicInteger turn = roundRobin.get(function.key());
+          yield candidates.get(Math.floorMod(turn == null ? 0 : turn.get(), n));
+        }
+        case STICKY -> {
+          String value = stickyValue(mode.key(), request);
+          StickyTable table = sticky.get(function.key());
+          yield value == null || table == null ? null : table.peek(value, candidates, System.nanoTime());
+        }
+      };
+    }
+    return new JsonObject().put("serving", new JsonArray(candidates))
+      .put("choose_node_mode", function.toJson().getValue("choose_node_mode")).put("chosen", chosen);
   }
 
   private static int hash(Object key, int n) {

@@ -10,6 +10,7 @@ import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimiter;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ public final class Pipeline {
   private final FunctionRegistry registry;
   private final NodeRegistry nodes;
   private final NodeSelector selector;
+  private final CallExplainer explainer;
   private final ReplyRouter replies;
   private final Hooks hooks;
   private final RateLimiter rateLimiter;
@@ -55,6 +57,7 @@ public final class Pipeline {
     this.registry = registry;
     this.nodes = nodes;
     this.selector = new NodeSelector(nodes);
+    this.explainer = new CallExplainer(registry, selector, rateLimiter);
     this.replies = replies;
     this.hooks = hooks;
     this.rateLimiter = rateLimiter;
@@ -104,6 +107,18 @@ public final class Pipeline {
       writability, vertx.getOrCreateContext());
     invocation.start();
     return invocation.done() ? null : invocation;
+  }
+
+  /**
+   * Explains a call: which function would serve it, whether its caller passes the permission and its arguments the
+   * checks, the rate limits with the caller's state, the nodes that serve it and the one that would be chosen. Runs
+   * nothing and changes nothing.
+   *
+   * @param request the call as a client would send it, its identity applied
+   * @return the explanation ({@link CallExplainer#explain})
+   */
+  public JsonObject explain(Request request) {
+    return explainer.explain(request);
   }
 
   Vertx vertx() {

@@ -48,6 +48,13 @@ final class StickyTable {
     return node;
   }
 
+  /** @return the node {@code value} is kept on now, or {@code null}: its next call picks one (nothing changes) */
+  synchronized String peek(String value, List<String> candidates, long now) {
+    Sticky current = assignments.get(value);
+    return current != null && now - current.expiresAt() < 0 && candidates.contains(current.node())
+      ? current.node() : null;
+  }
+
   /** @return the values kept, least recently used first */
   synchronized List<String> values() {
     return new ArrayList<>(assignments.keySet());

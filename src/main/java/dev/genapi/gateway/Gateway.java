@@ -22,6 +22,7 @@ import dev.genapi.ratelimit.RateLimiter;
 import dev.genapi.relay.Relay;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import dev.genapi.protocol.Request;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -309,6 +310,16 @@ public final class Gateway {
   /** @return the cluster-wide rate-limit settings */
   public RateLimitSettings rateLimitSettings() {
     return rateLimitSettings;
+  }
+
+  /**
+   * Explains a call without running it (the admin API's {@code GET /admin/explain}).
+   *
+   * @param request the call, its identity applied
+   * @return which function would serve it and what each check and the node selection would make of it
+   */
+  public JsonObject explain(Request request) {
+    return pipeline.explain(request);
   }
 
   /**

@@ -129,6 +129,29 @@ public final class RateLimiter {
   }
 
   /**
+   * The limits a call is checked against, in the order they are checked, each with the caller's state under it;
+   * nothing is counted.
+   *
+   * @return per limit its JSON form with {@code value} (the call's value of its key) and, when the call has one,
+   *   {@code count}, {@code remaining}, {@code reset_ms} and {@code overflow}; a limit without a value is skipped
+   *   for the call. Empty when rate limiting is off.
+   */
+  public List<JsonObject> explain(Request request) {
+    State current = state;
+    if (!current.options().isEnabled()) {
+      return List.of();
+    }
+    long now = System.currentTimeMillis();
+    List<LimitWindows> limits = new ArrayList<>(current.global());
+    limits.addAll(current.api().getOrDefault(request.service() + '/' + request.requestType(), List.of()));
+    return limits.stream().map(limit -> {
+      String value = keyValue(limit.limit().key(), request);
+      return value == null ? limit.limit().toJson().putNull("value")
+        : limit.state(value, current.options().getMaxKeys(), now).toJson().put("value", value);
+    }).toList();
+  }
+
+  /**
    * Forgets the key's windows under every limit with its scope and key: admissions made here and merged from peers;
    * peers' admissions made until {@code at} that arrive later are ignored.
    *

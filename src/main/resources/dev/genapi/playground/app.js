@@ -1,5 +1,5 @@
 // GenApi playground: lists the catalogue, builds a form per function filled from its sample call, calls over the
-// native WebSocket.
+// native WebSocket, and explains a call through the admin API (GET /admin/explain) given an admin token.
 (function () {
   'use strict';
   const framesList = document.getElementById('frames');
@@ -101,23 +101,48 @@
     return args;
   }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (!selected || !socket || socket.readyState !== WebSocket.OPEN) return;
+  // the call the form describes, or null (after showing why) when an argument is not valid JSON
+  function formCall() {
     let args;
-    try { args = readArgs(); } catch (e) { show('bad JSON in an argument: ' + e.message, 'error'); return; }
-    lastRequestId = 'play-' + (++sequence);
-    const call = { request_id: lastRequestId, service: selected.service, request_type: selected.request_type,
-      version: selected.version, args: args };
+    try { args = readArgs(); } catch (e) { show('bad JSON in an argument: ' + e.message, 'error'); return null; }
+    const call = { service: selected.service, request_type: selected.request_type, version: selected.version, args };
     const user = document.getElementById('user_id').value.trim();
     const device = document.getElementById('device_id').value.trim();
     const roles = document.getElementById('user_roles').value.split(',').map((r) => r.trim()).filter(Boolean);
     if (user) call.user_id = user;
     if (device) call.device_id = device;
     if (roles.length) call.user_roles = roles;
-    const text = JSON.stringify(call);
+    return call;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!selected || !socket || socket.readyState !== WebSocket.OPEN) return;
+    const call = formCall();
+    if (!call) return;
+    lastRequestId = 'play-' + (++sequence);
+    const text = JSON.stringify(Object.assign({ request_id: lastRequestId }, call));
     socket.send(text);
     show('→ ' + text, 'sent');
+  });
+
+  document.getElementById('explain').addEventListener('click', () => {
+    const call = selected && formCall();
+    if (!call) return;
+    const query = new URLSearchParams({ service: call.service, request_type: call.request_type,
+      version: call.version, args: JSON.stringify(call.args) });
+    if (call.user_id) query.set('user_id', call.user_id);
+    if (call.device_id) query.set('device_id', call.device_id);
+    if (call.user_roles) query.set('roles', call.user_roles.join(','));
+    const box = document.getElementById('explanation');
+    fetch('/admin/explain?' + query, { headers: { Authorization: 'Bearer ' + document.getElementById('admin_token').value } })
+      .then((r) => r.json().then((body) => ({ ok: r.ok, status: r.status, body })))
+      .then(({ ok, status, body }) => {
+        box.textContent = ok ? JSON.stringify(body, null, 2) : status + ': ' + (body.error || JSON.stringify(body));
+        box.className = ok ? '' : 'error';
+        box.hidden = false;
+      })
+      .catch((e) => { box.textContent = String(e); box.className = 'error'; box.hidden = false; });
   });
 
   document.getElementById('cancel').addEventListener('click', () => {

@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.tuple;
 @DisplayName("Real npm clients")
 class NodeClientsTest {
 
+  private static final String PLAYGROUND_ADMIN = "playground-admin-token";
+
   private static Vertx vertx;
   private static Gateway open;
   private static Gateway secured;
@@ -41,7 +43,8 @@ class NodeClientsTest {
   static void start() {
     ClusterOptions cluster = TestCluster.newCluster();
     vertx = TestCluster.member(cluster);
-    open = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())));
+    open = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
+      .setAdminToken(PLAYGROUND_ADMIN)));
     secured = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
       .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(AuthAndLimitsTest.SECRET))));
     ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions().setName("demo-npm")), vertx);
@@ -121,12 +124,13 @@ class NodeClientsTest {
   }
 
   @Test
-  @DisplayName("the playground, in headless Chromium, lists the functions, fills a form from its sample call and shows "
-    + "the frames of echo, count, a push and that sample")
+  @DisplayName("the playground, in headless Chromium, lists the functions, fills a form from its sample call, shows "
+    + "the frames of echo, count, a push and that sample, and explains a call")
   void playgroundInChromium() throws Exception {
     Path screenshot = Path.of("target", "playground.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
-    JsonObject seen = NodeClients.run("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString());
+    JsonObject seen = NodeClients.run("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString(),
+      PLAYGROUND_ADMIN);
     assertThat(seen.getJsonArray("functions")).contains("demo/echo/0.0.0", "demo/count/0.0.0", "demo/get_user/2.0.0");
     List<JsonObject> frames = seen.getJsonArray("frames").stream().map(String.class::cast)
       .filter(text -> !text.startsWith("→")).map(text -> new JsonObject(text.replaceFirst("^push → ", ""))).toList();
@@ -142,6 +146,11 @@ class NodeClientsTest {
       new JsonArray().add("text"));
     assertThat(of(frames, "play-4").get(0).getJsonObject("result"))
       .isEqualTo(new JsonObject().put("id", "text").put("version", 2).put("fields", new JsonArray().add("text")));
+    JsonObject explanation = seen.getJsonObject("explanation");
+    assertThat(explanation.getJsonObject("call").getString("user_id")).isEqualTo("playground-user");
+    assertThat(explanation.getJsonObject("function").getString("request_type")).isEqualTo("get_profile");
+    assertThat(explanation.getJsonObject("permission").getString("code")).as("asks for another user's profile")
+      .isEqualTo("PERMISSION_DENIED");
     assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 
