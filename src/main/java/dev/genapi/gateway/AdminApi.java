@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import dev.genapi.protocol.Request;
-import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,7 +59,7 @@ final class AdminApi {
     router.get("/failed-configs/summary").handler(api::failedSummary);
     router.delete("/failed-configs").handler(rc -> gateway.clearFailedConfigs()
       .onSuccess(v -> rc.json(new JsonObject().put("status", "cleared"))).onFailure(rc::fail));
-    router.get("/explain").handler(api::explain);
+    router.get("/explain").handler(rc -> ExplainRoute.explain(rc, gateway));
     RateLimitRoutes.mount(router, gateway);
     return router;
   }
@@ -157,28 +155,6 @@ final class AdminApi {
       .filter(f -> service == null || service.equals(f.getString("service")))
       .filter(f -> source == null || source.equals(f.getString("source")))
       .limit(limit).toList()))).onFailure(rc::fail);
-  }
-
-  /** What the pipeline would do with the call the query describes. */
-  private void explain(RoutingContext rc) {
-    MultiMap query = rc.queryParams();
-    String service = query.get("service");
-    String requestType = query.get("request_type");
-    if (service == null || service.isEmpty() || requestType == null || requestType.isEmpty()) {
-      error(rc, 400, "service and request_type are required");
-      return;
-    }
-    JsonObject args;
-    try {
-      args = query.contains("args") ? new JsonObject(query.get("args")) : new JsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      error(rc, 400, "args must be a JSON object");
-      return;
-    }
-    String roles = query.get("roles");
-    List<String> userRoles = roles == null || roles.isEmpty() ? List.of() : List.of(roles.split(","));
-    rc.json(gateway.explain(new Request("explain", service, requestType, query.get("version"), args,
-      query.get("user_id"), query.get("device_id"), userRoles, null, query.get("ip_address"))));
   }
 
   /** Counts of the failed configs by service and by source. */
