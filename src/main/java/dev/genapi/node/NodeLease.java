@@ -1,6 +1,7 @@
 package dev.genapi.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import dev.genapi.api.FunConfig;
 import dev.genapi.cluster.Addresses;
@@ -51,8 +52,18 @@ final class NodeLease {
   }
 
   Future<Void> start() {
-    return renew().onSuccess(v -> timer = vertx.setPeriodic(renewMs, id -> renew()
-      .onFailure(e -> LOG.warn("Lease renewal of node {} failed: {}", name, e.getMessage()))));
+    return renew().onSuccess(v -> timer = vertx.setPeriodic(renewMs, id -> renew().onFailure(this::renewalFailed)));
+  }
+
+  private void renewalFailed(Throwable failure) {
+    if (failure instanceof HazelcastInstanceNotActiveException) {
+      // this JVM is leaving the cluster: the lease lapses with it
+      released = true;
+      vertx.cancelTimer(timer);
+      LOG.warn("Node {} stops renewing its lease: its Hazelcast member has shut down", name);
+    } else {
+      LOG.warn("Lease renewal of node {} failed: {}", name, failure.getMessage());
+    }
   }
 
   Future<Void> stop() {
@@ -74,8 +85,12 @@ final class NodeLease {
       .put("services", new JsonArray(declared.stream().map(FunConfig::service).distinct().sorted().toList()))
       .put("functions", new JsonArray(declared.stream().map(FunConfig::key).sorted().toList()))
       .put("started_at", startedAt).encode();
-    vertx.eventBus().publish(Addresses.NODE_LEASES, record);
-    return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
-      vertx.getOrCreateContext());
+    try {
+      vertx.eventBus().publish(Addresses.NODE_LEASES, record);
+      return Future.fromCompletionStage(leases.setAsync(name, record, renewMs * 10, TimeUnit.MILLISECONDS),
+        vertx.getOrCreateContext());
+    } catch (HazelcastInstanceNotActiveException e) {
+      return Future.failedFuture(e);
+    }
   }
 }
