@@ -24,6 +24,10 @@ import java.util.Map;
  * function that is not idempotent is retried only where the gateway knows the call never ran.
  * Optional gateway hooks are named by {@code before_hook} and {@code after_hook}, each bounded by {@code hook_timeout}
  * (default {@value #DEFAULT_HOOK_TIMEOUT} ms).
+ * {@code permission_callback} ({@link FunctionRef}, default none) names another registered function the gateway asks
+ * before each call whether the caller may make it; {@code permission_cache_ms} (default
+ * {@value #DEFAULT_PERMISSION_CACHE_MS}: no cache, at most {@value #MAX_PERMISSION_CACHE_MS}) keeps its answers per
+ * caller for that long.
  * Instances are immutable and always valid: {@link #fromJson(JsonObject)} reports every problem at once.
  */
 public final class FunConfig {
@@ -44,6 +48,10 @@ public final class FunConfig {
   public static final int MAX_TIMEOUT = 300_000;
   /** The default bound on each hook, in milliseconds. */
   public static final int DEFAULT_HOOK_TIMEOUT = 5000;
+  /** The default time a permission callback's answer is kept, in milliseconds: not at all. */
+  public static final int DEFAULT_PERMISSION_CACHE_MS = 0;
+  /** The longest time a permission callback's answer may be kept, in milliseconds (one hour). */
+  public static final int MAX_PERMISSION_CACHE_MS = 3_600_000;
 
   private final String service;
   private final String requestType;
@@ -54,6 +62,8 @@ public final class FunConfig {
   private final ResponseType responseType;
   private final Map<String, ArgSpec> argTypes;
   private final Permission permission;
+  private final FunctionRef permissionCallback;
+  private final int permissionCacheMs;
   private final boolean requestInfo;
   private final RetryPolicy retry;
   private final boolean idempotent;
@@ -73,6 +83,8 @@ public final class FunConfig {
     responseType = parseResponseType(json.getValue("response_type"), errors);
     argTypes = parseArgTypes(json.getValue("arg_types"), errors);
     permission = Permission.parse(json.getValue("check_permission"), errors);
+    permissionCallback = FunctionRef.parse(json.getValue("permission_callback"), errors);
+    permissionCacheMs = parsePermissionCacheMs(json, errors);
     requestInfo = bool(json, "request_info", errors);
     retry = RetryPolicy.parse(json.getValue("retry"), errors);
     idempotent = bool(json, "idempotent", errors);
@@ -92,6 +104,8 @@ public final class FunConfig {
     responseType = other.responseType;
     argTypes = other.argTypes;
     permission = other.permission;
+    permissionCallback = other.permissionCallback;
+    permissionCacheMs = other.permissionCacheMs;
     requestInfo = other.requestInfo;
     retry = other.retry;
     idempotent = other.idempotent;
@@ -129,7 +143,9 @@ public final class FunConfig {
       .put("service", service).put("request_type", requestType).put("version", version)
       .put("nodes", nodesJson).put("choose_node_mode", nodeMode.toJson()).put("timeout", timeout)
       .put("response_type", responseType.jsonName()).put("arg_types", args)
-      .put("check_permission", permission.toJson()).put("request_info", requestInfo)
+      .put("check_permission", permission.toJson())
+      .put("permission_callback", permissionCallback == null ? null : permissionCallback.toJson())
+      .put("permission_cache_ms", permissionCacheMs).put("request_info", requestInfo)
       .put("retry", retry == null ? null : retry.toJson()).put("idempotent", idempotent).put("disabled", disabled)
       .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout);
   }
@@ -181,6 +197,10 @@ public final class FunConfig {
   public Map<String, ArgSpec> argTypes() { return argTypes; }
   /** @return who may call */
   public Permission permission() { return permission; }
+  /** @return the function asked whether the caller may make each call, or {@code null} for none */
+  public FunctionRef permissionCallback() { return permissionCallback; }
+  /** @return how long an answer of the permission callback is kept per caller, in milliseconds (0: not kept) */
+  public int permissionCacheMs() { return permissionCacheMs; }
   /** @return whether the handler receives request_id, user_id and device_id */
   public boolean requestInfo() { return requestInfo; }
   /** @return the retry policy, or {@code null} for none */
@@ -263,6 +283,26 @@ public final class FunConfig {
     }
     errors.add(key + " must be null or the name of a registered hook");
     return null;
+  }
+
+  // after service, request_type and version: a callback must not name the function itself
+  private int parsePermissionCacheMs(JsonObject json, List<String> errors) {
+    if (permissionCallback != null && permissionCallback.names(service, requestType, version)) {
+      errors.add("permission_callback must name another function, not this one");
+    }
+    Object value = json.getValue("permission_cache_ms");
+    if (value == null) {
+      return DEFAULT_PERMISSION_CACHE_MS;
+    }
+    Integer ms = intValue(value);
+    if (ms == null || ms < 0 || ms > MAX_PERMISSION_CACHE_MS) {
+      errors.add("permission_cache_ms must be an integer between 0 and " + MAX_PERMISSION_CACHE_MS);
+      return DEFAULT_PERMISSION_CACHE_MS;
+    }
+    if (ms > 0 && json.getValue("permission_callback") == null) {
+      errors.add("permission_cache_ms needs a permission_callback");
+    }
+    return ms;
   }
 
   private static int parseHookTimeout(Object value, List<String> errors) {

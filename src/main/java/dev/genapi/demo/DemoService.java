@@ -97,6 +97,9 @@ public final class DemoService {
           .publish(vertx.eventBus());
         return Future.succeededFuture(new JsonObject().put("pushed", true));
       }),
+      Map.entry("guarded@0.0.0", call -> Future.succeededFuture(new JsonObject().put("user_id", call.userId()))),
+      Map.entry("can_call@0.0.0", call -> Future.succeededFuture(
+        call.args().getValue("user_id") instanceof String user && user.startsWith("ok"))),
       Map.entry("notify@0.0.0", call -> {
         LOG.debug("notify: {}", call.args().getValue("message"));
         return Future.succeededFuture();

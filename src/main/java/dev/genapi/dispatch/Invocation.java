@@ -27,7 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * function's {@link RetryPolicy} says, with the original's backoff, and only where that cannot run the function twice:
  * a call that never reached a node (not written, no node live, refused by the node before it started) is retried for
  * every function; one that may have run (it timed out, failed on the node, or its node left mid-call) only for an
- * {@link FunConfig#idempotent() idempotent} function. All state changes run on the connection's context.
+ * {@link FunConfig#idempotent() idempotent} function. A call the gateway makes itself (a permission callback) skips
+ * the hooks, the permission checks and the rate limits: its caller is the gateway. All state changes run on the
+ * connection's context.
  */
 final class Invocation implements InFlightCall {
 
@@ -37,6 +39,7 @@ final class Invocation implements InFlightCall {
   private final Writability writability;
   private final Context context;
   private final Thread eventLoop;
+  private final boolean byGateway;
   private Request request;
   private Buffer body;
   private List<String> order;
@@ -51,8 +54,12 @@ final class Invocation implements InFlightCall {
   private boolean acquired;
   private boolean done;
 
+  /**
+   * @param byGateway whether the gateway makes the call itself (a permission callback), so the caller's checks are
+   *                  not its own
+   */
   Invocation(Pipeline pipeline, Request request, FunConfig function, ResponseSink sink, Writability writability,
-             Context context) {
+             Context context, boolean byGateway) {
     this.pipeline = pipeline;
     this.request = request;
     this.function = function;
@@ -60,9 +67,14 @@ final class Invocation implements InFlightCall {
     this.writability = writability;
     this.context = context;
     this.eventLoop = context.isEventLoopContext() ? Thread.currentThread() : null;
+    this.byGateway = byGateway;
   }
 
   void start() {
+    if (byGateway) {
+      admit(request);
+      return;
+    }
     if (function.beforeHook() == null) {
       proceed(request);
       return;
@@ -81,7 +93,30 @@ final class Invocation implements InFlightCall {
   private void proceed(Request hooked) {
     try {
       PermissionCheck.check(function.permission(), hooked);
-      pipeline.rateLimiter().check(hooked);
+    } catch (GenApiException e) {
+      fail(e);
+      return;
+    }
+    if (function.permissionCallback() == null) {
+      admit(hooked);
+      return;
+    }
+    pipeline.permissionCallback().check(function, hooked).onComplete(allowed -> onContext(() -> {
+      if (!done) {
+        if (allowed.succeeded()) {
+          admit(hooked);
+        } else {
+          fail((GenApiException) allowed.cause());
+        }
+      }
+    }));
+  }
+
+  private void admit(Request hooked) {
+    try {
+      if (!byGateway) {
+        pipeline.rateLimiter().check(hooked);
+      }
       JsonObject args = ArgumentChecker.check(function, hooked.args());
       body = hooked == request && args == hooked.args() ? hooked.raw()
         : new JsonObject().put("request_id", hooked.requestId()).put("args", args).toBuffer();

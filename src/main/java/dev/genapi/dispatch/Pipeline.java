@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The call pipeline every transport shares, built once per gateway JVM. One call goes through: lookup (local
- * index) → before hook → permission → rate limit → arguments → in-flight bound → node selection → invoke with timeout, fallback
- * and retry → after hook. Nothing here waits on Hazelcast.
+ * index) → before hook → permission → permission callback ({@link PermissionCallback}, the one step that waits, on a
+ * node) → rate limit → arguments → in-flight bound → node selection → invoke with timeout, fallback and retry → after
+ * hook. Nothing here waits on Hazelcast.
  */
 public final class Pipeline {
 
@@ -34,6 +35,7 @@ public final class Pipeline {
   private final ReplyRouter replies;
   private final Hooks hooks;
   private final RateLimiter rateLimiter;
+  private final PermissionCallback permissionCallback = new PermissionCallback(this);
   private final boolean detailErrors;
   private final int maxInFlight;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -96,17 +98,22 @@ public final class Pipeline {
       sink.send(Response.error(request.requestId(), e, detailErrors), true);
       return null;
     }
+    Invocation invocation = new Invocation(this, request, function,
+      hooks.wrapAfter(function, request, metered(function, start, sink)), writability, vertx.getOrCreateContext(),
+      false);
+    invocation.start();
+    return invocation.done() ? null : invocation;
+  }
+
+  /** @return a sink that counts the call's outcome and duration since {@code start} when its last frame passes */
+  ResponseSink metered(FunConfig function, long start, ResponseSink sink) {
     CallMeters meters = metrics.calls(function.key(), function.service(), function.requestType());
-    ResponseSink metered = (response, last) -> {
+    return (response, last) -> {
       if (last) {
         meters.record(response == null ? null : response.code(), System.nanoTime() - start);
       }
       sink.send(response, last);
     };
-    Invocation invocation = new Invocation(this, request, function, hooks.wrapAfter(function, request, metered),
-      writability, vertx.getOrCreateContext());
-    invocation.start();
-    return invocation.done() ? null : invocation;
   }
 
   /**
@@ -127,6 +134,14 @@ public final class Pipeline {
 
   ReplyRouter replies() {
     return replies;
+  }
+
+  FunctionRegistry registry() {
+    return registry;
+  }
+
+  PermissionCallback permissionCallback() {
+    return permissionCallback;
   }
 
   NodeSelector selector() {

@@ -71,6 +71,8 @@ class FunConfigTest {
     assertThat(config.beforeHook()).isNull();
     assertThat(config.afterHook()).isNull();
     assertThat(config.hookTimeout()).isEqualTo(5000);
+    assertThat(config.permissionCallback()).isNull();
+    assertThat(config.permissionCacheMs()).as("no callback answer is kept unless it says so").isZero();
     assertThat(config.key()).isEqualTo("demo/echo/0.0.0");
   }
 
@@ -188,6 +190,50 @@ class FunConfigTest {
   }
 
   @Test
+  @DisplayName("permission_callback names another function (version 0.0.0 unless given, latest allowed) and "
+    + "permission_cache_ms keeps its answers for 0 to 3600000 ms")
+  void permissionCallback() {
+    FunConfig config = parse("""
+      {"service":"s","request_type":"t","permission_callback":{"service":"auth","request_type":"may","version":"2.0.0"},
+       "permission_cache_ms":1500}""");
+    assertThat(config.permissionCallback()).isEqualTo(new FunctionRef("auth", "may", "2.0.0"));
+    assertThat(config.permissionCacheMs()).isEqualTo(1500);
+    assertThat(with("permission_callback", "{\"service\":\"auth\",\"request_type\":\"may\"}")
+      .permissionCallback()).isEqualTo(new FunctionRef("auth", "may", "0.0.0"));
+    assertThat(with("permission_callback", "{\"service\":\"s\",\"request_type\":\"may\",\"version\":\"latest\"}")
+      .permissionCallback().version()).isEqualTo("latest");
+    assertThat(with("permission_callback", "null").permissionCallback()).isNull();
+    assertThat(parse("""
+      {"service":"s","request_type":"t","permission_callback":{"service":"s","request_type":"may"},
+       "permission_cache_ms":3600000}""").permissionCacheMs()).isEqualTo(3_600_000);
+  }
+
+  @Test
+  @DisplayName("permission_callback and permission_cache_ms report bad values, a callback naming its own function and "
+    + "a cache without a callback")
+  void badPermissionCallbacks() {
+    String invalid = "permission_callback must be null or {\"service\":…,\"request_type\":…,\"version\":…} with "
+      + "non-empty strings (version optional)";
+    for (String bad : List.of("\"auth.may\"", "true", "{\"service\":\"auth\"}", "{\"request_type\":\"may\"}",
+      "{\"service\":\"\",\"request_type\":\"may\"}", "{\"service\":\"auth\",\"request_type\":\"may\",\"version\":\"\"}",
+      "{\"service\":\"auth\",\"request_type\":\"may\",\"version\":2}")) {
+      assertThat(reasonsWith("permission_callback", bad)).as(bad).containsExactly(invalid);
+    }
+    assertThat(reasonsWith("permission_callback", "{\"service\":\"s\",\"request_type\":\"t\"}"))
+      .containsExactly("permission_callback must name another function, not this one");
+    String cache = "permission_cache_ms must be an integer between 0 and 3600000";
+    String callback = ",\"permission_callback\":{\"service\":\"auth\",\"request_type\":\"may\"}}";
+    for (String bad : List.of("-1", "3600001", "\"1000\"", "1.5")) {
+      assertThat(reasons("{\"service\":\"s\",\"request_type\":\"t\",\"permission_cache_ms\":" + bad + callback))
+        .as(bad).containsExactly(cache);
+    }
+    assertThat(reasonsWith("permission_cache_ms", "1000")).containsExactly("permission_cache_ms needs a permission_callback");
+    assertThat(with("permission_cache_ms", "0").permissionCacheMs()).isZero();
+    assertThat(reasons("{\"service\":\"s\",\"request_type\":\"t\",\"permission_callback\":\"x\",\"permission_cache_ms\":10}"))
+      .as("a bad callback is reported once, not again as missing").containsExactly(invalid);
+  }
+
+  @Test
   @DisplayName("arg_types take bare types or objects with options, in declaration order")
   void argTypes() {
     FunConfig config = with("arg_types", """
@@ -250,8 +296,12 @@ class FunConfigTest {
        "choose_node_mode":{"mode":"sticky","key":"user_id"},"timeout":300000,"response_type":"stream",
        "arg_types":{"m":{"type":"map","default":{"k":1},"required":["k"],"accept":["k"]}},
        "check_permission":{"mode":"arg","arg":"user_id"},"retry":{"mode":"same_node","count":2},
-       "disabled":true,"before_hook":"audit","after_hook":"redact","hook_timeout":250}""");
+       "disabled":true,"before_hook":"audit","after_hook":"redact","hook_timeout":250,
+       "permission_callback":{"service":"auth","request_type":"may","version":"1.0.0"},"permission_cache_ms":2000}""");
     assertThat(config.responseType()).isEqualTo(ResponseType.STREAM);
+    assertThat(config.toJson().getJsonObject("permission_callback"))
+      .isEqualTo(new JsonObject().put("service", "auth").put("request_type", "may").put("version", "1.0.0"));
+    assertThat(config.toJson().getInteger("permission_cache_ms")).isEqualTo(2000);
     assertThat(List.of(config.beforeHook(), config.afterHook())).containsExactly("audit", "redact");
     assertThat(config.hookTimeout()).isEqualTo(250);
     FunConfig again = FunConfig.fromJson(config.toJson());
@@ -260,6 +310,9 @@ class FunConfigTest {
     assertThat(again.local() && again.disabled()).isTrue();
     assertThat(again.argTypes().get("m").defaultValue()).isEqualTo(new JsonObject().put("k", 1));
     assertThat(FunConfig.fromJson(config.toJson().put("timeout", 100))).isNotEqualTo(config);
+    assertThat(FunConfig.fromJson(config.toJson().put("permission_cache_ms", 0))).isNotEqualTo(config);
+    assertThat(again.withDisabled(false).permissionCallback()).isEqualTo(config.permissionCallback());
+    assertThat(again.withDisabled(false).permissionCacheMs()).isEqualTo(2000);
   }
 
   @Test
@@ -286,6 +339,9 @@ class FunConfigTest {
     assertThat(config.hookTimeout()).isEqualTo(300);
     assertThat(config.retry()).isEqualTo(new RetryPolicy(RetryPolicy.Mode.SAME_NODE, 2));
     assertThat(config.argTypes().get("name").maxBytes()).isEqualTo(64);
+    assertThat(FunConfig.fromJson(new JsonObject().put("service", "s").put("request_type", "t")
+      .put("permission_callback", new JsonObject().put("service", "auth").put("request_type", "may"))
+      .put("permission_cache_ms", 500L)).permissionCacheMs()).isEqualTo(500);
     assertThatThrownBy(() -> FunConfig.fromJson(new JsonObject().put("service", "s").put("request_type", "t")
       .put("timeout", 5_000_000_000L))).isInstanceOf(InvalidConfigException.class);
   }
