@@ -16,11 +16,14 @@ final class CallExplainer {
 
   private final FunctionRegistry registry;
   private final NodeSelector selector;
+  private final PermissionCallback permissionCallback;
   private final RateLimiter rateLimiter;
 
-  CallExplainer(FunctionRegistry registry, NodeSelector selector, RateLimiter rateLimiter) {
+  CallExplainer(FunctionRegistry registry, NodeSelector selector, PermissionCallback permissionCallback,
+                RateLimiter rateLimiter) {
     this.registry = registry;
     this.selector = selector;
+    this.permissionCallback = permissionCallback;
     this.rateLimiter = rateLimiter;
   }
 
@@ -39,9 +42,14 @@ final class CallExplainer {
       return explained.put("error", failure(e));
     }
     JsonObject config = function.toJson();
-    return explained.put("function", config)
-      .put("permission", outcome(() -> PermissionCheck.check(function.permission(), request))
-        .put("check_permission", config.getValue("check_permission")))
+    JsonObject permission = outcome(() -> PermissionCheck.check(function.permission(), request))
+      .put("check_permission", config.getValue("check_permission"));
+    if (function.permissionCallback() != null) {
+      // the callback is not asked: only an answer kept for this caller is shown
+      permission.put("permission_callback", config.getValue("permission_callback"))
+        .put("callback_answer", permissionCallback.cached(function, request));
+    }
+    return explained.put("function", config).put("permission", permission)
       .put("arguments", outcome(() -> ArgumentChecker.check(function, request.args())))
       .put("rate_limits", new JsonArray(rateLimiter.explain(request)))
       .put("nodes", selector.preview(function, request));

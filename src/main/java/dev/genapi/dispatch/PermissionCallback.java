@@ -63,6 +63,11 @@ final class PermissionCallback {
       .compose(PermissionCallback::decide);
   }
 
+  /** @return the answer kept for this caller, or {@code null}: the next call asks the callback */
+  Boolean cached(FunConfig guarded, Request request) {
+    return guarded.permissionCacheMs() == 0 ? null : answers.get(cacheKey(guarded, request), System.nanoTime());
+  }
+
   /** @return the callback's answer, or a {@code PERMISSION_DENIED} failure when it gave none */
   private Future<Boolean> ask(FunConfig guarded, Request request) {
     FunctionRef ref = guarded.permissionCallback();

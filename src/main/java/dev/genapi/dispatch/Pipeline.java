@@ -59,7 +59,7 @@ public final class Pipeline {
     this.registry = registry;
     this.nodes = nodes;
     this.selector = new NodeSelector(nodes);
-    this.explainer = new CallExplainer(registry, selector, rateLimiter);
+    this.explainer = new CallExplainer(registry, selector, permissionCallback, rateLimiter);
     this.replies = replies;
     this.hooks = hooks;
     this.rateLimiter = rateLimiter;

@@ -107,7 +107,8 @@ class ExplainClusterTest {
   }
 
   @Test
-  @DisplayName("whether this caller passes the function's permission, by argument and by role")
+  @DisplayName("whether this caller passes the function's permission, by argument and by role; the permission "
+    + "callback named, not asked")
   void permissions() {
     JsonObject own = explain("service=demo&request_type=get_profile&user_id=ann" + args("{\"user_id\":\"ann\"}"));
     assertThat(own.getJsonObject("permission").getBoolean("passes")).isTrue();
@@ -119,6 +120,11 @@ class ExplainClusterTest {
       .getJsonObject("permission").getBoolean("passes")).isTrue();
     assertThat(explain("service=demo&request_type=admin_stats&user_id=ann")
       .getJsonObject("permission").getBoolean("passes")).isFalse();
+    JsonObject guarded = explain("service=demo&request_type=guarded&user_id=ann").getJsonObject("permission");
+    assertThat(guarded.getJsonObject("permission_callback")).isEqualTo(new JsonObject().put("service", "demo")
+      .put("request_type", "can_call").put("version", "0.0.0"));
+    assertThat(guarded.containsKey("callback_answer")).isTrue();
+    assertThat(guarded.getValue("callback_answer")).as("not asked, nothing kept").isNull();
   }
 
   @Test
