@@ -74,8 +74,8 @@ class RelayMembershipClusterTest {
   void nativeAndPhoenix() {
     try (RelayClient ann = on(a, "ann"); RelayClient ben = on(b, "ben")) {
       ann.ok("create_group", group("mixed").put("type", "public"));
-      NodeClients.Background phoenix = NodeClients.start("phoenix-relay.js",
-        "ws://127.0.0.1:" + b.port() + "/socket", token("pat"), "mixed", "2");
+      NodeClients.Background phoenix = NodeClients.start("phoenix-push.js",
+        "ws://127.0.0.1:" + b.port() + "/socket", token("pat"), "2", "mixed");
       phoenix.awaitLine("member", 15_000);
       ben.ok("join_group", group("mixed"));
       for (String text : List.of("first", "second")) {
