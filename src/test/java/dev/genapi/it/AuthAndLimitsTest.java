@@ -31,6 +31,11 @@ import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.List;
 
+import static dev.genapi.testing.Jwts.SECRET;
+import static dev.genapi.testing.Jwts.claims;
+import static dev.genapi.testing.Jwts.nowS;
+import static dev.genapi.testing.Jwts.sign;
+import static dev.genapi.testing.Jwts.token;
 import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +48,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @DisplayName("JWT identity and connection limits")
 class AuthAndLimitsTest {
 
-  static final String SECRET = "test-secret-of-enough-length-0123456789";
   private static final String ISSUER = "https://issuer.test";
 
   private static Vertx gatewayVertx;
@@ -79,27 +83,6 @@ class AuthAndLimitsTest {
   @AfterAll
   static void stop() {
     TestCluster.close(client, nodeVertx, gatewayVertx);
-  }
-
-  /** @return a token signed with the gateway's secret (or another), for that subject and roles, expiring in seconds */
-  static String token(Vertx vertx, String secret, String subject, JsonArray roles, long expiresInSeconds) {
-    return sign(vertx, secret, claims(subject).put("roles", roles).put("exp", nowS() + expiresInSeconds));
-  }
-
-  /** @return a token with exactly those claims, signed HS256 with that secret */
-  private static String sign(Vertx vertx, String secret, JsonObject claims) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
-  }
-
-  /** @return the claims sub and iat (two minutes ago), and no exp */
-  private static JsonObject claims(String subject) {
-    return new JsonObject().put("sub", subject).put("iat", nowS() - 120);
-  }
-
-  private static long nowS() {
-    return System.currentTimeMillis() / 1000;
   }
 
   /** @return the user_id whoami answers over a WebSocket opened with that token */

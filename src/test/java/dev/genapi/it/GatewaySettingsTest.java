@@ -2,6 +2,7 @@ package dev.genapi.it;
 
 import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.DemoCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -28,7 +29,7 @@ class GatewaySettingsTest {
   @BeforeAll
   static void start() {
     cluster = DemoCluster.startWatchingLog(new GatewayOptions().setPhoenixEvent("calls")
-      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(AuthAndLimitsTest.SECRET)
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(Jwts.SECRET)
         .setRequireVerifiedUserId(false)));
   }
 

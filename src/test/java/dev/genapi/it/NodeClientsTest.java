@@ -7,6 +7,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ class NodeClientsTest {
     open = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
       .setAdminToken(PLAYGROUND_ADMIN)));
     secured = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(AuthAndLimitsTest.SECRET))));
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(Jwts.SECRET))));
     ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions().setName("demo-npm")), vertx);
     await(node.start());
     await(node.registered());
@@ -92,10 +93,10 @@ class NodeClientsTest {
   @Test
   @DisplayName("a Phoenix join with a forged token is refused; with a valid one, calls run as its subject")
   void phoenixJoinToken() {
-    String forged = AuthAndLimitsTest.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
+    String forged = Jwts.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
     JsonObject refused = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", forged);
     assertThat(refused.getJsonObject("join")).isEqualTo(new JsonObject().put("reason", "unauthorized"));
-    String valid = AuthAndLimitsTest.token(vertx, AuthAndLimitsTest.SECRET, "carol", new JsonArray(), 600);
+    String valid = Jwts.token(vertx, Jwts.SECRET, "carol", new JsonArray(), 600);
     JsonObject joined = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", valid);
     assertThat(joined.getValue("join")).isEqualTo("ok");
     assertThat(of(pushes(joined), "e1").get(0).getBoolean("success")).isTrue();
@@ -116,7 +117,7 @@ class NodeClientsTest {
   @Test
   @DisplayName("a SockJS session with a forged token gets UNAUTHENTICATED and is closed")
   void sockJsForgedToken() {
-    String forged = AuthAndLimitsTest.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
+    String forged = Jwts.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
     JsonObject seen = NodeClients.run("sockjs-client.js", "http://127.0.0.1:" + secured.port() + "/sockjs",
       "websocket", forged);
     assertThat(seen.getJsonArray("frames").getJsonObject(0).getString("code")).isEqualTo("UNAUTHENTICATED");

@@ -9,6 +9,7 @@ import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.protocol.Push;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
@@ -36,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Server pushes across the cluster")
 class PushClusterTest {
 
-  private static final String SECRET = AuthAndLimitsTest.SECRET;
+  private static final String SECRET = Jwts.SECRET;
 
   private static Vertx gatewayA;
   private static Vertx gatewayB;
@@ -137,6 +138,6 @@ class PushClusterTest {
   }
 
   private static String token(String user) {
-    return AuthAndLimitsTest.token(client, SECRET, user, new JsonArray(), 600);
+    return Jwts.token(client, SECRET, user, new JsonArray(), 600);
   }
 }

@@ -4,6 +4,7 @@ import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Vertx;
@@ -56,11 +57,11 @@ class RelayClusterTest {
 
   static GatewayOptions options() {
     return new GatewayOptions().setPort(TestCluster.freePort())
-      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(AuthAndLimitsTest.SECRET));
+      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(Jwts.SECRET));
   }
 
   static String token(String user) {
-    return AuthAndLimitsTest.token(client, AuthAndLimitsTest.SECRET, user, new JsonArray(), 600);
+    return Jwts.token(client, Jwts.SECRET, user, new JsonArray(), 600);
   }
 
   private static RelayClient on(Gateway gateway, String user) {

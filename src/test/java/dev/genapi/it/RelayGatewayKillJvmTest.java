@@ -2,6 +2,7 @@ package dev.genapi.it;
 
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.gateway.Gateway;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.Eventually;
 import dev.genapi.testing.JvmProcess;
 import dev.genapi.testing.TestCluster;
@@ -39,7 +40,7 @@ class RelayGatewayKillJvmTest {
     ClusterOptions cluster = TestCluster.newCluster();
     client = Vertx.vertx();
     doomedPort = TestCluster.freePort();
-    doomed = JvmProcess.launch(Map.of("GENAPI_AUTH_MODE", "jwt", "GENAPI_JWT_SECRET", AuthAndLimitsTest.SECRET),
+    doomed = JvmProcess.launch(Map.of("GENAPI_AUTH_MODE", "jwt", "GENAPI_JWT_SECRET", Jwts.SECRET),
       "gateway", "--cluster-name", cluster.getName(), "--cluster-port", Integer.toString(cluster.getPort()),
       "--http-port", Integer.toString(doomedPort));
     gatewayVertx = TestCluster.member(cluster);
@@ -54,7 +55,7 @@ class RelayGatewayKillJvmTest {
   }
 
   private static RelayClient connect(int port, String user) {
-    return new RelayClient(client, port, AuthAndLimitsTest.token(client, AuthAndLimitsTest.SECRET, user,
+    return new RelayClient(client, port, Jwts.token(client, Jwts.SECRET, user,
       new JsonArray(), 600));
   }
 

@@ -5,6 +5,7 @@ import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.relay.Relay;
+import dev.genapi.testing.Jwts;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
@@ -62,7 +63,7 @@ class RelayMembershipClusterTest {
   }
 
   private static String token(String user) {
-    return AuthAndLimitsTest.token(client, AuthAndLimitsTest.SECRET, user, new JsonArray(), 600);
+    return Jwts.token(client, Jwts.SECRET, user, new JsonArray(), 600);
   }
 
   private static RelayClient on(Gateway gateway, String user) {
