@@ -48,10 +48,15 @@ public final class LogCapture extends UnsynchronizedAppenderBase<ILoggingEvent> 
       .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage() + ": " + describe(e.getThrowableProxy())).toList();
   }
 
-  /** Stops capturing, then fails when any event carried a throwable. */
+  /**
+   * Stops capturing, then fails when any event outside Hazelcast's own loggers carried a throwable. Hazelcast's are
+   * left out: no client input reaches them, and its members log races of their own start-up with a stack trace
+   * ("Migration operation is received before startup is completed").
+   */
   public void closeAndAssertNoStackTraces() {
     close();
-    org.assertj.core.api.Assertions.assertThat(stackTraces()).as("stack traces in the gateway's log").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(stackTraces().stream().filter(line -> !line.startsWith("com.hazelcast.")))
+      .as("stack traces in the gateway's log").isEmpty();
   }
 
   @Override
