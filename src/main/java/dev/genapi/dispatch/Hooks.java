@@ -1,7 +1,5 @@
 package dev.genapi.dispatch;
 
-import dev.genapi.api.AfterHook;
-import dev.genapi.api.BeforeHook;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.protocol.Request;
