@@ -3,7 +3,6 @@ package dev.genapi.dispatch;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.protocol.Request;
-import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
 
 import java.util.Map;

@@ -9,13 +9,11 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import dev.genapi.protocol.RawJson;
-import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
