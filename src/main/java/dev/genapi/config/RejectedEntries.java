@@ -35,7 +35,7 @@ final class RejectedEntries {
    * @param reason why it is not served
    */
   void reject(String key, String json, String reason) {
-    metrics.rejectedEntry("functions");
+    metrics.rejectedEntry(GenApiMetrics.FUNCTIONS_MAP);
     String id = "registry:" + key + ":" + ServiceDigests.digest(json);
     if (warned.size() >= MAX_REMEMBERED) {
       warned.clear();

@@ -1,11 +1,8 @@
 package dev.genapi.dispatch;
 
-import dev.genapi.api.AfterHook;
-import dev.genapi.api.BeforeHook;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.protocol.Request;
-import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
 
 import java.util.Map;

@@ -9,39 +9,34 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import dev.genapi.protocol.RawJson;
-import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One call from the before hook to its last frame: the checks, then attempts on nodes. An attempt is sent (not
+ * One call from its first stage to its last frame. The {@link StageChain} runs the stages; then the invoke step makes
+ * attempts on nodes. An attempt is sent (not
  * requested), so a node that cannot be reached fails the write at once and the next node in the order is tried;
  * replies come back through the {@link ReplyRouter} under the attempt's call id. A failed attempt is retried as the
  * function's {@link RetryPolicy} says, with the original's backoff, and only where that cannot run the function twice:
  * a call that never reached a node (not written, no node live, refused by the node before it started) is retried for
  * every function; one that may have run (it timed out, failed on the node, or its node left mid-call) only for an
- * {@link FunConfig#idempotent() idempotent} function. A call the gateway makes itself (a permission callback) skips
- * the hooks, the permission checks and the rate limits: its caller is the gateway. All state changes run on the
- * connection's context.
+ * {@link FunConfig#idempotent() idempotent} function. All state changes run on the connection's context.
  */
 final class Invocation implements InFlightCall {
 
-  private final Pipeline pipeline;
-  private final FunConfig function;
-  private final ResponseSink sink;
+  private final Invoker invoker;
+  private final StageChain stages;
+  private final Call call;
   private final Writability writability;
   private final Context context;
   private final Thread eventLoop;
-  private final boolean byGateway;
-  private Request request;
-  private Buffer body;
+  private FunConfig function;
   private List<String> order;
   private int position;
   private int retriesLeft;
@@ -51,112 +46,69 @@ final class Invocation implements InFlightCall {
   private boolean streamed;
   private int ungranted;
   private boolean granting;
-  private boolean acquired;
   private boolean done;
 
-  /**
-   * @param byGateway whether the gateway makes the call itself (a permission callback), so the caller's checks are
-   *                  not its own
-   */
-  Invocation(Pipeline pipeline, Request request, FunConfig function, ResponseSink sink, Writability writability,
-             Context context, boolean byGateway) {
-    this.pipeline = pipeline;
-    this.request = request;
-    this.function = function;
-    this.sink = sink;
+  /** @param stages the stages the call passes before it is invoked */
+  Invocation(Invoker invoker, StageChain stages, Call call, Writability writability, Context context) {
+    this.invoker = invoker;
+    this.stages = stages;
+    this.call = call;
     this.writability = writability;
     this.context = context;
     this.eventLoop = context.isEventLoopContext() ? Thread.currentThread() : null;
-    this.byGateway = byGateway;
   }
 
+  /** Runs the stages, then the attempts. Must be called on the call's context. */
   void start() {
-    if (byGateway) {
-      admit(request);
-      return;
-    }
-    if (function.beforeHook() == null) {
-      proceed(request);
-      return;
-    }
-    pipeline.hooks().runBefore(function, request).onComplete(hooked -> onContext(() -> {
-      if (!done) {
-        if (hooked.succeeded()) {
-          proceed(hooked.result());
-        } else {
-          fail((GenApiException) hooked.cause());
-        }
-      }
-    }));
+    stages.run(this);
   }
 
-  private void proceed(Request hooked) {
-    try {
-      PermissionCheck.check(function.permission(), hooked);
-    } catch (GenApiException e) {
-      fail(e);
-      return;
-    }
-    if (function.permissionCallback() == null) {
-      admit(hooked);
-      return;
-    }
-    pipeline.permissionCallback().check(function, hooked).onComplete(allowed -> onContext(() -> {
-      if (!done) {
-        if (allowed.succeeded()) {
-          admit(hooked);
-        } else {
-          fail((GenApiException) allowed.cause());
-        }
-      }
-    }));
+  Call call() {
+    return call;
   }
 
-  private void admit(Request hooked) {
-    try {
-      if (!byGateway) {
-        pipeline.rateLimiter().check(hooked);
+  /** Runs the action on the call's context, unless the call ended meanwhile. */
+  void resume(Runnable action) {
+    onContext(() -> {
+      if (!done) {
+        action.run();
       }
-      JsonObject args = ArgumentChecker.check(function, hooked.args());
-      body = hooked == request && args == hooked.args() ? hooked.raw()
-        : new JsonObject().put("request_id", hooked.requestId()).put("args", args).toBuffer();
-      request = hooked;
-      order = pipeline.selector().order(function, hooked);
-      pipeline.acquire(function);
-      acquired = true;
-    } catch (GenApiException e) {
-      fail(e);
-      return;
-    }
+    });
+  }
+
+  /** The call passed every stage: acknowledge it as its response type says, and make the first attempt. */
+  void invoke() {
+    function = call.function();
+    order = call.order();
     retriesLeft = function.retry() == null ? 0 : function.retry().count();
     if (function.responseType() == ResponseType.ASYNC) {
-      sink.send(Response.ack(request.requestId()), false);
+      call.sink().send(Response.ack(call.request().requestId()), false);
     } else if (function.responseType() == ResponseType.STREAM) {
-      sink.send(Response.streamInit(request.requestId()), false);
+      call.sink().send(Response.streamInit(call.request().requestId()), false);
     }
     attempt();
   }
 
   private void attempt() {
     node = order.get(position);
-    callId = pipeline.replies().open(this);
+    callId = invoker.replies().open(this);
     String attemptId = callId;
-    timer = pipeline.vertx().setTimer(function.timeout(), id -> onTimeout(attemptId));
-    pipeline.vertx().eventBus().<NodeCallRequest>sender(Addresses.node(node)).write(callRequest())
+    timer = invoker.vertx().setTimer(function.timeout(), id -> onTimeout(attemptId));
+    invoker.vertx().eventBus().<NodeCallRequest>sender(Addresses.node(node)).write(callRequest())
       .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
   }
 
   // the caller's identity goes with every call: the node tells a repeat of a call by it
   private NodeCallRequest callRequest() {
-    return new NodeCallRequest(function.key(), callId, pipeline.replies().address(),
-      System.currentTimeMillis() + function.timeout(), request.userId(), request.deviceId(), body);
+    return new NodeCallRequest(function.key(), callId, invoker.replies().address(),
+      System.currentTimeMillis() + function.timeout(), call.request().userId(), call.request().deviceId(), call.body());
   }
 
   @Override
   public void cancel() {
     onContext(() -> {
       if (finish()) {
-        sink.send(Response.error(request.requestId(), GenApiException.cancelled(), false), true);
+        call.sink().send(Response.error(call.request().requestId(), GenApiException.cancelled(), false), true);
         tellNodeToCancel();
       }
     });
@@ -180,20 +132,20 @@ final class Invocation implements InFlightCall {
       if (done || !reply.callId().equals(callId)) {
         return;
       }
-      String id = request.requestId();
+      String id = call.request().requestId();
       RawJson result = new RawJson(reply.result());
       if (reply.kind() == NodeReply.Kind.CHUNK) {
         streamed = true;
-        pipeline.metrics().streamChunk();
-        sink.send(Response.chunk(id, result), false);
+        invoker.metrics().streamChunk();
+        call.sink().send(Response.chunk(id, result), false);
         grantWhenWritable();
         return;
       }
       finish();
       switch (function.responseType()) {
-        case STREAM -> sink.send(Response.streamEnd(id, result), true);
-        case NONE -> sink.send(null, true);
-        default -> sink.send(Response.ok(id, result), true);
+        case STREAM -> call.sink().send(Response.streamEnd(id, result), true);
+        case NONE -> call.sink().send(null, true);
+        default -> call.sink().send(Response.ok(id, result), true);
       }
     });
   }
@@ -223,7 +175,7 @@ final class Invocation implements InFlightCall {
       return;
     }
     endAttempt();
-    pipeline.unreachable(node);
+    invoker.nodes().markUnreachable(node);
     if (++position < order.size()) {
       attempt();
     } else {
@@ -243,8 +195,8 @@ final class Invocation implements InFlightCall {
     }
     long delay = backoffMs(retriesLeft, ThreadLocalRandom.current().nextDouble());
     retriesLeft--;
-    pipeline.metrics().retry();
-    timer = pipeline.vertx().setTimer(delay, id -> {
+    invoker.metrics().retry();
+    timer = invoker.vertx().setTimer(delay, id -> {
       timer = -1;
       if (!done) {
         retry(failure);
@@ -256,7 +208,7 @@ final class Invocation implements InFlightCall {
     position = 0;
     if (function.retry().mode() == RetryPolicy.Mode.ALL_NODES) {
       try {
-        order = pipeline.selector().order(function, request);
+        order = invoker.selector().order(function, call.request());
       } catch (GenApiException e) {
         attemptFailed(previous, true);
         return;
@@ -282,18 +234,19 @@ final class Invocation implements InFlightCall {
       || code == ErrorCode.OVERLOADED;
   }
 
-  private void fail(GenApiException failure) {
+  /** Ends the call with that error, unless it is over. */
+  void fail(GenApiException failure) {
     if (finish()) {
-      sink.send(Response.error(request.requestId(), failure, pipeline.detailErrors()), true);
+        call.sink().send(Response.error(call.request().requestId(), failure, invoker.detailErrors()), true);
     }
   }
 
   private void endAttempt() {
     if (callId != null) {
-      pipeline.replies().close(callId);
+      invoker.replies().close(callId);
     }
     if (timer != -1) {
-      pipeline.vertx().cancelTimer(timer);
+      invoker.vertx().cancelTimer(timer);
       timer = -1;
     }
   }
@@ -309,9 +262,7 @@ final class Invocation implements InFlightCall {
     }
     done = true;
     endAttempt();
-    if (acquired) {
-      pipeline.release(function);
-    }
+    call.release();
     return true;
   }
 
@@ -346,7 +297,7 @@ final class Invocation implements InFlightCall {
   }
 
   private void tellNode(DeliveryOptions action) {
-    pipeline.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(),
+    invoker.vertx().eventBus().send(Addresses.node(node), Buffer.buffer(),
       action.addHeader(Addresses.HEADER_CALL, callId));
   }
 

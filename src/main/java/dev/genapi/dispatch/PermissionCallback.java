@@ -4,6 +4,8 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.FunctionRef;
 import dev.genapi.api.GenApiException;
+import dev.genapi.config.FunctionRegistry;
+import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
@@ -27,28 +29,41 @@ import java.util.concurrent.TimeUnit;
  * permissions and rate limits do not apply: its caller is the gateway. With {@code permission_cache_ms} set, answers
  * (not failures) are kept per guarded function and caller (user_id, device_id and roles) in {@link CallbackAnswers}.
  */
-final class PermissionCallback {
+final class PermissionCallback implements Stage {
 
   /** The most answers one gateway keeps; past it the least recently used one is dropped. */
   static final int MAX_ANSWERS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(PermissionCallback.class);
 
-  private final Pipeline pipeline;
+  private final FunctionRegistry registry;
+  private final GenApiMetrics metrics;
+  private final GatewayCalls calls;
   private final CallbackAnswers answers = new CallbackAnswers(MAX_ANSWERS);
 
-  PermissionCallback(Pipeline pipeline) {
-    this.pipeline = pipeline;
+  /** How the gateway makes a call of its own: through the stages for gateway calls, then a node. */
+  @FunctionalInterface
+  interface GatewayCalls {
+    void start(Request request, FunConfig function, ResponseSink sink);
+  }
+
+  PermissionCallback(FunctionRegistry registry, GenApiMetrics metrics, GatewayCalls calls) {
+    this.registry = registry;
+    this.metrics = metrics;
+    this.calls = calls;
   }
 
   /**
-   * Must be called on the call's context.
-   *
-   * @param guarded the function called, which has a permission callback
-   * @param request the call, as the before hook left it
-   * @return succeeded when the callback allows the call, else failed with {@code PERMISSION_DENIED}
+   * @return {@link #NEXT} when the function has no callback or the answer kept for this caller allows it, else the
+   *   callback's decision: succeeded when it allows the call, failed with {@code PERMISSION_DENIED} when not
    */
-  Future<Void> check(FunConfig guarded, Request request) {
+  @Override
+  public Future<Request> apply(Call call) {
+    FunConfig guarded = call.function();
+    if (guarded.permissionCallback() == null) {
+      return NEXT;
+    }
+    Request request = call.request();
     if (guarded.permissionCacheMs() == 0) {
       return ask(guarded, request).compose(PermissionCallback::decide);
     }
@@ -73,18 +88,18 @@ final class PermissionCallback {
     FunctionRef ref = guarded.permissionCallback();
     FunConfig callback;
     try {
-      callback = pipeline.registry().lookup(ref.service(), ref.requestType(), ref.version());
+      callback = registry.lookup(ref.service(), ref.requestType(), ref.version());
     } catch (GenApiException e) {
       return unanswered(guarded, e);
     }
     Promise<Boolean> answer = Promise.promise();
-    ResponseSink sink = pipeline.metered(callback, System.nanoTime(), (response, last) -> {
-      if (last) {
-        answer(response, answer);
-      }
-    });
-    new Invocation(pipeline, callbackCall(guarded, request, ref), callback, sink, Writability.ALWAYS,
-      pipeline.vertx().getOrCreateContext(), true).start();
+    ResponseSink sink = new MeteredSink(metrics.calls(callback.key(), callback.service(), callback.requestType()),
+      System.nanoTime(), (response, last) -> {
+        if (last) {
+          answer(response, answer);
+        }
+      });
+    calls.start(callbackCall(guarded, request, ref), callback, sink);
     return answer.future().recover(e -> unanswered(guarded, e));
   }
 
@@ -124,8 +139,8 @@ final class PermissionCallback {
     return Future.failedFuture(denied());
   }
 
-  private static Future<Void> decide(boolean allowed) {
-    return allowed ? Future.succeededFuture() : Future.failedFuture(denied());
+  private static Future<Request> decide(boolean allowed) {
+    return allowed ? NEXT : Future.failedFuture(denied());
   }
 
   private static GenApiException denied() {

@@ -4,15 +4,19 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.Permission;
 import dev.genapi.protocol.Request;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The {@code check_permission} rules, evaluated against the caller's identity before rate limiting and argument
  * checks. Every denial is {@code PERMISSION_DENIED} "Permission denied".
  */
-final class PermissionCheck {
+final class PermissionCheck implements Stage {
 
-  private PermissionCheck() {
+  @Override
+  public Future<Request> apply(Call call) {
+    check(call.function().permission(), call.request());
+    return NEXT;
   }
 
   /**

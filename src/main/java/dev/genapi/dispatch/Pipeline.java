@@ -1,26 +1,22 @@
 package dev.genapi.dispatch;
 
-import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
-import dev.genapi.api.GenApiException;
 import dev.genapi.config.FunctionRegistry;
-import dev.genapi.metrics.CallMeters;
 import dev.genapi.metrics.GenApiMetrics;
 import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimiter;
-import dev.genapi.protocol.Response;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 
 /**
- * The call pipeline every transport shares, built once per gateway JVM. One call goes through: lookup (local
- * index) → before hook → permission → permission callback ({@link PermissionCallback}, the one step that waits, on a
- * node) → rate limit → arguments → in-flight bound → node selection → invoke with timeout, fallback and retry → after
- * hook. Nothing here waits on Hazelcast.
+ * The call pipeline every transport shares, built once per gateway JVM: the {@link Stage}s a call passes, composed
+ * here in order, then the invoke step ({@link Invocation}: attempts with timeout, fallback and retry, streams). A
+ * client's call goes through: lookup (local index) → after hook (wraps every answer from there on) → before hook →
+ * permission → permission callback (the one step that waits, on a node) → rate limit → arguments → in-flight bound →
+ * node selection → invoke. A call the gateway makes itself (a permission callback) passes only the stages for gateway
+ * calls ({@link Stage#forGatewayCalls()}). Nothing here waits on Hazelcast.
  */
 public final class Pipeline {
 
@@ -28,19 +24,11 @@ public final class Pipeline {
   public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
 
   private final Vertx vertx;
-  private final FunctionRegistry registry;
-  private final NodeRegistry nodes;
-  private final NodeSelector selector;
+  private final Invoker invoker;
+  private final InFlightBound inFlight;
+  private final StageChain clientCalls;
+  private final StageChain gatewayCalls;
   private final CallExplainer explainer;
-  private final ReplyRouter replies;
-  private final Hooks hooks;
-  private final RateLimiter rateLimiter;
-  private final PermissionCallback permissionCallback = new PermissionCallback(this);
-  private final boolean detailErrors;
-  private final int maxInFlight;
-  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-  private final AtomicInteger inFlightTotal = new AtomicInteger();
-  private final GenApiMetrics metrics;
 
   /**
    * @param vertx the gateway's clustered Vert.x
@@ -55,17 +43,24 @@ public final class Pipeline {
    */
   public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies, Hooks hooks,
                   RateLimiter rateLimiter, boolean detailErrors, int maxInFlight, GenApiMetrics metrics) {
+    NodeSelector selector = new NodeSelector(nodes);
+    PermissionCallback permissionCallback = new PermissionCallback(registry, metrics, this::startByGateway);
     this.vertx = vertx;
-    this.registry = registry;
-    this.nodes = nodes;
-    this.selector = new NodeSelector(nodes);
+    this.invoker = new Invoker(vertx, replies, selector, nodes, metrics, detailErrors);
+    this.inFlight = new InFlightBound(maxInFlight);
+    List<Stage> stages = List.of(
+      new FunctionLookup(registry, metrics),
+      new AfterHookSink(hooks),
+      new BeforeHookRun(hooks),
+      new PermissionCheck(),
+      permissionCallback,
+      new RateLimitCheck(rateLimiter),
+      new ArgumentCheck(),
+      inFlight,
+      new NodeSelection(selector));
+    this.clientCalls = new StageChain(stages);
+    this.gatewayCalls = new StageChain(stages.stream().filter(Stage::forGatewayCalls).toList());
     this.explainer = new CallExplainer(registry, selector, permissionCallback, rateLimiter);
-    this.replies = replies;
-    this.hooks = hooks;
-    this.rateLimiter = rateLimiter;
-    this.detailErrors = detailErrors;
-    this.maxInFlight = maxInFlight;
-    this.metrics = metrics;
   }
 
   /**
@@ -88,32 +83,16 @@ public final class Pipeline {
    * @return the call while it may still send frames, or {@code null} when it already ended
    */
   public InFlightCall execute(Request request, ResponseSink sink, Writability writability) {
-    long start = System.nanoTime();
-    FunConfig function;
-    try {
-      function = registry.lookup(request.service(), request.requestType(), request.version());
-    } catch (GenApiException e) {
-      metrics.calls(GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN, GenApiMetrics.UNKNOWN)
-        .record(e.code(), System.nanoTime() - start);
-      sink.send(Response.error(request.requestId(), e, detailErrors), true);
-      return null;
-    }
-    Invocation invocation = new Invocation(this, request, function,
-      hooks.wrapAfter(function, request, metered(function, start, sink)), writability, vertx.getOrCreateContext(),
-      false);
+    Invocation invocation = new Invocation(invoker, clientCalls, Call.byClient(request, sink), writability,
+      vertx.getOrCreateContext());
     invocation.start();
     return invocation.done() ? null : invocation;
   }
 
-  /** @return a sink that counts the call's outcome and duration since {@code start} when its last frame passes */
-  ResponseSink metered(FunConfig function, long start, ResponseSink sink) {
-    CallMeters meters = metrics.calls(function.key(), function.service(), function.requestType());
-    return (response, last) -> {
-      if (last) {
-        meters.record(response == null ? null : response.code(), System.nanoTime() - start);
-      }
-      sink.send(response, last);
-    };
+  /** A call the gateway makes itself, to a function it found: its caller's checks are not its own. */
+  private void startByGateway(Request request, FunConfig function, ResponseSink sink) {
+    new Invocation(invoker, gatewayCalls, Call.byGateway(request, function, sink), Writability.ALWAYS,
+      vertx.getOrCreateContext()).start();
   }
 
   /**
@@ -128,65 +107,13 @@ public final class Pipeline {
     return explainer.explain(request);
   }
 
-  Vertx vertx() {
-    return vertx;
-  }
-
-  ReplyRouter replies() {
-    return replies;
-  }
-
-  FunctionRegistry registry() {
-    return registry;
-  }
-
-  PermissionCallback permissionCallback() {
-    return permissionCallback;
-  }
-
-  NodeSelector selector() {
-    return selector;
-  }
-
-  Hooks hooks() {
-    return hooks;
-  }
-
-  RateLimiter rateLimiter() {
-    return rateLimiter;
-  }
-
-  boolean detailErrors() {
-    return detailErrors;
-  }
-
   /** @return the gateway's meters */
   public GenApiMetrics metrics() {
-    return metrics;
+    return invoker.metrics();
   }
 
   /** @return the calls in flight on this gateway, every function included */
   public int inFlight() {
-    return inFlightTotal.get();
-  }
-
-  /** A call could not be written to its node: the node is gone (or not consuming yet), so forget it for now. */
-  void unreachable(String node) {
-    nodes.markUnreachable(node);
-  }
-
-  /** @throws GenApiException {@code OVERLOADED} when the function already has the most calls in flight */
-  void acquire(FunConfig function) {
-    AtomicInteger count = inFlight.computeIfAbsent(function.key(), k -> new AtomicInteger());
-    if (count.incrementAndGet() > maxInFlight) {
-      count.decrementAndGet();
-      throw new GenApiException(ErrorCode.OVERLOADED, "Service temporarily unavailable");
-    }
-    inFlightTotal.incrementAndGet();
-  }
-
-  void release(FunConfig function) {
-    inFlight.get(function.key()).decrementAndGet();
-    inFlightTotal.decrementAndGet();
+    return inFlight.total();
   }
 }

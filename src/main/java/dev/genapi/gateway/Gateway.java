@@ -161,17 +161,12 @@ public final class Gateway {
   }
 
   private void gauges() {
-    metrics.gauge("genapi.registry.functions", "Functions in this gateway's index", registry::size);
-    metrics.gauge("genapi.registry.changes", "Registry changes this gateway applied", registry::changes);
-    metrics.gauge("genapi.nodes.live", "Service nodes with a current lease", () -> nodes.snapshot().size());
-    metrics.gauge("genapi.calls.in_flight", "Calls in flight on this gateway", pipeline::inFlight);
-    metrics.gauge("genapi.client.bytes", "Bytes held for clients: calls in flight and frames not yet written",
-      memory::held);
-    metrics.gauge("genapi.clients.slow_disconnects", "Clients disconnected for staying over their byte budget",
-      memory::slowClients);
+    metrics.registryGauges(registry::size, registry::changes);
+    metrics.liveNodesGauge(() -> nodes.snapshot().size());
+    metrics.inFlightGauge(pipeline::inFlight);
+    metrics.clientGauges(memory::held, memory::slowClients);
     for (ConnectionAdmission.Transport transport : ConnectionAdmission.Transport.values()) {
-      metrics.gauge("genapi.connections", "Open client connections", () -> connections.sessions(transport),
-        "transport", transport.name().toLowerCase());
+      metrics.connectionsGauge(transport.name().toLowerCase(), () -> connections.sessions(transport));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.genapi.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -21,12 +22,17 @@ public final class GenApiMetrics {
 
   /** The service and request_type tag of calls to functions that are not registered. */
   public static final String UNKNOWN = "_unknown";
+  /** The {@code map} tag of rejected entries of the function registry's map. */
+  public static final String FUNCTIONS_MAP = "functions";
+  /** The {@code map} tag of rejected entries of the rate-limit settings' map. */
+  public static final String SETTINGS_MAP = "settings";
 
   private final MeterRegistry registry;
   private final Counter streamChunks;
   private final Counter retries;
   private final Counter pushes;
   private final Counter rateLimitChecks;
+  private final Map<String, Counter> rejectedEntries;
   private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
   /** Meters in the Vert.x registry of this JVM (or the global one). */
@@ -44,6 +50,13 @@ public final class GenApiMetrics {
       .register(registry);
     this.rateLimitChecks = Counter.builder("genapi.ratelimit.checks")
       .description("Calls checked against the rate limits").register(registry);
+    this.rejectedEntries = Map.of(FUNCTIONS_MAP, rejectedEntries(FUNCTIONS_MAP), SETTINGS_MAP,
+      rejectedEntries(SETTINGS_MAP));
+  }
+
+  private Counter rejectedEntries(String map) {
+    return Counter.builder("genapi.registry.rejected")
+      .description("Cluster map entries not used: unsealed, forged or invalid").tag("map", map).register(registry);
   }
 
   /**
@@ -87,22 +100,60 @@ public final class GenApiMetrics {
    * Counts one entry of a cluster map that this gateway would not use, as it was not written by an authorised writer
    * or cannot be read.
    *
-   * @param map which map: {@code functions} or {@code settings}
+   * @param map which map: {@value #FUNCTIONS_MAP} or {@value #SETTINGS_MAP}
    */
   public void rejectedEntry(String map) {
-    Counter.builder("genapi.registry.rejected").description("Cluster map entries not used: unsealed, forged or invalid")
-      .tag("map", map).register(registry).increment();
+    Counter rejected = rejectedEntries.get(map);
+    if (rejected == null) {
+      throw new IllegalArgumentException("map: " + map + " (expected: " + FUNCTIONS_MAP + " or " + SETTINGS_MAP + ")");
+    }
+    rejected.increment();
   }
 
   /**
-   * Registers a gauge read on every scrape.
+   * Gauges the local function index, read on every scrape.
    *
-   * @param name the meter name
-   * @param description what it measures
-   * @param tags its tags, as key/value pairs
-   * @param value how to read it
+   * @param functions the functions in this gateway's index
+   * @param changes the registry changes this gateway applied
    */
-  public void gauge(String name, String description, Supplier<Number> value, String... tags) {
-    io.micrometer.core.instrument.Gauge.builder(name, value).description(description).tags(tags).register(registry);
+  public void registryGauges(Supplier<Number> functions, Supplier<Number> changes) {
+    gauge("genapi.registry.functions", "Functions in this gateway's index", functions);
+    gauge("genapi.registry.changes", "Registry changes this gateway applied", changes);
+  }
+
+  /** Gauges the service nodes with a current lease, read on every scrape. */
+  public void liveNodesGauge(Supplier<Number> liveNodes) {
+    gauge("genapi.nodes.live", "Service nodes with a current lease", liveNodes);
+  }
+
+  /** Gauges the calls in flight on this gateway, read on every scrape. */
+  public void inFlightGauge(Supplier<Number> inFlight) {
+    gauge("genapi.calls.in_flight", "Calls in flight on this gateway", inFlight);
+  }
+
+  /**
+   * Gauges what clients hold of this gateway, read on every scrape.
+   *
+   * @param held the bytes held for clients: calls in flight and frames not yet written
+   * @param slowDisconnects the clients disconnected for staying over their byte budget
+   */
+  public void clientGauges(Supplier<Number> held, Supplier<Number> slowDisconnects) {
+    gauge("genapi.client.bytes", "Bytes held for clients: calls in flight and frames not yet written", held);
+    gauge("genapi.clients.slow_disconnects", "Clients disconnected for staying over their byte budget",
+      slowDisconnects);
+  }
+
+  /**
+   * Gauges the open client connections of one transport, read on every scrape.
+   *
+   * @param transport the transport's tag, e.g. {@code websocket}
+   * @param open the connections open over it
+   */
+  public void connectionsGauge(String transport, Supplier<Number> open) {
+    gauge("genapi.connections", "Open client connections", open, "transport", transport);
+  }
+
+  private void gauge(String name, String description, Supplier<Number> value, String... tags) {
+    Gauge.builder(name, value).description(description).tags(tags).register(registry);
   }
 }

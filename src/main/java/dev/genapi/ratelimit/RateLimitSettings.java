@@ -163,7 +163,7 @@ public final class RateLimitSettings {
   private void apply(String stored) {
     String json = seal.open(Addresses.SETTINGS_MAP, KEY, stored);
     if (json == null) {
-      metrics.rejectedEntry("settings");
+      metrics.rejectedEntry(GenApiMetrics.SETTINGS_MAP);
       LOG.warn("Ignoring rate limits in the cluster that are not sealed with the admin token; the limits in force stay");
       return;
     }

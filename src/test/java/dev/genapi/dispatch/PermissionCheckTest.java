@@ -75,4 +75,16 @@ class PermissionCheckTest {
       () -> PermissionCheck.check(ADMIN, request("u1", new JsonObject(), List.of("Admin")))).code())
       .isEqualTo(ErrorCode.PERMISSION_DENIED);
   }
+
+  @Test
+  @DisplayName("as a stage, checks the function's permission against the call as the before hook left it")
+  void stage() {
+    PermissionCheck stage = new PermissionCheck();
+    Call call = StageCalls.found(StageCalls.function("own", ",\"check_permission\":{\"mode\":\"arg\",\"arg\":\"user_id\"}"),
+      StageCalls.request("own", "u1", new JsonObject().put("user_id", "u1")));
+    assertThat(stage.apply(call)).isSameAs(Stage.NEXT);
+    call.request(call.sent().withArgs(new JsonObject().put("user_id", "u2")));
+    assertThat(catchThrowableOfType(GenApiException.class, () -> stage.apply(call)).code())
+      .isEqualTo(ErrorCode.PERMISSION_DENIED);
+  }
 }

@@ -1,5 +1,7 @@
-package dev.genapi.api;
+package dev.genapi.dispatch;
 
+import dev.genapi.api.FunConfig;
+import dev.genapi.api.GenApiException;
 import dev.genapi.protocol.Request;
 import io.vertx.core.Future;
 

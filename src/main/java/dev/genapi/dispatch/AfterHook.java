@@ -1,5 +1,6 @@
-package dev.genapi.api;
+package dev.genapi.dispatch;
 
+import dev.genapi.api.FunConfig;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Future;
