@@ -39,7 +39,8 @@ final class StageChain {
         int next = i + 1;
         waited.onComplete(result -> invocation.resume(() -> {
           if (result.failed()) {
-            invocation.fail((GenApiException) result.cause());
+            invocation.fail(result.cause() instanceof GenApiException e ? e
+              : GenApiException.internal(result.cause().getMessage()));
             return;
           }
           if (result.result() != null) {
