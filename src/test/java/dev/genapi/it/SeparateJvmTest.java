@@ -53,7 +53,7 @@ class SeparateJvmTest {
   }
 
   @Test
-  @DisplayName("serve calls; a killed node answers UNAVAILABLE within 2 s; a restarted node serves again")
+  @DisplayName("serve calls; a killed node answers UNAVAILABLE within 5 s; a restarted node serves again")
   void nodeDiesAndComesBack() {
     node = startNode();
     try (WsClient ws = WsClient.connect(client, httpPort)) {
@@ -72,7 +72,9 @@ class SeparateJvmTest {
       }
       assertThat(errors.get("dead").getString("code")).isEqualTo("UNAVAILABLE");
       assertThat(errors.get("dead").getString("error")).isEqualTo("Service unavailable: demo");
-      assertThat(elapsedMs.get("dead")).isLessThan(2_000);
+      // at once when the write finds the node's port closed; when it still went out on the old connection, once the
+      // gateway's Hazelcast member sees the node's leave (3.4 s once in a loaded full run)
+      assertThat(elapsedMs.get("dead")).isLessThan(5_000);
       // the call that was running on the node fails when its JVM leaves the cluster, long before its 15 s timeout
       assertThat(errors.get("inflight").getString("code")).isEqualTo("UNAVAILABLE");
       assertThat(elapsedMs.get("inflight")).isLessThan(12_000);
