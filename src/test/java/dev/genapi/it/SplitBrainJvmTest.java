@@ -257,7 +257,9 @@ class SplitBrainJvmTest {
     void assertConsistent() {
       awaitMembers(members.size());
       for (Http http : List.of(httpA, httpB)) {
-        assertThat(Eventually.until(() -> keys(http), expected::equals, 10_000)).isEqualTo(expected);
+        assertThat(Eventually.until(() -> keys(http), expected::equals, 10_000))
+          .as("the registry as %s lists it (deleted during the split: %s)", http == httpA ? "gateway A" : "gateway B",
+            deleted).isEqualTo(expected);
         assertThat(http.get("/admin/nodes", ADMIN).array().stream().map(n -> ((JsonObject) n).getString("node")))
           .contains("demo-1");
       }
