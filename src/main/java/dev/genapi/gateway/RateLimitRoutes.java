@@ -13,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The admin API's rate-limit routes under {@code /admin/rate-limits}: the limits (read, replace), one key's state
@@ -39,18 +40,10 @@ final class RateLimitRoutes {
   }
 
   private void replace(RoutingContext rc) {
-    JsonObject body = AdminApi.jsonBody(rc);
-    if (body == null) {
-      return;
+    RateLimitOptions limits = parsed(rc, "rate limits", RateLimitOptions::new);
+    if (limits != null) {
+      gateway.rateLimitSettings().put(limits).onSuccess(v -> rc.json(limits.toJson())).onFailure(rc::fail);
     }
-    RateLimitOptions limits;
-    try {
-      limits = new RateLimitOptions(body);
-    } catch (InvalidConfigException e) {
-      invalid(rc, "rate limits", e);
-      return;
-    }
-    gateway.rateLimitSettings().put(limits).onSuccess(v -> rc.json(limits.toJson())).onFailure(rc::fail);
   }
 
   private void state(RoutingContext rc) {
@@ -74,15 +67,8 @@ final class RateLimitRoutes {
   }
 
   private void add(RoutingContext rc) {
-    JsonObject body = AdminApi.jsonBody(rc);
-    if (body == null) {
-      return;
-    }
-    RateLimit limit;
-    try {
-      limit = RateLimit.fromJson(body);
-    } catch (InvalidConfigException e) {
-      invalid(rc, "rate limit", e);
+    RateLimit limit = parsed(rc, "rate limit", RateLimit::fromJson);
+    if (limit == null) {
       return;
     }
     gateway.addRateLimit(limit).onSuccess(replaced -> {
@@ -94,15 +80,8 @@ final class RateLimitRoutes {
   }
 
   private void remove(RoutingContext rc) {
-    JsonObject body = AdminApi.jsonBody(rc);
-    if (body == null) {
-      return;
-    }
-    LimitSelector which;
-    try {
-      which = LimitSelector.fromJson(body);
-    } catch (InvalidConfigException e) {
-      invalid(rc, "rate limit", e);
+    LimitSelector which = parsed(rc, "rate limit", LimitSelector::fromJson);
+    if (which == null) {
       return;
     }
     gateway.removeRateLimits(which).onSuccess(removed -> {
@@ -112,6 +91,20 @@ final class RateLimitRoutes {
         rc.json(new JsonObject().put("status", "removed").put("removed", removed));
       }
     }).onFailure(rc::fail);
+  }
+
+  /** @return the JSON body read as a {@code what}, or {@code null} after answering {@code 400} */
+  private static <T> T parsed(RoutingContext rc, String what, Function<JsonObject, T> reader) {
+    JsonObject body = AdminApi.jsonBody(rc);
+    if (body == null) {
+      return null;
+    }
+    try {
+      return reader.apply(body);
+    } catch (InvalidConfigException e) {
+      invalid(rc, what, e);
+      return null;
+    }
   }
 
   /** @return the key, or {@code null} after answering {@code 400} with every problem */
