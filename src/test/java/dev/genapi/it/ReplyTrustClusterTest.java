@@ -20,16 +20,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that attempt went to has seen.
  */
 @DisplayName("Replies are accepted only from the node the attempt went to")
+@ExtendWith(VertxExtension.class)
 class ReplyTrustClusterTest {
 
   private static final String LIAR = "liar";
@@ -54,20 +57,72 @@ class ReplyTrustClusterTest {
   private static final AtomicInteger forged = new AtomicInteger();
 
   @BeforeAll
-  static void start() {
+  static void start(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(cluster);
-    nodeVertx = TestCluster.member(cluster);
     client = Vertx.vertx();
-    gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())));
-    await(nodeVertx.eventBus().<Object>consumer(Addresses.node(LIAR), message -> {
-      if (message.body() instanceof NodeCallRequest request) {
-        lie(request);
-      }
-    }).completion());
-    renewLiarLease();
-    nodeVertx.setPeriodic(500, id -> renewLiarLease());
-    ServiceNode honest = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("honest"))
+    TestCluster.join(cluster).compose(first -> {
+      gatewayVertx = first;
+      return TestCluster.join(cluster);
+    }).compose(second -> {
+      nodeVertx = second;
+      return Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort()));
+    }).compose(started -> {
+      gateway = started;
+      return nodeVertx.eventBus().<Object>consumer(Addresses.node(LIAR), message -> {
+        if (message.body() instanceof NodeCallRequest request) {
+          lie(request);
+        }
+      }).completion();
+    }).compose(consuming -> {
+      renewLiarLease();
+      nodeVertx.setPeriodic(500, id -> renewLiarLease());
+      ServiceNode honest = honestNode();
+      return honest.start().compose(v -> honest.registered());
+    }).compose(registered -> liarLive()).onComplete(test.succeedingThenComplete());
+  }
+
+  @AfterAll
+  static void stop(VertxTestContext test) {
+    TestCluster.leave(client, nodeVertx, gatewayVertx).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("every call gets the honest node's answer, once, whatever the liar sends")
+  void forgedRepliesIgnored(VertxTestContext test) {
+    WsClient.open(client, gateway.port(), null).compose(ws -> callOneAtATime(ws, 0)
+      .map(answered -> assertThat(received).as("calls the liar took").hasValueGreaterThanOrEqualTo(CALLS / 3))
+      .compose(v -> forgedFivePerCall())
+      .compose(v -> ws.quiet(1000))
+      .eventually(ws::shutdown))
+      .onComplete(test.succeeding(late -> test.verify(() -> {
+        assertThat(late).as("frames after the answers").isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  /** One call at a time, so that round robin sends each retry to the other node. */
+  private static Future<Void> callOneAtATime(WsClient ws, int i) {
+    if (i == CALLS) {
+      return Future.succeededFuture();
+    }
+    return ws.ask(call("q" + i, "quotes", "quote", new JsonObject())).compose(answer -> {
+      assertThat(answer.getString("request_id")).isEqualTo("q" + i);
+      assertThat(answer.getValue("result")).as(answer.encode()).isEqualTo("honest");
+      return callOneAtATime(ws, i + 1);
+    });
+  }
+
+  private static Future<Void> forgedFivePerCall() {
+    return Eventually.poll(client, () -> forged.get() >= received.get() * 5, 5000,
+      () -> "forged replies sent: " + forged.get() + " for " + received.get() + " calls");
+  }
+
+  private static Future<Void> liarLive() {
+    return Eventually.poll(client, () -> gateway.nodes().isLive(LIAR), 10_000, () -> "the liar never went live");
+  }
+
+  private static ServiceNode honestNode() {
+    return ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("honest"))
       .register(FunConfig.fromJson(new JsonObject().put("service", "quotes").put("request_type", "quote")
         .put("nodes", new JsonArray().add(LIAR).add("honest")).put("choose_node_mode", "round_robin")
         .put("idempotent", true).put("timeout", 500).put("retry", new JsonObject().put("mode", "all_nodes")
@@ -76,31 +131,6 @@ class ReplyTrustClusterTest {
             nodeVertx.setTimer(400, t -> answer.complete("honest"));
             return answer.future();
           });
-    await(honest.start().compose(v -> honest.registered()));
-    assertThat(Eventually.until(() -> gateway.nodes().isLive(LIAR), live -> live, 10_000)).isTrue();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestCluster.close(client, nodeVertx, gatewayVertx);
-  }
-
-  @Test
-  @DisplayName("every call gets the honest node's answer, once, whatever the liar sends")
-  void forgedRepliesIgnored() {
-    try (WsClient ws = WsClient.connect(client, gateway.port())) {
-      // one at a time, so that round robin sends each retry to the other node
-      for (int i = 0; i < CALLS; i++) {
-        ws.send(call("q" + i, "quotes", "quote", new JsonObject()));
-        JsonObject answer = ws.next();
-        assertThat(answer.getString("request_id")).isEqualTo("q" + i);
-        assertThat(answer.getValue("result")).as(answer.encode()).isEqualTo("honest");
-      }
-      assertThat(received).as("calls the liar took").hasValueGreaterThanOrEqualTo(CALLS / 3);
-      assertThat(Eventually.until(forged::get, n -> n >= received.get() * 5, 5000)).as("forged replies sent")
-        .isGreaterThanOrEqualTo(received.get() * 5);
-      assertThat(ws.drain(1000)).as("frames after the answers").isEmpty();
-    }
   }
 
   private static void lie(NodeCallRequest request) {

@@ -6,6 +6,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
@@ -20,20 +21,27 @@ public final class DemoCluster implements AutoCloseable {
   private final Gateway gateway;
   private LogCapture log;
 
-  private DemoCluster(GatewayOptions options) {
-    ClusterOptions cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(cluster);
-    nodeVertx = TestCluster.member(cluster);
-    gateway = TestCluster.await(Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort())));
-    ServiceNode demo = DemoService.registerOn(
-      ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
-    TestCluster.await(demo.start());
-    TestCluster.await(demo.registered());
+  private DemoCluster(Vertx gatewayVertx, Vertx nodeVertx, Gateway gateway) {
+    this.gatewayVertx = gatewayVertx;
+    this.nodeVertx = nodeVertx;
+    this.gateway = gateway;
   }
 
-  /** Starts a cluster whose gateway has these options (its port is chosen here). */
+  /** @return a cluster whose gateway has these options (its port is chosen here), once its demo node registered */
+  public static Future<DemoCluster> open(GatewayOptions options) {
+    ClusterOptions cluster = TestCluster.newCluster();
+    return TestCluster.join(cluster).compose(gatewayVertx -> TestCluster.join(cluster).compose(nodeVertx -> {
+      ServiceNode demo = DemoService.registerOn(
+        ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
+      return Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort()))
+        .compose(gateway -> demo.start().compose(v -> demo.registered())
+          .map(v -> new DemoCluster(gatewayVertx, nodeVertx, gateway)));
+    }));
+  }
+
+  /** Starts a cluster as {@link #open} does, waiting. */
   public static DemoCluster start(GatewayOptions options) {
-    return new DemoCluster(options);
+    return TestCluster.await(open(options));
   }
 
   /**
@@ -43,7 +51,7 @@ public final class DemoCluster implements AutoCloseable {
   public static DemoCluster startWatchingLog(GatewayOptions options) {
     LogCapture capture = LogCapture.install();
     try {
-      DemoCluster cluster = new DemoCluster(options);
+      DemoCluster cluster = start(options);
       cluster.log = capture;
       return cluster;
     } catch (RuntimeException e) {
@@ -72,6 +80,11 @@ public final class DemoCluster implements AutoCloseable {
 
   public int port() {
     return gateway.port();
+  }
+
+  /** @return done once the cluster's instances are closed */
+  public Future<Void> shutdown() {
+    return TestCluster.leave(clientVertx, nodeVertx, gatewayVertx);
   }
 
   @Override

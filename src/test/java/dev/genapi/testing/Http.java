@@ -11,7 +11,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,7 +81,18 @@ public final class Http implements AutoCloseable {
     return TestCluster.await(request(method, path, bearer, body, headers));
   }
 
-  private Future<Reply> request(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
+  /** Sends a request (a body as {@code application/json}) and answers the whole answer. */
+  public Future<Reply> exchange(HttpMethod method, String path, String bearer, String body) {
+    return request(method, path, bearer, body, jsonHeaders(body));
+  }
+
+  /** {@code GET} with a bearer token (or none), answering the whole answer. */
+  public Future<Reply> fetch(String path, String bearer) {
+    return exchange(HttpMethod.GET, path, bearer, null);
+  }
+
+  /** Sends a request with exactly these headers (besides the bearer token) and answers the whole answer. */
+  public Future<Reply> request(HttpMethod method, String path, String bearer, String body, MultiMap headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
       .setHeaders(headers);
     if (bearer != null) {
@@ -100,9 +110,13 @@ public final class Http implements AutoCloseable {
   }
 
   /** Closes the client and its connections. */
+  public Future<Void> shutdown() {
+    return client.close();
+  }
+
   @Override
   public void close() {
-    TestCluster.await(client.close());
+    TestCluster.await(shutdown());
   }
 
   private static Reply reply(HttpClientResponse response, Buffer bytes) {

@@ -9,6 +9,8 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +29,14 @@ public final class TestCluster {
     return new ClusterOptions().setName("genapi-test-" + UUID.randomUUID()).setPort(freePortRange(10)).setPortCount(10);
   }
 
+  /** @return a member of that cluster, once started */
+  public static Future<Vertx> join(ClusterOptions options) {
+    return ClusterSupport.start(options, new VertxOptions().setEventLoopPoolSize(2));
+  }
+
   /** @return a started member of that cluster (waits up to 60 s) */
   public static Vertx member(ClusterOptions options) {
-    return await(ClusterSupport.start(options, new VertxOptions().setEventLoopPoolSize(2)));
+    return await(join(options));
   }
 
   /** @return a free TCP port on 127.0.0.1 */
@@ -48,6 +55,12 @@ public final class TestCluster {
     } catch (Exception e) {
       throw new IllegalStateException("awaiting a future failed", e);
     }
+  }
+
+  /** @return done when all the instances are closed, whether or not each closed cleanly */
+  public static Future<Void> leave(Vertx... members) {
+    return Future.join(Arrays.stream(members).filter(Objects::nonNull)
+      .map(vertx -> vertx.close().otherwiseEmpty()).toList()).mapEmpty();
   }
 
   /** Closes the instances, ignoring failures. */
