@@ -59,8 +59,8 @@ public final class Gateway {
   private final Authenticator authenticator;
   private final ConnectionAdmission connections;
   private final MemoryBudget memory;
-  private final GenApiMetrics metrics = new GenApiMetrics();
-  private final RateLimiter rateLimiter = new RateLimiter(new RateLimitOptions(), metrics);
+  private final GenApiMetrics metrics;
+  private final RateLimiter rateLimiter;
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
   private Relay relay;
@@ -74,6 +74,8 @@ public final class Gateway {
       throw new IllegalArgumentException("admin_port: " + admin + " (expected: another port than http_port)");
     }
     this.vertx = vertx;
+    this.metrics = new GenApiMetrics(options.getMetrics());
+    this.rateLimiter = new RateLimiter(new RateLimitOptions(), metrics);
     this.authenticator = Authenticator.create(vertx, options.getAuth());
     if (AuthOptions.MODE_NONE.equals(options.getAuth().getMode())) {
       LOG.warn("auth_mode is none: the gateway trusts the user_id and user_roles clients send (development only; "

@@ -3,6 +3,7 @@ package dev.genapi.gateway;
 import dev.genapi.config.ConfigOptions;
 import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
+import dev.genapi.metrics.MetricsOptions;
 import dev.genapi.ratelimit.RateLimitOptions;
 import dev.genapi.protocol.Request;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +46,7 @@ public final class GatewayOptions {
   private int maxInFlightPerConnection = DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
   private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
   private ClientLimitsOptions clientLimits = new ClientLimitsOptions();
+  private MetricsOptions metrics = new MetricsOptions();
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private long drainReconnectSpreadMs = DEFAULT_DRAIN_RECONNECT_SPREAD_MS;
 
@@ -58,7 +60,7 @@ public final class GatewayOptions {
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
    *             {@code max_in_flight_per_connection}, {@code phoenix_event}, {@code drain_timeout_ms},
    *             {@code drain_reconnect_spread_ms}, and the keys of {@link AuthOptions},
-   *             {@link ClientLimitsOptions} and {@link ConfigOptions} (push token and pulls)
+   *             {@link ClientLimitsOptions}, {@link MetricsOptions} and {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -77,6 +79,7 @@ public final class GatewayOptions {
     setMaxInFlightPerConnection(json.getInteger("max_in_flight_per_connection", DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION));
     setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
     setClientLimits(new ClientLimitsOptions(json));
+    setMetrics(new MetricsOptions(json));
     setDrainTimeoutMs(json.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
     setDrainReconnectSpreadMs(json.getLong("drain_reconnect_spread_ms", DEFAULT_DRAIN_RECONNECT_SPREAD_MS));
   }
@@ -90,7 +93,8 @@ public final class GatewayOptions {
       .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
       .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
       .put("drain_timeout_ms", drainTimeoutMs).put("drain_reconnect_spread_ms", drainReconnectSpreadMs)
-      .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(config.toJson());
+      .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(metrics.toJson())
+      .mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -266,6 +270,15 @@ public final class GatewayOptions {
   /** @param limits the client bounds @return a reference to this, so the API can be used fluently */
   public GatewayOptions setClientLimits(ClientLimitsOptions limits) {
     this.clientLimits = limits;
+    return this;
+  }
+
+  /** @return how GenApi's meters are exported: the call-duration buckets */
+  public MetricsOptions getMetrics() { return metrics; }
+
+  /** @param metrics the meters' export options @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMetrics(MetricsOptions metrics) {
+    this.metrics = metrics;
     return this;
   }
 

@@ -12,21 +12,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * The meters of one function's calls: a {@code genapi.calls} counter and a {@code genapi.call.duration} timer per
  * outcome ({@code OK} or an error code), each built on its first use, so a call costs an array read instead of a
- * registry lookup.
+ * registry lookup. The timer's histogram has the few buckets of {@link MetricsOptions}.
  */
 public final class CallMeters {
 
   private static final ErrorCode[] CODES = ErrorCode.values();
 
   private final MeterRegistry registry;
+  private final Duration[] buckets;
   private final Tags tags;
   private final Outcome[] outcomes = new Outcome[CODES.length + 1];
 
   private record Outcome(Counter calls, Timer duration) {
   }
 
-  CallMeters(MeterRegistry registry, String service, String requestType) {
+  CallMeters(MeterRegistry registry, Duration[] buckets, String service, String requestType) {
     this.registry = registry;
+    this.buckets = buckets;
     this.tags = Tags.of("service", service, "request_type", requestType);
   }
 
@@ -50,8 +52,7 @@ public final class CallMeters {
   private Outcome build(int index) {
     Tags outcomeTags = tags.and("code", index == 0 ? "OK" : CODES[index - 1].name());
     Timer duration = Timer.builder("genapi.call.duration").description("Time from a call's arrival to its last frame")
-      .tags(outcomeTags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-      .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+      .tags(outcomeTags).serviceLevelObjectives(buckets).register(registry);
     Outcome outcome = new Outcome(registry.counter("genapi.calls", outcomeTags), duration);
     outcomes[index] = outcome;
     return outcome;

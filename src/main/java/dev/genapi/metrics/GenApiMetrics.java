@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,6 +29,7 @@ public final class GenApiMetrics {
   public static final String SETTINGS_MAP = "settings";
 
   private final MeterRegistry registry;
+  private final Duration[] latencyBuckets;
   private final Counter streamChunks;
   private final Counter retries;
   private final Counter pushes;
@@ -35,8 +37,15 @@ public final class GenApiMetrics {
   private final Map<String, Counter> rejectedEntries;
   private final Map<String, CallMeters> calls = new ConcurrentHashMap<>();
 
-  /** Meters in the Vert.x registry of this JVM (or the global one). */
+  /** Meters in the Vert.x registry of this JVM (or the global one), with the default options. */
   public GenApiMetrics() {
+    this(new MetricsOptions());
+  }
+
+  /** Meters in the Vert.x registry of this JVM (or the global one), exported as these options say. */
+  public GenApiMetrics(MetricsOptions options) {
+    this.latencyBuckets = options.getLatencyBucketsMs().stream()
+      .map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000))).toArray(Duration[]::new);
     MeterRegistry backend = BackendRegistries.getDefaultNow();
     if (backend != null && !Metrics.globalRegistry.getRegistries().contains(backend)) {
       Metrics.addRegistry(backend);
@@ -64,7 +73,7 @@ public final class GenApiMetrics {
    * @return the meters of that function's calls, the same instance for every call
    */
   public CallMeters calls(String functionKey, String service, String requestType) {
-    return calls.computeIfAbsent(functionKey, k -> new CallMeters(registry, service, requestType));
+    return calls.computeIfAbsent(functionKey, k -> new CallMeters(registry, latencyBuckets, service, requestType));
   }
 
   /** Counts one stream chunk. */

@@ -83,6 +83,19 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("the call-duration buckets come from the file, or from the environment or a flag as a comma-separated list")
+  void latencyBuckets() throws IOException {
+    Files.writeString(conf.resolve("gateway.json"), "{\"latency_buckets_ms\": [2, 20]}");
+    assertThat(new GatewayOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).gateway()).getMetrics()
+      .getLatencyBucketsMs()).containsExactly(2.0, 20.0);
+    assertThat(new GatewayOptions(Settings.load(List.of("--conf", conf.toString()),
+      Map.of("GENAPI_LATENCY_BUCKETS_MS", "0.5, 5, 50")).gateway()).getMetrics().getLatencyBucketsMs())
+      .containsExactly(0.5, 5.0, 50.0);
+    assertThat(new GatewayOptions(Settings.load(List.of("--latency-buckets-ms", "1,2"), Map.of()).gateway())
+      .getMetrics().getLatencyBucketsMs()).containsExactly(1.0, 2.0);
+  }
+
+  @Test
   @DisplayName("an unknown flag, a missing value, a non-number or non-boolean and a broken conf file are refused")
   void badInput() throws IOException {
     assertThatThrownBy(() -> Settings.load(List.of("--bogus", "1"), Map.of()))

@@ -4,11 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +53,48 @@ class GenApiMetricsTest {
       "genapi.calls.in_flight", "genapi.client.bytes", "genapi.clients.slow_disconnects"}) {
       assertThat(meters.find(name).gauge()).as(name).isNotNull();
     }
+  }
+
+  @Test
+  @DisplayName("in Prometheus, a function's call duration has one bucket per configured bound and +Inf, cumulative")
+  void fewBuckets() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(prometheus);
+    try {
+      CallMeters calls = new GenApiMetrics(new MetricsOptions().setLatencyBucketsMs(List.of(1.0, 10.0, 100.0)))
+        .calls("buckets/timed/1.0.0", "buckets", "timed");
+      for (long micros : new long[] {500, 5_000, 50_000, 500_000}) {
+        calls.record(null, micros * 1000);
+      }
+      List<String> buckets = prometheus.scrape().lines()
+        .filter(line -> line.startsWith("genapi_call_duration_seconds_bucket{") && line.contains("service=\"buckets\""))
+        .toList();
+      assertThat(buckets).hasSize(4);
+      assertThat(buckets).anySatisfy(line -> assertThat(line).contains("le=\"0.001\"").endsWith(" 1"))
+        .anySatisfy(line -> assertThat(line).contains("le=\"0.01\"").endsWith(" 2"))
+        .anySatisfy(line -> assertThat(line).contains("le=\"0.1\"").endsWith(" 3"))
+        .anySatisfy(line -> assertThat(line).contains("le=\"+Inf\"").endsWith(" 4"));
+    } finally {
+      Metrics.removeRegistry(prometheus);
+    }
+  }
+
+  @Test
+  @DisplayName("bucket bounds come from JSON numbers or strings; none, too many, unordered or not numbers are refused")
+  void bucketOptions() {
+    assertThat(new MetricsOptions(new JsonObject().put("latency_buckets_ms", new JsonArray().add(0.5).add("2")))
+      .getLatencyBucketsMs()).containsExactly(0.5, 2.0);
+    assertThat(new MetricsOptions().getLatencyBucketsMs()).isEqualTo(MetricsOptions.DEFAULT_LATENCY_BUCKETS_MS);
+    assertThatThrownBy(() -> new MetricsOptions().setLatencyBucketsMs(List.of()))
+      .hasMessage("latency_buckets_ms: [] (expected: 1 to 20 bounds)");
+    assertThatThrownBy(() -> new MetricsOptions().setLatencyBucketsMs(List.of(10.0, 5.0)))
+      .hasMessage("latency_buckets_ms: [10.0, 5.0] (expected: positive milliseconds, strictly increasing)");
+    assertThatThrownBy(() -> new MetricsOptions().setLatencyBucketsMs(List.of(0.0)))
+      .hasMessageContaining("positive milliseconds");
+    assertThatThrownBy(() -> new MetricsOptions(new JsonObject().put("latency_buckets_ms", new JsonArray().add("ten"))))
+      .hasMessage("latency_buckets_ms: 'ten' is not a number");
+    assertThatThrownBy(() -> new MetricsOptions().setLatencyBucketsMs(Collections.nCopies(21, 1.0)))
+      .hasMessageContaining("1 to 20");
   }
 
   @Test
