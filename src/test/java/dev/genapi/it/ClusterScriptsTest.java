@@ -1,6 +1,7 @@
 package dev.genapi.it;
 
 import dev.genapi.testing.TestCluster;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,25 +27,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterScriptsTest {
 
   @Test
-  @DisplayName("start 2 gateways and 2 nodes, pass the smoke test on each gateway, and stop every process")
+  @DisplayName("start 2 gateways, 2 nodes and Prometheus, pass the smoke test on each gateway, see the calls in "
+    + "Prometheus and in every query of the Grafana dashboard, and stop every process")
   void clusterAndSmoke() throws Exception {
     int httpBase = TestCluster.newCluster().getPort();
+    int prometheusPort = TestCluster.freePort();
     Map<String, String> env = Map.of("GENAPI_CLASSPATH", System.getProperty("java.class.path"),
       "GENAPI_CLUSTER_NAME", "genapi-scripts-" + UUID.randomUUID(),
       "GENAPI_CLUSTER_PORT", Integer.toString(TestCluster.newCluster().getPort()),
-      "BASE_HTTP_PORT", Integer.toString(httpBase),
-      "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+      "BASE_HTTP_PORT", Integer.toString(httpBase), "PROMETHEUS_PORT", Integer.toString(prometheusPort),
+      "PROMETHEUS_SCRAPE_INTERVAL", "1s", "JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    Vertx vertx = Vertx.vertx();
     try {
-      assertThat(run(env, 150, "scripts/cluster.sh", "start", "2", "2")).contains("gateway-2 running", "node-2 running");
+      assertThat(run(env, 150, "scripts/cluster.sh", "start", "2", "2", "--prometheus"))
+        .contains("gateway-2 running", "node-2 running", "prometheus running");
       List<Long> pids = pids();
-      assertThat(pids).hasSize(4);
+      assertThat(pids).hasSize(5);
       String smoke = run(env, 120, "scripts/smoke.sh", "http://127.0.0.1:" + httpBase, "http://127.0.0.1:" + (httpBase + 1));
       assertThat(smoke.lines().filter(line -> line.startsWith("PASS "))).hasSize(8);
+      PrometheusQueries.assertCallsScraped(vertx, httpBase, prometheusPort);
+      PrometheusQueries.assertDashboardMatches(vertx, httpBase, prometheusPort);
       assertThat(run(env, 90, "scripts/cluster.sh", "stop")).contains("stopped");
       assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
         .as("process " + pid).isFalse());
     } finally {
       run(env, 90, "scripts/cluster.sh", "stop");
+      TestCluster.close(vertx);
     }
   }
 
