@@ -3,6 +3,7 @@ package dev.genapi.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
@@ -25,7 +26,7 @@ final class AdminVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     OperatorRoutes.mount(vertx, router, gateway, options);
     OperatorRoutes.answerFailures(router);
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer(options.getTls().applyTo(new HttpServerOptions())).requestHandler(router);
     return server.listen(options.getAdminPort(), options.getHost());
   }
 

@@ -47,6 +47,7 @@ public final class GatewayOptions {
   private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
   private ClientLimitsOptions clientLimits = new ClientLimitsOptions();
   private MetricsOptions metrics = new MetricsOptions();
+  private ServerTlsOptions tls = new ServerTlsOptions();
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private long drainReconnectSpreadMs = DEFAULT_DRAIN_RECONNECT_SPREAD_MS;
 
@@ -60,7 +61,8 @@ public final class GatewayOptions {
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
    *             {@code max_in_flight_per_connection}, {@code phoenix_event}, {@code drain_timeout_ms},
    *             {@code drain_reconnect_spread_ms}, and the keys of {@link AuthOptions},
-   *             {@link ClientLimitsOptions}, {@link MetricsOptions} and {@link ConfigOptions} (push token and pulls)
+   *             {@link ClientLimitsOptions}, {@link MetricsOptions}, {@link ServerTlsOptions} and
+   *             {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
     setHost(json.getString("host", DEFAULT_HOST));
@@ -80,6 +82,7 @@ public final class GatewayOptions {
     setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
     setClientLimits(new ClientLimitsOptions(json));
     setMetrics(new MetricsOptions(json));
+    setTls(new ServerTlsOptions(json));
     setDrainTimeoutMs(json.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
     setDrainReconnectSpreadMs(json.getLong("drain_reconnect_spread_ms", DEFAULT_DRAIN_RECONNECT_SPREAD_MS));
   }
@@ -94,7 +97,7 @@ public final class GatewayOptions {
       .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
       .put("drain_timeout_ms", drainTimeoutMs).put("drain_reconnect_spread_ms", drainReconnectSpreadMs)
       .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(metrics.toJson())
-      .mergeIn(config.toJson());
+      .mergeIn(tls.toJson()).mergeIn(config.toJson());
   }
 
   /** @return the interface the HTTP server binds */
@@ -279,6 +282,15 @@ public final class GatewayOptions {
   /** @param metrics the meters' export options @return a reference to this, so the API can be used fluently */
   public GatewayOptions setMetrics(MetricsOptions metrics) {
     this.metrics = metrics;
+    return this;
+  }
+
+  /** @return TLS for clients: {@code https}/{@code wss} with a PEM certificate and key, off by default */
+  public ServerTlsOptions getTls() { return tls; }
+
+  /** @param tls TLS for clients @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setTls(ServerTlsOptions tls) {
+    this.tls = tls;
     return this;
   }
 

@@ -89,7 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
       if (!rc.response().ended()) {
         GenApiException tooBig = GenApiException.invalidRequest("Request payload exceeds maximum size of "
           + options.getMaxPayloadBytes() + " bytes");
-        rc.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        HttpTransport.connectionClose(rc);
+        rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
           .end(Response.error(Request.UNKNOWN_ID, tooBig, false).toBuffer())
           // the unread rest of the body would otherwise keep the connection busy until it idles out
           .onComplete(v -> {
@@ -102,7 +103,7 @@ public final class GatewayVerticle extends VerticleBase {
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
     // compression is off, as inflating a message has no bound in Vert.x; idle HTTP connections close after twice
     // the idle timeout (WebSockets are closed by their transport's sweep before that)
-    HttpServerOptions serverOptions = new HttpServerOptions()
+    HttpServerOptions serverOptions = options.getTls().applyTo(new HttpServerOptions())
       .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * options.getClientLimits().getIdleTimeoutMs()))
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
@@ -144,7 +145,8 @@ public final class GatewayVerticle extends VerticleBase {
       HttpTransport.closeAfterAnswer(rc);
     }
     if (!operations && refused.contains(rc.request().connection())) {
-      rc.response().setStatusCode(503).putHeader("Connection", "close").end("too many connections");
+      HttpTransport.connectionClose(rc);
+      rc.response().setStatusCode(503).end("too many connections");
     } else if (clientPath(path) && !origins.allows(rc.request())) {
       rc.response().setStatusCode(403).end("origin not allowed");
     } else {

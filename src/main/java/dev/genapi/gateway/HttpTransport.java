@@ -129,7 +129,7 @@ final class HttpTransport {
   }
 
   // HTTP/2 forbids connection headers: its shutdown sends GOAWAY, and the streams in flight finish
-  private static void connectionClose(RoutingContext rc) {
+  static void connectionClose(RoutingContext rc) {
     if (rc.request().version() != HttpVersion.HTTP_2) {
       rc.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }

@@ -61,9 +61,11 @@ final class Lifecycle {
         .compose(gateway -> "all-in-one".equals(role) ? lifecycle.startNode(settings).map(gateway)
           : Future.succeededFuture(gateway))
         .onSuccess(gateway -> {
-          LOG.info("GenApi gateway ready on http://{}:{}", options.getHost(), gateway.port());
+          String scheme = options.getTls().isEnabled() ? "https" : "http";
+          LOG.info("GenApi gateway ready on {}://{}:{}", scheme, options.getHost(), gateway.port());
           if (gateway.adminPort() > 0) {
-            LOG.info("GenApi admin API, metrics and health on http://{}:{}", options.getHost(), gateway.adminPort());
+            LOG.info("GenApi admin API, metrics and health on {}://{}:{}", scheme, options.getHost(),
+              gateway.adminPort());
           }
         })
         .mapEmpty();

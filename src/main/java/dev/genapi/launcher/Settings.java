@@ -52,6 +52,8 @@ final class Settings {
     new Setting("gateway", "drain_timeout_ms", "GENAPI_DRAIN_TIMEOUT_MS", "--drain-timeout-ms", Type.INT),
     new Setting("gateway", "drain_reconnect_spread_ms", "GENAPI_DRAIN_RECONNECT_SPREAD_MS",
       "--drain-reconnect-spread-ms", Type.INT),
+    new Setting("gateway", "tls_cert", "GENAPI_TLS_CERT", "--tls-cert", Type.STRING),
+    new Setting("gateway", "tls_key", "GENAPI_TLS_KEY", "--tls-key", Type.STRING),
     new Setting("gateway", "latency_buckets_ms", "GENAPI_LATENCY_BUCKETS_MS", "--latency-buckets-ms", Type.LIST),
     new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.SECRET),
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),

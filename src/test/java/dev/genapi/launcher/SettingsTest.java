@@ -96,6 +96,16 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("the clients' TLS certificate and key come from the environment, and a flag beats it")
+  void clientTls() {
+    GatewayOptions options = new GatewayOptions(Settings.load(List.of("--tls-key", "/flag/gateway.key"),
+      Map.of("GENAPI_TLS_CERT", "/env/gateway.crt", "GENAPI_TLS_KEY", "/env/gateway.key")).gateway());
+    assertThat(options.getTls().getCertPath()).isEqualTo("/env/gateway.crt");
+    assertThat(options.getTls().getKeyPath()).isEqualTo("/flag/gateway.key");
+    assertThat(options.getTls().isEnabled()).isTrue();
+  }
+
+  @Test
   @DisplayName("an unknown flag, a missing value, a non-number or non-boolean and a broken conf file are refused")
   void badInput() throws IOException {
     assertThatThrownBy(() -> Settings.load(List.of("--bogus", "1"), Map.of()))

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +34,20 @@ public final class NodeClients {
    * @return the last line it printed, as JSON
    */
   public static JsonObject run(String script, String... args) {
+    return run(Map.of(), script, args);
+  }
+
+  /**
+   * @param env variables added to the script's environment ({@code NODE_EXTRA_CA_CERTS}, say)
+   * @param script a script of {@code src/test/node}
+   * @param args its arguments
+   * @return the last line it printed, as JSON
+   */
+  public static JsonObject run(Map<String, String> env, String script, String... args) {
     install();
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
-    String output = exec(command, 60);
+    String output = exec(command, env, 60);
     String[] lines = output.strip().split("\n");
     try {
       return new JsonObject(lines[lines.length - 1]);
@@ -140,17 +151,19 @@ public final class NodeClients {
 
   private static synchronized void install() {
     if (!installed && !Files.isDirectory(DIR.resolve("node_modules").resolve("phoenix"))) {
-      exec(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+      exec(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
     }
     installed = true;
   }
 
-  private static String exec(List<String> command, long timeoutSeconds) {
+  private static String exec(List<String> command, Map<String, String> env, long timeoutSeconds) {
     try {
       File log = File.createTempFile("genapi-node", ".log");
       log.deleteOnExit();
-      Process process = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
-        .redirectOutput(log).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
+        .redirectOutput(log);
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
