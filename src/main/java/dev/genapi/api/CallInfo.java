@@ -1,5 +1,6 @@
 package dev.genapi.api;
 
+import io.opentelemetry.context.Context;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -39,6 +40,12 @@ public interface CallInfo {
    * @param handler called once, on the node's event loop, when the call is cancelled
    */
   void onCancel(Runnable handler);
+
+  /**
+   * @return the OpenTelemetry context of the node's span for this call, for the handler's own spans to nest under
+   *   ({@code tracer.spanBuilder(name).setParent(call.traceContext())}); the root context when the call is not traced
+   */
+  Context traceContext();
 
   /**
    * @return the sink of a {@code stream} function

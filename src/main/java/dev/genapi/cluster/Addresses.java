@@ -70,6 +70,8 @@ public final class Addresses {
   public static final String HEADER_SEAL = "genapi-seal";
   /** Header of a cancel: the cluster-unique id of the call. */
   public static final String HEADER_CALL = "genapi-call";
+  /** Header of a traced call to a node: the W3C trace context of the gateway's span for it. */
+  public static final String HEADER_TRACEPARENT = "traceparent";
 
   private Addresses() {
   }

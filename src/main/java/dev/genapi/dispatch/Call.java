@@ -2,6 +2,7 @@ package dev.genapi.dispatch;
 
 import dev.genapi.api.FunConfig;
 import dev.genapi.protocol.Request;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
@@ -22,6 +23,7 @@ final class Call {
   private Buffer body;
   private List<String> order;
   private InFlightBound slot;
+  private Span span = Span.getInvalid();
 
   private Call(Request sent, FunConfig function, ResponseSink sink, boolean byGateway) {
     this.sent = sent;
@@ -99,6 +101,17 @@ final class Call {
 
   void order(List<String> nodes) {
     order = nodes;
+  }
+
+  /** @return the gateway's span for the call; {@link Span#getInvalid()} when not traced */
+  Span span() {
+    return span;
+  }
+
+  /** Traces the call in that span, ended with its last frame. */
+  void trace(Span traced) {
+    span = traced;
+    sink = new TracedSink(traced, sink);
   }
 
   /** Records that the call holds a slot of that bound until it ends. */

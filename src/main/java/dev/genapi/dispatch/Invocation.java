@@ -6,14 +6,18 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
 import dev.genapi.api.RetryPolicy;
 import dev.genapi.cluster.Addresses;
+import dev.genapi.metrics.Tracing;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import dev.genapi.protocol.RawJson;
 import dev.genapi.protocol.Response;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageProducer;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,6 +43,7 @@ final class Invocation implements InFlightCall {
   private FunConfig function;
   private List<String> order;
   private int position;
+  private int attempts;
   private int retriesLeft;
   private String node;
   private String callId;
@@ -81,6 +86,7 @@ final class Invocation implements InFlightCall {
     function = call.function();
     order = call.order();
     retriesLeft = function.retry() == null ? 0 : function.retry().count();
+    call.span().setAttribute(Tracing.VERSION, function.version());
     if (function.responseType() == ResponseType.ASYNC) {
       call.sink().send(Response.ack(call.request().requestId()), false);
     } else if (function.responseType() == ResponseType.STREAM) {
@@ -94,8 +100,20 @@ final class Invocation implements InFlightCall {
     callId = invoker.replies().open(this);
     String attemptId = callId;
     timer = invoker.vertx().setTimer(function.timeout(), id -> onTimeout(attemptId));
-    invoker.vertx().eventBus().<NodeCallRequest>sender(Addresses.node(node)).write(callRequest())
-      .onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
+    attempts++;
+    sender().write(callRequest()).onFailure(cause -> onContext(() -> onUnreachable(attemptId)));
+  }
+
+  // a traced attempt carries the call's span as its parent, and Vert.x's own tracing stays out of it
+  private MessageProducer<NodeCallRequest> sender() {
+    Span span = call.span();
+    if (!span.getSpanContext().isValid()) {
+      return invoker.vertx().eventBus().sender(Addresses.node(node));
+    }
+    span.setAttribute(Tracing.NODE, node);
+    span.setAttribute(Tracing.ATTEMPT, attempts);
+    return invoker.vertx().eventBus().sender(Addresses.node(node), new DeliveryOptions()
+      .setTracingPolicy(TracingPolicy.IGNORE).addHeader(Addresses.HEADER_TRACEPARENT, Tracing.traceparent(span)));
   }
 
   // the caller's identity goes with every call: the node tells a repeat of a call by it

@@ -3,6 +3,7 @@ package dev.genapi.dispatch;
 import dev.genapi.api.FunConfig;
 import dev.genapi.config.FunctionRegistry;
 import dev.genapi.metrics.GenApiMetrics;
+import dev.genapi.metrics.Tracing;
 import dev.genapi.protocol.Request;
 import dev.genapi.ratelimit.RateLimiter;
 import io.vertx.core.Vertx;
@@ -29,6 +30,7 @@ public final class Pipeline {
   private final StageChain clientCalls;
   private final StageChain gatewayCalls;
   private final CallExplainer explainer;
+  private final Tracing tracing;
 
   /**
    * @param vertx the gateway's clustered Vert.x
@@ -40,12 +42,15 @@ public final class Pipeline {
    * @param detailErrors whether {@code INTERNAL} errors show their reason
    * @param maxInFlight the bound on calls in flight per function on this gateway
    * @param metrics where calls, chunks and retries are counted
+   * @param tracing the spans of clients' calls
    */
   public Pipeline(Vertx vertx, FunctionRegistry registry, NodeRegistry nodes, ReplyRouter replies, Hooks hooks,
-                  RateLimiter rateLimiter, boolean detailErrors, int maxInFlight, GenApiMetrics metrics) {
+                  RateLimiter rateLimiter, boolean detailErrors, int maxInFlight, GenApiMetrics metrics,
+                  Tracing tracing) {
     NodeSelector selector = new NodeSelector(nodes);
     PermissionCallback permissionCallback = new PermissionCallback(registry, metrics, this::startByGateway);
     this.vertx = vertx;
+    this.tracing = tracing;
     this.invoker = new Invoker(vertx, replies, selector, nodes, metrics, detailErrors);
     this.inFlight = new InFlightBound(maxInFlight);
     List<Stage> stages = List.of(
@@ -83,8 +88,11 @@ public final class Pipeline {
    * @return the call while it may still send frames, or {@code null} when it already ended
    */
   public InFlightCall execute(Request request, ResponseSink sink, Writability writability) {
-    Invocation invocation = new Invocation(invoker, clientCalls, Call.byClient(request, sink), writability,
-      vertx.getOrCreateContext());
+    Call call = Call.byClient(request, sink);
+    if (tracing.enabled()) {
+      call.trace(tracing.startCall(request.traceparent(), request.service(), request.requestType()));
+    }
+    Invocation invocation = new Invocation(invoker, clientCalls, call, writability, vertx.getOrCreateContext());
     invocation.start();
     return invocation.done() ? null : invocation;
   }

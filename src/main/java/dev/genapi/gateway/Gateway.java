@@ -11,6 +11,7 @@ import dev.genapi.dispatch.NodeRegistry;
 import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ReplyRouter;
 import dev.genapi.metrics.GenApiMetrics;
+import dev.genapi.metrics.Tracing;
 import dev.genapi.ratelimit.KeyState;
 import dev.genapi.ratelimit.LimitSelector;
 import dev.genapi.ratelimit.LimitedKey;
@@ -118,7 +119,7 @@ public final class Gateway {
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
     pipeline = new Pipeline(vertx, registry, nodes, replies, hooks, rateLimiter, options.isDetailErrors(),
-      options.getMaxInFlightPerFunction(), metrics);
+      options.getMaxInFlightPerFunction(), metrics, Tracing.fromGlobal());
     gauges();
     rateLimitSettings = new RateLimitSettings(vertx, hazelcast, rateLimiter, options.getAdminToken(), metrics);
     rateLimitSync = new RateLimitSync(vertx, rateLimiter, options.getAdminToken());

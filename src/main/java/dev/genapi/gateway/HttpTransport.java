@@ -30,6 +30,9 @@ import java.util.Set;
  */
 final class HttpTransport {
 
+  /** The W3C trace-context header: the client's span, the parent of the gateway's. */
+  private static final String TRACEPARENT = "traceparent";
+
   private final Vertx vertx;
   private final Pipeline pipeline;
   private final Gateway gateway;
@@ -72,7 +75,8 @@ final class HttpTransport {
     try {
       json = Request.parseFrame(body, options.getMaxPayloadBytes());
       String ip = gateway.connections().addresses().clientOf(http.remoteAddress(), http.headers());
-      calls.start(Request.fromJson(json, body, ip), (frame, last) -> answer(response, flow, frame, last));
+      calls.start(Request.fromJson(json, body, ip).withTraceparent(http.getHeader(TRACEPARENT)),
+        (frame, last) -> answer(response, flow, frame, last));
     } catch (GenApiException e) {
       Response refusal = Response.error(Request.idOf(json, body), e, options.isDetailErrors());
       if (Drain.refused(e)) {

@@ -7,6 +7,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,9 +35,11 @@ final class Lifecycle {
   private volatile Vertx vertx;
   private volatile Gateway gateway;
   private volatile ServiceNode node;
+  private final OpenTelemetrySdk tracing;
 
-  private Lifecycle(long drainMs) {
+  private Lifecycle(long drainMs, OpenTelemetrySdk tracing) {
     this.drainMs = drainMs;
+    this.tracing = tracing;
   }
 
   /**
@@ -48,7 +51,7 @@ final class Lifecycle {
   static Future<Void> start(String role, Settings settings) {
     ClusterOptions cluster = new ClusterOptions(settings.cluster());
     Lifecycle lifecycle = new Lifecycle(settings.gateway().getLong("drain_timeout_ms",
-      GatewayOptions.DEFAULT_DRAIN_TIMEOUT_MS));
+      GatewayOptions.DEFAULT_DRAIN_TIMEOUT_MS), TracingSetup.start(System.getenv(), role));
     Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::shutdown, "genapi-shutdown"));
     return ClusterSupport.start(cluster, vertxOptions()).compose(vertx -> {
       lifecycle.vertx = vertx;
@@ -99,6 +102,9 @@ final class Lifecycle {
       }
       if (vertx != null) {
         await(vertx.close(), CLOSE_MS);
+      }
+      if (tracing != null) {
+        tracing.shutdown().join(CLOSE_MS, TimeUnit.MILLISECONDS);
       }
       LOG.info("GenApi stopped");
     } catch (ExecutionException | TimeoutException e) {

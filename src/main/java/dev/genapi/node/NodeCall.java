@@ -1,13 +1,16 @@
 package dev.genapi.node;
 
 import dev.genapi.api.CallInfo;
+import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
 import dev.genapi.api.StreamSink;
+import dev.genapi.metrics.Tracing;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
-import io.vertx.core.Context;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,7 +38,7 @@ final class NodeCall implements CallInfo, StreamSink {
   private final NodeCallRequest request;
   private final JsonObject body;
   private final CallTable table;
-  private final Context context;
+  private final io.vertx.core.Context context;
   private final EventBus eventBus;
   private final boolean stream;
   // whether the gateway that sent the call still waits for it; repeats wait too
@@ -49,6 +52,7 @@ final class NodeCall implements CallInfo, StreamSink {
   private int credits = NodeCallRequest.STREAM_WINDOW;
   // replies waiting for credits, in order: chunks, then possibly the end or the failure
   private ArrayDeque<Waiting> waiting;
+  private Span span = Span.getInvalid();
 
   private record Waiting(NodeReply reply, Promise<Void> sent) {
   }
@@ -71,6 +75,7 @@ final class NodeCall implements CallInfo, StreamSink {
   @Override public String deviceId() { return function.requestInfo() ? request.deviceId() : null; }
   @Override public long deadline() { return request.deadline(); }
   @Override public boolean cancelled() { return cancelled; }
+  @Override public Context traceContext() { return Tracing.contextOf(span); }
 
   @Override
   public JsonObject args() {
@@ -84,6 +89,9 @@ final class NodeCall implements CallInfo, StreamSink {
   FunConfig function() { return function; }
 
   RecentCalls.Entry recent() { return recent; }
+
+  /** Traces the call's run in that span, ended with the call. */
+  void trace(Span running) { span = running; }
 
   void recent(RecentCalls.Entry entry) { recent = entry; }
 
@@ -214,6 +222,7 @@ final class NodeCall implements CallInfo, StreamSink {
 
   private void stop() {
     cancelled = true;
+    Tracing.end(span, ErrorCode.CANCELLED.name());
     dropWaiting();
     table.over(this, null);
     if (cancelHandlers != null) {
@@ -249,6 +258,7 @@ final class NodeCall implements CallInfo, StreamSink {
     }
     ended = true;
     last = reply;
+    Tracing.end(span, reply.kind() == NodeReply.Kind.END ? null : reply.failure().code().name());
     if (waited) {
       eventBus.send(request.replyTo(), reply);
     }

@@ -11,6 +11,7 @@ import dev.genapi.cluster.Addresses;
 import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.config.PushConfig;
 import dev.genapi.protocol.GenApiCodecs;
+import dev.genapi.metrics.Tracing;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
 import io.vertx.core.Future;
@@ -56,6 +57,7 @@ public final class ServiceNode {
   private final ServiceNodeOptions options;
   private final Map<String, Registration> functions = new ConcurrentHashMap<>();
   private final CallTable calls;
+  private final Tracing tracing = Tracing.fromGlobal();
   private final ConfigPusher pusher;
   private final Promise<JsonObject> registered = Promise.promise();
   private MessageConsumer<Object> consumer;
@@ -221,7 +223,7 @@ public final class ServiceNode {
 
   private void onMessage(Message<Object> message) {
     if (message.body() instanceof NodeCallRequest request) {
-      run(request);
+      run(request, message.headers().get(Addresses.HEADER_TRACEPARENT));
       return;
     }
     String action = message.headers().get(Addresses.HEADER_ACTION);
@@ -251,7 +253,7 @@ public final class ServiceNode {
     }
   }
 
-  private void run(NodeCallRequest request) {
+  private void run(NodeCallRequest request, String traceparent) {
     Registration registration = functions.get(request.functionKey());
     if (registration == null) {
       String[] parts = String.valueOf(request.functionKey()).split("/", 3);
@@ -273,6 +275,11 @@ public final class ServiceNode {
     NodeCall call = calls.admit(request, registration.config(), body);
     if (call == null) {
       return;
+    }
+    if (traceparent != null && tracing.enabled()) {
+      FunConfig function = registration.config();
+      call.trace(tracing.startExecution(traceparent, function.service(), function.requestType(), function.version(),
+        name()));
     }
     // the call stays known until its end went out: chunks may still wait for the gateway's credits
     invoke(registration.handler(), call).onComplete(result -> {

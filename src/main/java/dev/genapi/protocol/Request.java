@@ -20,7 +20,8 @@ import java.util.List;
  * <pre>{@code {"request_id":"r1","service":"demo","request_type":"echo","version":"1.0.0",
  *  "args":{"message":"hi"},"user_id":"u1","device_id":"d1"}}</pre>
  * {@code request_id}, {@code service} and {@code request_type} are required non-empty strings; {@code version} is
- * optional ({@code null} when absent); {@code args} defaults to {@code {}}; unknown keys are ignored. The original
+ * optional ({@code null} when absent); {@code args} defaults to {@code {}}; an optional {@code traceparent} string
+ * carries the client's W3C trace context; unknown keys are ignored. The original
  * bytes are kept so the gateway can forward them without encoding the call again.
  *
  * @param requestId the client's id for the call, echoed in every response
@@ -33,9 +34,18 @@ import java.util.List;
  * @param userRoles the roles the client claims (empty when absent)
  * @param raw the frame as received
  * @param ipAddress the client's address as the gateway sees it, or {@code null}
+ * @param traceparent the client's W3C trace context ({@code traceparent} in the call object, or the HTTP header), or
+ *                    {@code null}
  */
 public record Request(String requestId, String service, String requestType, String version, JsonObject args,
-                      String userId, String deviceId, List<String> userRoles, Buffer raw, String ipAddress) {
+                      String userId, String deviceId, List<String> userRoles, Buffer raw, String ipAddress,
+                      String traceparent) {
+
+  /** A call without trace context. */
+  public Request(String requestId, String service, String requestType, String version, JsonObject args,
+                 String userId, String deviceId, List<String> userRoles, Buffer raw, String ipAddress) {
+    this(requestId, service, requestType, version, args, userId, deviceId, userRoles, raw, ipAddress, null);
+  }
 
   /** The original's default payload limit, in bytes. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1_000_000;
@@ -108,17 +118,26 @@ public record Request(String requestId, String service, String requestType, Stri
     }
     return new Request(requestId, service, requestType, optional(json, "version"),
       args == null ? new JsonObject() : (JsonObject) args, optional(json, "user_id"), optional(json, "device_id"),
-      roles(json.getValue("user_roles")), raw, ipAddress);
+      roles(json.getValue("user_roles")), raw, ipAddress,
+      json.getValue("traceparent") instanceof String traceparent ? traceparent : null);
   }
 
   /** @return the same call with other args (a hook's rewrite), keeping everything else */
   public Request withArgs(JsonObject newArgs) {
-    return new Request(requestId, service, requestType, version, newArgs, userId, deviceId, userRoles, raw, ipAddress);
+    return new Request(requestId, service, requestType, version, newArgs, userId, deviceId, userRoles, raw, ipAddress,
+      traceparent);
   }
 
   /** @return the same call made by that user with those roles (a verified identity replacing the client's claims) */
   public Request withIdentity(String user, List<String> roles) {
-    return new Request(requestId, service, requestType, version, args, user, deviceId, roles, raw, ipAddress);
+    return new Request(requestId, service, requestType, version, args, user, deviceId, roles, raw, ipAddress,
+      traceparent);
+  }
+
+  /** @return the same call in that trace context (an HTTP {@code traceparent} header), or unchanged for {@code null} */
+  public Request withTraceparent(String context) {
+    return context == null ? this : new Request(requestId, service, requestType, version, args, userId, deviceId,
+      userRoles, raw, ipAddress, context);
   }
 
   /**
