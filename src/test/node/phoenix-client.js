@@ -1,18 +1,21 @@
 // Drives GenApi's Phoenix Channels endpoint with the official phoenix client and prints what it saw as one JSON line.
-// Usage: node phoenix-client.js ws://127.0.0.1:PORT/socket [token]
+// Usage: node phoenix-client.js ws://127.0.0.1:PORT/socket [token] [websocket|longpoll]
+// (an empty token joins without one; longpoll forces the client's LongPoll transport, which sends no heartbeats)
 'use strict';
-const { Socket } = require('phoenix');
+const { Socket, LongPoll } = require('phoenix');
 const WebSocket = require('ws');
 
-const [url, token] = process.argv.slice(2);
-const seen = { join: null, replies: {}, pushes: [], heartbeats: 0 };
+const [url, token, transportName] = process.argv.slice(2);
+const longPoll = transportName === 'longpoll';
+const seen = { join: null, replies: {}, pushes: [], heartbeats: 0, transport: transportName || 'websocket' };
 const finish = () => {
   console.log(JSON.stringify(seen));
   process.exit(0);
 };
 setTimeout(finish, 15000);
 
-const socket = new Socket(url, { transport: WebSocket, heartbeatIntervalMs: 300, reconnectAfterMs: () => 60000 });
+const socket = new Socket(url, { transport: longPoll ? LongPoll : WebSocket, heartbeatIntervalMs: 300,
+  reconnectAfterMs: () => 60000 });
 socket.onMessage((message) => {
   if (message.topic === 'phoenix' && message.event === 'phx_reply') {
     seen.heartbeats++;
@@ -28,7 +31,7 @@ channel.on('phoenix_gen_api', (response) => {
   }
 });
 channel.join()
-  .receive('ok', () => { seen.join = 'ok'; callAll(); })
+  .receive('ok', () => { seen.join = 'ok'; seen.connection = socket.conn.constructor.name; callAll(); })
   .receive('error', (reason) => { seen.join = reason; finish(); });
 
 function callAll() {
@@ -48,6 +51,6 @@ function callAll() {
     && seen.pushes.some((p) => p.request_id === 's1' && !p.async)
     && seen.pushes.some((p) => p.request_id === 'c1' && p.async && !p.has_more)
     && seen.pushes.some((p) => p.request_id === 'k1' && p.code === 'CANCELLED')
-    && Object.keys(seen.replies).length === calls.length + 1 && seen.heartbeats > 0;
+    && Object.keys(seen.replies).length === calls.length + 1 && (longPoll || seen.heartbeats > 0);
   setInterval(() => { if (done()) finish(); }, 50);
 }

@@ -25,6 +25,11 @@ public final class ClientLimitsOptions {
   public static final long DEFAULT_PING_INTERVAL_MS = 25_000;
   /** Default time without any frame from a client before its WebSocket is closed. */
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+  /**
+   * Default time a Phoenix long poll is held when nothing waits for it (the {@code phoenix} client gives up after
+   * 20 s); a session no poll reached for 1.5 times as long is closed.
+   */
+  public static final long DEFAULT_LONG_POLL_WINDOW_MS = 10_000;
   /** Default bound on the topics one Phoenix socket joins. */
   public static final int DEFAULT_MAX_PHOENIX_TOPICS = 100;
   /** Default bound on the length of a Phoenix topic. */
@@ -36,6 +41,7 @@ public final class ClientLimitsOptions {
   private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   private long pingIntervalMs = DEFAULT_PING_INTERVAL_MS;
   private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+  private long longPollWindowMs = DEFAULT_LONG_POLL_WINDOW_MS;
   private int maxPhoenixTopics = DEFAULT_MAX_PHOENIX_TOPICS;
   private int maxPhoenixTopicBytes = DEFAULT_MAX_PHOENIX_TOPIC_BYTES;
   private List<String> phoenixTopics = List.of("*");
@@ -49,6 +55,7 @@ public final class ClientLimitsOptions {
   /**
    * @param json keys {@code max_connection_bytes}, {@code max_gateway_bytes}, {@code slow_client_timeout_ms},
    *             {@code max_connections_per_address}, {@code ping_interval_ms}, {@code idle_timeout_ms},
+   *             {@code long_poll_window_ms},
    *             {@code max_phoenix_topics}, {@code max_phoenix_topic_bytes}, {@code phoenix_topics},
    *             {@code allowed_origins}, {@code trusted_proxies} (lists as JSON arrays or comma-separated strings)
    */
@@ -59,6 +66,7 @@ public final class ClientLimitsOptions {
     setMaxConnectionsPerAddress(json.getInteger("max_connections_per_address", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS));
     setPingIntervalMs(json.getLong("ping_interval_ms", DEFAULT_PING_INTERVAL_MS));
     setIdleTimeoutMs(json.getLong("idle_timeout_ms", DEFAULT_IDLE_TIMEOUT_MS));
+    setLongPollWindowMs(json.getLong("long_poll_window_ms", DEFAULT_LONG_POLL_WINDOW_MS));
     setMaxPhoenixTopics(json.getInteger("max_phoenix_topics", DEFAULT_MAX_PHOENIX_TOPICS));
     setMaxPhoenixTopicBytes(json.getInteger("max_phoenix_topic_bytes", DEFAULT_MAX_PHOENIX_TOPIC_BYTES));
     setPhoenixTopics(list(json.getValue("phoenix_topics"), phoenixTopics));
@@ -71,6 +79,7 @@ public final class ClientLimitsOptions {
     return new JsonObject().put("max_connection_bytes", maxConnectionBytes).put("max_gateway_bytes", maxGatewayBytes)
       .put("slow_client_timeout_ms", slowClientTimeoutMs).put("max_connections_per_address", maxConnectionsPerAddress)
       .put("ping_interval_ms", pingIntervalMs).put("idle_timeout_ms", idleTimeoutMs)
+      .put("long_poll_window_ms", longPollWindowMs)
       .put("max_phoenix_topics", maxPhoenixTopics).put("max_phoenix_topic_bytes", maxPhoenixTopicBytes)
       .put("phoenix_topics", new JsonArray(phoenixTopics)).put("allowed_origins", new JsonArray(allowedOrigins))
       .put("trusted_proxies", new JsonArray(trustedProxies));
@@ -127,6 +136,15 @@ public final class ClientLimitsOptions {
   /** @param ms the idle timeout @return a reference to this, so the API can be used fluently */
   public ClientLimitsOptions setIdleTimeoutMs(long ms) {
     this.idleTimeoutMs = positive("idle_timeout_ms", ms);
+    return this;
+  }
+
+  /** @return how long a Phoenix long poll is held when nothing waits for it */
+  public long getLongPollWindowMs() { return longPollWindowMs; }
+
+  /** @param ms the long-poll window @return a reference to this, so the API can be used fluently */
+  public ClientLimitsOptions setLongPollWindowMs(long ms) {
+    this.longPollWindowMs = positive("long_poll_window_ms", ms);
     return this;
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionAdmission {
 
   /** The transports that hold sessions. */
-  enum Transport { WEBSOCKET, SOCKJS, PHOENIX }
+  enum Transport { WEBSOCKET, SOCKJS, PHOENIX, LONGPOLL }
 
   private final int max;
   private final int maxPerAddress;

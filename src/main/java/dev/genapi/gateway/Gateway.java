@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -60,6 +62,7 @@ public final class Gateway {
   private final Authenticator authenticator;
   private final ConnectionAdmission connections;
   private final MemoryBudget memory;
+  private final Map<String, LongPollSession> longPolls = new ConcurrentHashMap<>();
   private final GenApiMetrics metrics;
   private final RateLimiter rateLimiter;
   private RateLimitSettings rateLimitSettings;
@@ -298,6 +301,11 @@ public final class Gateway {
 
   MemoryBudget memory() {
     return memory;
+  }
+
+  /** @return the Phoenix long-poll sessions of every server verticle, by token */
+  Map<String, LongPollSession> longPolls() {
+    return longPolls;
   }
 
   /** @return how many gateways this one knows to share the rate limits with, itself included */

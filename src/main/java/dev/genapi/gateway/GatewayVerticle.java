@@ -46,6 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private WebSocketTransport webSockets;
   private SockJsTransport sockJs;
   private HttpTransport http;
+  private LongPollTransport longPoll;
   private long handOffTimer = -1;
 
   /**
@@ -66,11 +67,14 @@ public final class GatewayVerticle extends VerticleBase {
     webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, pushes, this::release);
     sockJs = new SockJsTransport(vertx, gateway, pipeline, options, pushes);
     http = new HttpTransport(vertx, pipeline, gateway, options);
+    longPoll = new LongPollTransport(vertx, gateway, pipeline, options, pushes, gateway.longPolls());
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
     router.get("/ws").handler(rc -> webSockets.upgrade(rc, false));
     router.get("/socket/websocket").handler(rc -> webSockets.upgrade(rc, true));
+    router.get("/socket/longpoll").handler(longPoll::poll);
+    router.post("/socket/longpoll").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(longPoll::send);
     router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
@@ -155,7 +159,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private static boolean clientPath(String path) {
-    return path.equals("/ws") || path.equals("/socket/websocket") || path.startsWith("/sockjs")
+    return path.equals("/ws") || path.startsWith("/socket/") || path.startsWith("/sockjs")
       || path.equals("/api/call");
   }
 
@@ -172,7 +176,11 @@ public final class GatewayVerticle extends VerticleBase {
     context.runOnContext(v -> {
       webSockets.drain();
       sockJs.drain();
-      handOffTimer = vertx.setPeriodic(HAND_OFF_TICK_MS, id -> webSockets.closeHandedOff());
+      longPoll.drain();
+      handOffTimer = vertx.setPeriodic(HAND_OFF_TICK_MS, id -> {
+        webSockets.closeHandedOff();
+        longPoll.closeHandedOff();
+      });
     });
   }
 
@@ -186,6 +194,7 @@ public final class GatewayVerticle extends VerticleBase {
       vertx.cancelTimer(handOffTimer);
       http.finishAll(failure);
       sockJs.closeAll(failure);
+      longPoll.closeAll(failure);
       webSockets.closeAll(failure).onComplete(r -> closed.complete());
     });
     return closed.future();
