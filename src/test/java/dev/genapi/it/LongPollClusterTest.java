@@ -124,7 +124,7 @@ class LongPollClusterTest {
 
   @Test
   @DisplayName("a handshake with a forged bearer token answers 403; with a valid one, calls run as its subject (no "
-    + "token in the join)")
+    + "token in the join) and the subject's server pushes arrive")
   void bearerToken(VertxTestContext test) {
     String forged = Jwts.token(cluster.clients(), "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
     MultiMap forgedHeader = MultiMap.caseInsensitiveMultiMap().add("X-Phoenix-AuthToken", forged);
@@ -136,12 +136,19 @@ class LongPollClusterTest {
       .map(reply -> reply.json().getString("token"))
       .compose(token -> send(token, "[\"1\",\"1\",\"lp:me\",\"phx_join\",{}]\n"
           + "[\"1\",\"2\",\"lp:me\",\"phoenix_gen_api\",{\"request_id\":\"w1\",\"service\":\"demo\","
-          + "\"request_type\":\"whoami\",\"args\":{}}]")
-        .compose(sent -> messagesUntil(token, 3, List.of())))
+          + "\"request_type\":\"whoami\",\"args\":{}}]\n"
+          + "[\"1\",\"3\",\"lp:me\",\"phoenix_gen_api\",{\"request_id\":\"p1\",\"service\":\"demo\","
+          + "\"request_type\":\"push_to_user\",\"args\":{\"user_id\":\"carol\",\"message\":\"pushed\"}}]")
+        .compose(sent -> messagesUntil(token, 6, List.of())))
       .map(messages -> {
-        assertThat(messages.stream().filter(m -> "phoenix_gen_api".equals(m.getString(3))))
-          .anySatisfy(m -> assertThat(m.getJsonObject(4).getJsonObject("result").getString("user_id"))
-            .isEqualTo("carol"));
+        List<JsonObject> payloads = messages.stream().filter(m -> "phoenix_gen_api".equals(m.getString(3)))
+          .map(m -> m.getJsonObject(4)).toList();
+        assertThat(payloads).anySatisfy(p -> assertThat(p.getString("request_id")).isEqualTo("w1"))
+          .filteredOn(p -> "w1".equals(p.getString("request_id")))
+          .allSatisfy(p -> assertThat(p.getJsonObject("result").getString("user_id")).isEqualTo("carol"));
+        assertThat(payloads).as("the server push to carol").filteredOn(p -> "user".equals(p.getString("push")))
+          .singleElement().satisfies(p -> assertThat(p.getJsonObject("result").getString("message"))
+            .isEqualTo("pushed"));
         return messages;
       })
       .onComplete(test.succeedingThenComplete());
