@@ -39,6 +39,15 @@ public record ArgSpec(ArgType type, int maxBytes, int maxItems, int maxItemBytes
   }
 
   /**
+   * @return the JSON Schema (2020-12) of the values this spec accepts: its type and format, limits, {@code null} when
+   *   nil is allowed, the default, a map's required and accepted keys; byte limits, which JSON Schema has no keyword
+   *   for, as {@code x-genapi-max-bytes} and {@code x-genapi-max-item-bytes}
+   */
+  public JsonObject jsonSchema() {
+    return ArgSchemas.of(this);
+  }
+
+  /**
    * The value a sample call passes for this argument: the default when there is one, else a small value of the type
    * that these limits accept ({@code "text"} cut to {@code max_bytes}, {@code 1}, {@code true}, a fixed UUID, a fixed
    * UTC datetime, a map of the {@code required} keys, a list of one such item unless {@code max_items} is 0).
@@ -50,7 +59,11 @@ public record ArgSpec(ArgType type, int maxBytes, int maxItems, int maxItemBytes
   }
 
   static ArgSpec parse(String name, Object value, List<String> errors) {
-    String where = "arg_types." + name + ": ";
+    return parseAt("arg_types." + name + ": ", value, errors);
+  }
+
+  /** Reads a spec as {@link #parse} does, its errors prefixed with {@code where}. */
+  static ArgSpec parseAt(String where, Object value, List<String> errors) {
     if (!(value instanceof JsonObject json)) {
       ArgType type = ArgType.fromJson(value);
       if (type == null) {

@@ -52,6 +52,8 @@ public final class FunConfig {
   public static final int DEFAULT_PERMISSION_CACHE_MS = 0;
   /** The longest time a permission callback's answer may be kept, in milliseconds (one hour). */
   public static final int MAX_PERMISSION_CACHE_MS = 3_600_000;
+  /** The longest {@code description}, in characters. */
+  public static final int MAX_DESCRIPTION = 2000;
 
   private final String service;
   private final String requestType;
@@ -71,6 +73,8 @@ public final class FunConfig {
   private final String beforeHook;
   private final String afterHook;
   private final int hookTimeout;
+  private final String description;
+  private final ArgSpec resultType;
   private volatile JsonObject sample;
 
   private FunConfig(JsonObject json, List<String> errors) {
@@ -92,6 +96,9 @@ public final class FunConfig {
     beforeHook = optionalName(json, "before_hook", errors);
     afterHook = optionalName(json, "after_hook", errors);
     hookTimeout = parseHookTimeout(json.getValue("hook_timeout"), errors);
+    description = parseDescription(json.getValue("description"), errors);
+    resultType = json.getValue("result_type") == null ? null
+      : ArgSpec.parseAt("result_type: ", json.getValue("result_type"), errors);
   }
 
   private FunConfig(FunConfig other, boolean disabled) {
@@ -112,6 +119,8 @@ public final class FunConfig {
     beforeHook = other.beforeHook;
     afterHook = other.afterHook;
     hookTimeout = other.hookTimeout;
+    description = other.description;
+    resultType = other.resultType;
     this.disabled = disabled;
   }
 
@@ -147,7 +156,17 @@ public final class FunConfig {
       .put("permission_callback", permissionCallback == null ? null : permissionCallback.toJson())
       .put("permission_cache_ms", permissionCacheMs).put("request_info", requestInfo)
       .put("retry", retry == null ? null : retry.toJson()).put("idempotent", idempotent).put("disabled", disabled)
-      .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout);
+      .put("before_hook", beforeHook).put("after_hook", afterHook).put("hook_timeout", hookTimeout)
+      .put("description", description).put("result_type", resultType == null ? null : resultType.toJson());
+  }
+
+  /**
+   * @return the JSON Schema (2020-12) of this function's {@code args}: each declared argument's
+   *   {@link ArgSpec#jsonSchema()}, those without a default or nil required, no others allowed; any object when
+   *   nothing is declared
+   */
+  public JsonObject argsSchema() {
+    return ArgSchemas.args(argTypes);
   }
 
   /**
@@ -218,6 +237,12 @@ public final class FunConfig {
   public String afterHook() { return afterHook; }
   /** @return the bound on each hook, in milliseconds */
   public int hookTimeout() { return hookTimeout; }
+
+  /** @return what the function does, for the catalogue, the schema and agents; {@code null} when not given */
+  public String description() { return description; }
+
+  /** @return the declared type of the result, for the schema and typed clients; {@code null} when not declared */
+  public ArgSpec resultType() { return resultType; }
 
   /** @return the registry key {@code service/request_type/version} */
   public String key() {
@@ -365,6 +390,17 @@ public final class FunConfig {
       return ResponseType.SYNC;
     }
     return type;
+  }
+
+  private static String parseDescription(Object value, List<String> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text && text.length() <= MAX_DESCRIPTION) {
+      return text;
+    }
+    errors.add("description must be a string of at most " + MAX_DESCRIPTION + " characters");
+    return null;
   }
 
   private static Map<String, ArgSpec> parseArgTypes(Object value, List<String> errors) {

@@ -80,9 +80,12 @@ public final class GatewayVerticle extends VerticleBase {
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
       .handler(http::handle);
-    Catalogue catalogue = new Catalogue(gateway.registry());
-    router.get("/api/functions").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
-      .end(catalogue.body()));
+    RegistryDocument catalogue = new RegistryDocument(gateway.registry(), Catalogue::of);
+    RegistryDocument schema = new RegistryDocument(gateway.registry(), SchemaDocuments::jsonSchema);
+    RegistryDocument openApi = new RegistryDocument(gateway.registry(), SchemaDocuments::openApi);
+    router.get("/api/functions").handler(rc -> json(rc, catalogue));
+    router.get("/api/schema").handler(rc -> json(rc, schema));
+    router.get("/api/schema/openapi.json").handler(rc -> json(rc, openApi));
     if (options.getAdminPort() == null) {
       OperatorRoutes.mount(vertx, router, gateway, options);
     }
@@ -156,6 +159,10 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       rc.next();
     }
+  }
+
+  private static void json(RoutingContext rc, RegistryDocument document) {
+    rc.response().putHeader("Content-Type", "application/json").end(document.body());
   }
 
   private static boolean clientPath(String path) {
