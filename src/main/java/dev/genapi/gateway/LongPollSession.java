@@ -76,7 +76,7 @@ final class LongPollSession {
         return;
       }
       held = response;
-      heldTimer = Vertx.currentContext().owner().setTimer(windowMs, id -> {
+      heldTimer = context.owner().setTimer(windowMs, id -> {
         heldTimer = -1;
         release(204);
       });
@@ -106,7 +106,7 @@ final class LongPollSession {
     });
   }
 
-  /** @return whether no poll came for that long (a held poll counts as one coming) */
+  /** @return whether the client has had no poll open for that long (a held poll counts as open) */
   boolean idleFor(long ms) {
     return held == null && System.currentTimeMillis() - lastPoll > ms;
   }
@@ -140,6 +140,7 @@ final class LongPollSession {
     if (held != null) {
       HttpServerResponse response = held;
       held = null;
+      lastPoll = System.currentTimeMillis();
       cancelHeldTimer();
       // frames written in the same turn go in the same answer
       context.runOnContext(v -> deliver(response));
@@ -163,6 +164,7 @@ final class LongPollSession {
     if (held != null) {
       HttpServerResponse response = held;
       held = null;
+      lastPoll = System.currentTimeMillis();
       cancelHeldTimer();
       answer(response, status, null);
     }
