@@ -25,15 +25,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a real WebSocket client.
  */
 @DisplayName("A gateway clustered with service nodes")
+@ExtendWith(VertxExtension.class)
 class GatewayClusterTest {
 
   private static Vertx gatewayVertx;
@@ -55,16 +58,40 @@ class GatewayClusterTest {
   private static ServiceNode testNode;
   private static final AtomicInteger flakyAttempts = new AtomicInteger();
   private static final AtomicInteger hopelessAttempts = new AtomicInteger();
-  private static final CompletableFuture<Boolean> nodeSawCancel = new CompletableFuture<>();
+  private static final Promise<Boolean> nodeSawCancel = Promise.promise();
   private WsClient ws;
 
   @BeforeAll
-  static void startCluster() {
+  static void startCluster(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(cluster);
-    nodeVertx = TestCluster.member(cluster);
     clientVertx = Vertx.vertx();
-    Hooks hooks = new Hooks()
+    TestCluster.join(cluster).compose(first -> {
+      gatewayVertx = first;
+      return TestCluster.join(cluster);
+    }).compose(second -> {
+      nodeVertx = second;
+      return Gateway.start(gatewayVertx, gatewayOptions(), hooks());
+    }).compose(started -> {
+      gateway = started;
+      ServiceNode demo = DemoService.registerOn(
+        ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
+      return demo.start().compose(v -> demo.registered());
+    }).compose(demoRegistered -> {
+      testNode = testNode();
+      return testNode.start().compose(v -> testNode.registered());
+    }).onComplete(test.succeedingThenComplete());
+  }
+
+  private static GatewayOptions gatewayOptions() {
+    return new GatewayOptions().setPort(TestCluster.freePort()).setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3)
+      .setRateLimits(new RateLimitOptions(new JsonObject("{\"api_limits\":[{\"service\":\"test\","
+        + "\"request_type\":\"limited\",\"key\":\"user_id\",\"max_requests\":5,\"window_ms\":2000},"
+        + "{\"service\":\"test\",\"request_type\":\"ordered\",\"key\":\"user_id\",\"max_requests\":3,"
+        + "\"window_ms\":60000}]}")));
+  }
+
+  private static Hooks hooks() {
+    return new Hooks()
       .before("stamp", (request, function) -> Future.succeededFuture(request.withArgs(
         request.args().copy().put("message", "stamped " + request.args().getString("message")))))
       .before("deny", (request, function) -> Future.failedFuture(
@@ -72,17 +99,11 @@ class GatewayClusterTest {
       .before("stuck", (request, function) -> Promise.<Request>promise().future())
       .after("wrap", (request, function, response) -> Future.succeededFuture(
         Response.ok(response.requestId(), new JsonObject().put("wrapped", response.toJson().getValue("result")))));
-    gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setMaxPayloadBytes(4096).setMaxInFlightPerFunction(3)
-      .setRateLimits(new RateLimitOptions(new JsonObject("{\"api_limits\":[{\"service\":\"test\","
-        + "\"request_type\":\"limited\",\"key\":\"user_id\",\"max_requests\":5,\"window_ms\":2000},"
-        + "{\"service\":\"test\",\"request_type\":\"ordered\",\"key\":\"user_id\",\"max_requests\":3,"
-        + "\"window_ms\":60000}]}"))), hooks));
-    ServiceNode demo = DemoService.registerOn(
-      ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
-    await(demo.start());
-    await(demo.registered());
-    testNode = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("test-node"))
+  }
+
+  /** @return the node of the service test: its functions time out, fail, stream, go through hooks, retry */
+  private static ServiceNode testNode() {
+    ServiceNode node = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("test-node"))
       .register(fun("{'request_type':'hang','timeout':300}"), call -> Promise.promise().future())
       .register(fun("{'request_type':'broken_stream','response_type':'stream'}"), call -> {
         call.stream().write(1);
@@ -103,7 +124,12 @@ class GatewayClusterTest {
       .register(fun("{'request_type':'info','request_info':true}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("device", call.deviceId()).put("id", call.requestId())))
       .register(fun("{'request_type':'guarded','check_permission':'any_authenticated','after_hook':'wrap'}"),
-        call -> Future.succeededFuture("secret"))
+        call -> Future.succeededFuture("secret"));
+    return registerRetriesLimitsAndStreams(node);
+  }
+
+  private static ServiceNode registerRetriesLimitsAndStreams(ServiceNode node) {
+    return node
       .register(fun("{'request_type':'flaky','retry':{'mode':'same_node','count':2},'timeout':1000,"
         + "'idempotent':true}"),
         call -> flakyAttempts.incrementAndGet() % 3 == 0 ? Future.succeededFuture("third time lucky")
@@ -116,7 +142,7 @@ class GatewayClusterTest {
       .register(fun("{'request_type':'ordered','check_permission':{'mode':'arg','arg':'owner'},"
         + "'arg_types':{'owner':'string','n':'num'}}"), call -> Future.succeededFuture("ok"))
       .register(fun("{'request_type':'cancellable','response_type':'async','timeout':10000}"), call -> {
-        call.onCancel(() -> nodeSawCancel.complete(call.cancelled()));
+        call.onCancel(() -> nodeSawCancel.tryComplete(call.cancelled()));
         return Promise.promise().future();
       })
       .register(fun("{'request_type':'burst','response_type':'stream'}"), call -> {
@@ -129,144 +155,175 @@ class GatewayClusterTest {
       })
       .register(fun("{'request_type':'no_info'}"), call -> Future.succeededFuture(
         new JsonObject().put("user", call.userId()).put("id", call.requestId())));
-    await(testNode.start());
-    await(testNode.registered());
   }
 
   @AfterAll
-  static void stopCluster() {
-    TestCluster.close(clientVertx, nodeVertx, gatewayVertx);
+  static void stopCluster(VertxTestContext test) {
+    TestCluster.leave(clientVertx, nodeVertx, gatewayVertx).onComplete(test.succeedingThenComplete());
   }
 
   @BeforeEach
-  void connect() {
-    ws = WsClient.connect(clientVertx, gateway.port());
+  void connect(VertxTestContext test) {
+    WsClient.open(clientVertx, gateway.port(), null).onSuccess(opened -> ws = opened)
+      .onComplete(test.succeedingThenComplete());
   }
 
   @AfterEach
-  void disconnect() {
-    ws.close();
+  void disconnect(VertxTestContext test) {
+    ws.shutdown().onComplete(test.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("echo answers one sync frame with every key")
-  void echo() {
-    ws.send(call("e1", "demo", "echo", new JsonObject().put("message", "hi")));
-    assertThat(ws.next()).isEqualTo(new JsonObject("{\"request_id\":\"e1\",\"success\":true,"
-      + "\"result\":{\"message\":\"hi\"},\"error\":null,\"code\":null,\"async\":false,\"has_more\":false,"
-      + "\"can_retry\":false}"));
+  void echo(VertxTestContext test) {
+    ws.ask(call("e1", "demo", "echo", new JsonObject().put("message", "hi")))
+      .onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer).isEqualTo(new JsonObject("{\"request_id\":\"e1\",\"success\":true,"
+          + "\"result\":{\"message\":\"hi\"},\"error\":null,\"code\":null,\"async\":false,\"has_more\":false,"
+          + "\"can_retry\":false}"));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("add returns the sum as a number")
-  void add() {
-    ws.send(call("a1", "demo", "add", new JsonObject().put("a", 2).put("b", 3)));
-    assertThat(ws.next().getValue("result")).isEqualTo(5);
-    ws.send(call("a2", "demo", "add", new JsonObject().put("a", 1.5).put("b", 2)));
-    assertThat(ws.next().getValue("result")).isEqualTo(3.5);
+  void add(VertxTestContext test) {
+    ws.ask(call("a1", "demo", "add", new JsonObject().put("a", 2).put("b", 3)))
+      .map(sum -> assertThat(sum.getValue("result")).isEqualTo(5))
+      .compose(v -> ws.ask(call("a2", "demo", "add", new JsonObject().put("a", 1.5).put("b", 2))))
+      .onComplete(test.succeeding(sum -> test.verify(() -> {
+        assertThat(sum.getValue("result")).isEqualTo(3.5);
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("slow answers an ack at once, then the result")
-  void slowAsync() {
-    ws.send(call("s1", "demo", "slow", new JsonObject().put("ms", 50)));
-    assertThat(ws.next()).isEqualTo(frame("s1", true, null, true, false));
-    assertThat(ws.next()).isEqualTo(frame("s1", true, new JsonObject().put("slept", 50), false, false));
+  void slowAsync(VertxTestContext test) {
+    ws.write(call("s1", "demo", "slow", new JsonObject().put("ms", 50)))
+      .compose(v -> ws.frames(2, WsClient.FRAME_TIMEOUT_MS))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames.get(0)).isEqualTo(frame("s1", true, null, true, false));
+        assertThat(frames.get(1)).isEqualTo(frame("s1", true, new JsonObject().put("slept", 50), false, false));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("count streams init, flat chunks 1..n and an end frame")
-  void countStream() {
-    ws.send(call("c1", "demo", "count", new JsonObject().put("n", 3)));
-    List<JsonObject> frames = ws.next(5, 10_000);
-    assertThat(frames).containsExactly(
-      frame("c1", true, "init", true, true),
-      frame("c1", true, 1, true, true),
-      frame("c1", true, 2, true, true),
-      frame("c1", true, 3, true, true),
-      frame("c1", true, null, true, false));
+  void countStream(VertxTestContext test) {
+    ws.write(call("c1", "demo", "count", new JsonObject().put("n", 3)))
+      .compose(v -> ws.frames(5, 10_000))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames).containsExactly(
+          frame("c1", true, "init", true, true),
+          frame("c1", true, 1, true, true),
+          frame("c1", true, 2, true, true),
+          frame("c1", true, 3, true, true),
+          frame("c1", true, null, true, false));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("notify sends no frame on success")
-  void notifySendsNothing() {
-    ws.send(call("n1", "demo", "notify", new JsonObject().put("message", "hello")));
-    ws.send(new JsonObject().put("op", "ping"));
-    assertThat(ws.next()).isEqualTo(new JsonObject().put("op", "pong"));
-    assertThat(ws.drain(300)).isEmpty();
+  void notifySendsNothing(VertxTestContext test) {
+    ws.write(call("n1", "demo", "notify", new JsonObject().put("message", "hello")))
+      .compose(v -> ws.ask(new JsonObject().put("op", "ping")))
+      .map(pong -> assertThat(pong).isEqualTo(new JsonObject().put("op", "pong")))
+      .compose(v -> ws.quiet(300))
+      .onComplete(test.succeeding(late -> test.verify(() -> {
+        assertThat(late).isEmpty();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("an unknown function answers NOT_FOUND with the original's text")
-  void unknownFunction() {
-    ws.send(call("u1", "demo", "nope", new JsonObject()));
-    JsonObject error = ws.next();
-    assertThat(error.getString("code")).isEqualTo("NOT_FOUND");
-    assertThat(error.getString("error")).isEqualTo("unsupported function: nope version 0.0.0");
-    assertThat(error.getBoolean("success")).isFalse();
+  void unknownFunction(VertxTestContext test) {
+    ws.ask(call("u1", "demo", "nope", new JsonObject())).onComplete(test.succeeding(error -> test.verify(() -> {
+      assertThat(error.getString("code")).isEqualTo("NOT_FOUND");
+      assertThat(error.getString("error")).isEqualTo("unsupported function: nope version 0.0.0");
+      assertThat(error.getBoolean("success")).isFalse();
+      test.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("versions are looked up exactly")
-  void exactVersions() {
-    ws.send(call("v1", "demo", "get_user", new JsonObject().put("id", "7")).put("version", "1.0.0"));
-    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().put("id", "7").put("name", "User 7"));
-    ws.send(call("v2", "demo", "get_user", new JsonObject().put("id", "7").put("fields", new JsonArray().add("a")))
-      .put("version", "2.0.0"));
-    assertThat(ws.next().getJsonObject("result"))
-      .isEqualTo(new JsonObject().put("id", "7").put("version", 2).put("fields", new JsonArray().add("a")));
-    ws.send(call("v3", "demo", "get_user", new JsonObject().put("id", "7")));
-    assertThat(ws.next().getString("error")).isEqualTo("unsupported function: get_user version 0.0.0");
+  void exactVersions(VertxTestContext test) {
+    ws.ask(call("v1", "demo", "get_user", new JsonObject().put("id", "7")).put("version", "1.0.0"))
+      .map(v1 -> assertThat(v1.getJsonObject("result"))
+        .isEqualTo(new JsonObject().put("id", "7").put("name", "User 7")))
+      .compose(v -> ws.ask(call("v2", "demo", "get_user", new JsonObject().put("id", "7")
+        .put("fields", new JsonArray().add("a"))).put("version", "2.0.0")))
+      .map(v2 -> assertThat(v2.getJsonObject("result"))
+        .isEqualTo(new JsonObject().put("id", "7").put("version", 2).put("fields", new JsonArray().add("a"))))
+      .compose(v -> ws.ask(call("v3", "demo", "get_user", new JsonObject().put("id", "7"))))
+      .onComplete(test.succeeding(v3 -> test.verify(() -> {
+        assertThat(v3.getString("error")).isEqualTo("unsupported function: get_user version 0.0.0");
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a garbage frame answers INVALID_REQUEST and the connection stays usable")
-  void garbageFrame() {
-    ws.send("{not json");
-    JsonObject error = ws.next();
-    assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
-    assertThat(error.getString("request_id")).isEqualTo("unknown");
-    assertThat(error.getString("error")).startsWith("Invalid request: Malformed request payload");
-    ws.send(call("g2", "demo", "echo", new JsonObject().put("message", "still here")));
-    assertThat(ws.next().getJsonObject("result").getString("message")).isEqualTo("still here");
+  void garbageFrame(VertxTestContext test) {
+    ws.write("{not json").compose(v -> ws.frame())
+      .map(error -> {
+        assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
+        assertThat(error.getString("request_id")).isEqualTo("unknown");
+        return assertThat(error.getString("error")).startsWith("Invalid request: Malformed request payload");
+      })
+      .compose(v -> ws.ask(call("g2", "demo", "echo", new JsonObject().put("message", "still here"))))
+      .onComplete(test.succeeding(echoed -> test.verify(() -> {
+        assertThat(echoed.getJsonObject("result").getString("message")).isEqualTo("still here");
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("an oversize frame, missing fields and an unknown op each answer INVALID_REQUEST")
-  void badFrames() {
-    ws.send(call("big", "demo", "echo", new JsonObject().put("message", "x".repeat(5000))));
-    assertThat(ws.next().getString("error"))
-      .startsWith("Invalid request: Request payload exceeds maximum size of 4096 bytes");
-    ws.send(new JsonObject().put("request_id", "m1").put("service", "demo"));
-    JsonObject missing = ws.next();
-    assertThat(missing.getString("error")).isEqualTo("Invalid request: Missing required fields: request_type");
-    assertThat(missing.getString("request_id")).isEqualTo("m1");
-    ws.send(new JsonObject().put("op", "dance"));
-    assertThat(ws.next().getString("error")).isEqualTo("Invalid request: unknown op: dance");
-    assertThat(ws.isClosed()).isFalse();
+  void badFrames(VertxTestContext test) {
+    ws.ask(call("big", "demo", "echo", new JsonObject().put("message", "x".repeat(5000))))
+      .map(oversize -> assertThat(oversize.getString("error"))
+        .startsWith("Invalid request: Request payload exceeds maximum size of 4096 bytes"))
+      .compose(v -> ws.ask(new JsonObject().put("request_id", "m1").put("service", "demo")))
+      .map(missing -> {
+        assertThat(missing.getString("error")).isEqualTo("Invalid request: Missing required fields: request_type");
+        return assertThat(missing.getString("request_id")).isEqualTo("m1");
+      })
+      .compose(v -> ws.ask(new JsonObject().put("op", "dance")))
+      .onComplete(test.succeeding(unknownOp -> test.verify(() -> {
+        assertThat(unknownOp.getString("error")).isEqualTo("Invalid request: unknown op: dance");
+        assertThat(ws.isClosed()).isFalse();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a handler that throws answers INTERNAL without details, and the node logs it with the request_id")
-  void failingHandler() {
+  void failingHandler(VertxTestContext test) {
     LogCapture log = LogCapture.install();
-    try {
-      ws.send(call("f1-logged", "demo", "fail", new JsonObject()));
-      JsonObject error = ws.next();
-      assertThat(error.getString("code")).isEqualTo("INTERNAL");
-      assertThat(error.getString("error")).isEqualTo("Internal Server Error");
-      assertThat(error.getBoolean("can_retry")).isFalse();
-      assertThat(log.events()).filteredOn(this::failureLine).singleElement().satisfies(line -> {
-        assertThat(line.getFormattedMessage()).contains("demo failure");
-        assertThat(line.getMDCPropertyMap()).containsEntry("request_id", "f1-logged");
-        assertThat(line.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
-      });
-    } finally {
-      log.close();
-    }
+    ws.ask(call("f1-logged", "demo", "fail", new JsonObject()))
+      .map(error -> {
+        assertThat(error.getString("code")).isEqualTo("INTERNAL");
+        assertThat(error.getString("error")).isEqualTo("Internal Server Error");
+        assertThat(error.getBoolean("can_retry")).isFalse();
+        return assertThat(log.events()).filteredOn(GatewayClusterTest::failureLine).singleElement().satisfies(line -> {
+          assertThat(line.getFormattedMessage()).contains("demo failure");
+          assertThat(line.getMDCPropertyMap()).containsEntry("request_id", "f1-logged");
+          assertThat(line.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
+        });
+      })
+      .eventually(() -> {
+        log.close();
+        return Future.succeededFuture();
+      })
+      .onComplete(test.succeedingThenComplete());
   }
 
-  private boolean failureLine(ILoggingEvent event) {
+  private static boolean failureLine(ILoggingEvent event) {
     return event.getLoggerName().equals(ServiceNode.class.getName())
       && event.getFormattedMessage().contains("f1-logged");
   }
@@ -334,12 +391,16 @@ class GatewayClusterTest {
 
   @Test
   @DisplayName("a client's cancel reaches the node: its onCancel runs and cancelled() is true")
-  void cancelReachesTheNode() throws Exception {
-    ws.send(call("k3", "test", "cancellable", new JsonObject()));
-    assertThat(ws.next().getBoolean("async")).isTrue();
-    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k3"));
-    assertThat(ws.next().getString("code")).isEqualTo("CANCELLED");
-    assertThat(nodeSawCancel.get(5, TimeUnit.SECONDS)).as("cancelled() inside onCancel").isTrue();
+  void cancelReachesTheNode(VertxTestContext test) {
+    ws.ask(call("k3", "test", "cancellable", new JsonObject()))
+      .map(ack -> assertThat(ack.getBoolean("async")).isTrue())
+      .compose(v -> ws.ask(new JsonObject().put("op", "cancel").put("request_id", "k3")))
+      .map(cancelled -> assertThat(cancelled.getString("code")).isEqualTo("CANCELLED"))
+      .compose(v -> nodeSawCancel.future().timeout(5, TimeUnit.SECONDS))
+      .onComplete(test.succeeding(sawCancelled -> test.verify(() -> {
+        assertThat(sawCancelled).as("cancelled() inside onCancel").isTrue();
+        test.completeNow();
+      })));
   }
 
   @Test
