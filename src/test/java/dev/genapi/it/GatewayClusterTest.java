@@ -330,63 +330,77 @@ class GatewayClusterTest {
 
   @Test
   @DisplayName("a node that never answers yields TIMEOUT after the function's timeout")
-  void timeout() {
-    ws.send(call("t1", "test", "hang", new JsonObject()));
-    JsonObject error = ws.next();
-    assertThat(error.getString("code")).isEqualTo("TIMEOUT");
-    assertThat(error.getString("error")).isEqualTo("Request timed out after 300ms");
-    assertThat(error.getBoolean("can_retry")).isTrue();
+  void timeout(VertxTestContext test) {
+    ws.ask(call("t1", "test", "hang", new JsonObject())).onComplete(test.succeeding(error -> test.verify(() -> {
+      assertThat(error.getString("code")).isEqualTo("TIMEOUT");
+      assertThat(error.getString("error")).isEqualTo("Request timed out after 300ms");
+      assertThat(error.getBoolean("can_retry")).isTrue();
+      test.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("a function whose nodes are all gone answers UNAVAILABLE")
-  void unavailable() {
-    ws.send(call("x1", "test", "ghost", new JsonObject()));
-    JsonObject error = ws.next();
-    assertThat(error.getString("code")).isEqualTo("UNAVAILABLE");
-    assertThat(error.getString("error")).isEqualTo("Service unavailable: test");
+  void unavailable(VertxTestContext test) {
+    ws.ask(call("x1", "test", "ghost", new JsonObject())).onComplete(test.succeeding(error -> test.verify(() -> {
+      assertThat(error.getString("code")).isEqualTo("UNAVAILABLE");
+      assertThat(error.getString("error")).isEqualTo("Service unavailable: test");
+      test.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("a stream that fails ends with an error frame")
-  void brokenStream() {
-    ws.send(call("b1", "test", "broken_stream", new JsonObject()));
-    List<JsonObject> frames = ws.next(3, 10_000);
-    assertThat(frames.get(0).getValue("result")).isEqualTo("init");
-    assertThat(frames.get(1).getValue("result")).isEqualTo(1);
-    assertThat(frames.get(2).getString("code")).isEqualTo("INTERNAL");
-    assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+  void brokenStream(VertxTestContext test) {
+    ws.write(call("b1", "test", "broken_stream", new JsonObject()))
+      .compose(v -> ws.frames(3, 10_000))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames.get(0).getValue("result")).isEqualTo("init");
+        assertThat(frames.get(1).getValue("result")).isEqualTo(1);
+        assertThat(frames.get(2).getString("code")).isEqualTo("INTERNAL");
+        assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a stream that outlives its timeout ends with a TIMEOUT frame")
-  void streamTimeout() {
-    ws.send(call("st", "test", "endless", new JsonObject()));
-    List<JsonObject> frames = ws.next(3, 10_000);
-    assertThat(frames).extracting(f -> f.getValue("result")).containsExactly("init", "tick", null);
-    assertThat(frames.get(2).getString("code")).isEqualTo("TIMEOUT");
-    assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+  void streamTimeout(VertxTestContext test) {
+    ws.write(call("st", "test", "endless", new JsonObject()))
+      .compose(v -> ws.frames(3, 10_000))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames).extracting(f -> f.getValue("result")).containsExactly("init", "tick", null);
+        assertThat(frames.get(2).getString("code")).isEqualTo("TIMEOUT");
+        assertThat(frames.get(2).getBoolean("has_more")).isFalse();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a none function sends no frame on success but still reports its failure")
-  void noneFailure() {
-    ws.send(call("nf", "test", "silent_failure", new JsonObject()));
-    JsonObject error = ws.next();
-    assertThat(error.getString("request_id")).isEqualTo("nf");
-    assertThat(error.getString("code")).isEqualTo("INTERNAL");
+  void noneFailure(VertxTestContext test) {
+    ws.ask(call("nf", "test", "silent_failure", new JsonObject())).onComplete(test.succeeding(error -> test.verify(() -> {
+      assertThat(error.getString("request_id")).isEqualTo("nf");
+      assertThat(error.getString("code")).isEqualTo("INTERNAL");
+      test.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("cancel ends an async call with CANCELLED and drops its result")
-  void cancelAsync() {
-    ws.send(call("k1", "demo", "slow", new JsonObject().put("ms", 400)));
-    assertThat(ws.next().getBoolean("async")).isTrue();
-    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k1"));
-    JsonObject cancelled = ws.next();
-    assertThat(cancelled.getString("code")).isEqualTo("CANCELLED");
-    assertThat(cancelled.getString("error")).isEqualTo("Cancelled");
-    assertThat(ws.drain(700)).isEmpty();
+  void cancelAsync(VertxTestContext test) {
+    ws.ask(call("k1", "demo", "slow", new JsonObject().put("ms", 400)))
+      .map(ack -> assertThat(ack.getBoolean("async")).isTrue())
+      .compose(v -> ws.ask(new JsonObject().put("op", "cancel").put("request_id", "k1")))
+      .map(cancelled -> {
+        assertThat(cancelled.getString("code")).isEqualTo("CANCELLED");
+        return assertThat(cancelled.getString("error")).isEqualTo("Cancelled");
+      })
+      .compose(v -> ws.quiet(700))
+      .onComplete(test.succeeding(late -> test.verify(() -> {
+        assertThat(late).isEmpty();
+        test.completeNow();
+      })));
   }
 
   @Test
@@ -405,49 +419,74 @@ class GatewayClusterTest {
 
   @Test
   @DisplayName("cancel stops a stream: no chunk follows the CANCELLED frame")
-  void cancelStream() {
-    ws.send(call("k2", "demo", "count", new JsonObject().put("n", 1000).put("interval_ms", 20)));
-    assertThat(ws.next().getValue("result")).isEqualTo("init");
-    assertThat(ws.next().getValue("result")).isEqualTo(1);
-    ws.send(new JsonObject().put("op", "cancel").put("request_id", "k2"));
-    JsonObject last;
-    do {
-      last = ws.next();
-    } while (last.getBoolean("success"));
-    assertThat(last.getString("code")).isEqualTo("CANCELLED");
-    assertThat(ws.drain(300)).isEmpty();
+  void cancelStream(VertxTestContext test) {
+    ws.ask(call("k2", "demo", "count", new JsonObject().put("n", 1000).put("interval_ms", 20)))
+      .map(init -> assertThat(init.getValue("result")).isEqualTo("init"))
+      .compose(v -> ws.frame())
+      .map(first -> assertThat(first.getValue("result")).isEqualTo(1))
+      .compose(v -> ws.write(new JsonObject().put("op", "cancel").put("request_id", "k2")))
+      .compose(v -> firstFailure(ws))
+      .map(last -> assertThat(last.getString("code")).isEqualTo("CANCELLED"))
+      .compose(v -> ws.quiet(300))
+      .onComplete(test.succeeding(late -> test.verify(() -> {
+        assertThat(late).isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  /** @return the first frame that does not succeed, skipping the chunks before it */
+  private static Future<JsonObject> firstFailure(WsClient ws) {
+    return ws.frame().compose(next -> next.getBoolean("success") ? firstFailure(ws) : Future.succeededFuture(next));
   }
 
   @Test
   @DisplayName("a request_id already in flight is refused")
-  void duplicateRequestId() {
-    ws.send(call("d1", "demo", "slow", new JsonObject().put("ms", 300)));
-    ws.send(call("d1", "demo", "slow", new JsonObject().put("ms", 300)));
-    List<JsonObject> frames = ws.next(3, 10_000);
-    assertThat(frames).extracting(f -> f.getString("code")).containsExactly(null, "INVALID_REQUEST", null);
+  void duplicateRequestId(VertxTestContext test) {
+    ws.write(call("d1", "demo", "slow", new JsonObject().put("ms", 300)))
+      .compose(v -> ws.write(call("d1", "demo", "slow", new JsonObject().put("ms", 300))))
+      .compose(v -> ws.frames(3, 10_000))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames).extracting(f -> f.getString("code")).containsExactly(null, "INVALID_REQUEST", null);
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a new config_version is callable at once, the same one is skipped, force re-applies it")
-  void pushNewVersion() {
+  void pushNewVersion(VertxTestContext test) {
     testNode.register(fun("{'request_type':'fresh','version':'1.0.0'}"), call -> Future.succeededFuture("v1"));
-    JsonObject first = await(testNode.push(false)).getJsonObject("test");
-    assertThat(first.getString("status")).isEqualTo("accepted");
-    assertThat(first.getJsonArray("accepted")).contains("test/fresh/1.0.0");
-    ws.send(call("p1", "test", "fresh", new JsonObject()).put("version", "1.0.0"));
-    assertThat(ws.next().getValue("result")).isEqualTo("v1");
-    assertThat(await(testNode.push(false)).getJsonObject("test").getString("status")).isEqualTo("skipped");
-    assertThat(await(testNode.push(true)).getJsonObject("test").getString("status")).isEqualTo("accepted");
+    testNode.push(false)
+      .map(pushed -> {
+        JsonObject first = pushed.getJsonObject("test");
+        assertThat(first.getString("status")).isEqualTo("accepted");
+        return assertThat(first.getJsonArray("accepted")).contains("test/fresh/1.0.0");
+      })
+      .compose(v -> ws.ask(call("p1", "test", "fresh", new JsonObject()).put("version", "1.0.0")))
+      .map(fresh -> assertThat(fresh.getValue("result")).isEqualTo("v1"))
+      .compose(v -> testNode.push(false))
+      .map(again -> assertThat(again.getJsonObject("test").getString("status")).isEqualTo("skipped"))
+      .compose(v -> testNode.push(true))
+      .onComplete(test.succeeding(forced -> test.verify(() -> {
+        assertThat(forced.getJsonObject("test").getString("status")).isEqualTo("accepted");
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("verify answers matched, mismatch or not_found")
-  void verify() {
+  void verify(VertxTestContext test) {
     ConfigService config = ConfigService.createProxy(nodeVertx);
-    assertThat(await(config.verify("nothing", "1", null)).getString("status")).isEqualTo("not_found");
-    JsonObject mismatch = await(config.verify("test", "other", null));
-    assertThat(mismatch.getString("status")).isEqualTo("mismatch");
-    assertThat(await(config.verify("test", mismatch.getString("stored"), null)).getString("status")).isEqualTo("matched");
+    config.verify("nothing", "1", null)
+      .map(unknown -> assertThat(unknown.getString("status")).isEqualTo("not_found"))
+      .compose(v -> config.verify("test", "other", null))
+      .compose(mismatch -> {
+        assertThat(mismatch.getString("status")).isEqualTo("mismatch");
+        return config.verify("test", mismatch.getString("stored"), null);
+      })
+      .onComplete(test.succeeding(matched -> test.verify(() -> {
+        assertThat(matched.getString("status")).isEqualTo("matched");
+        test.completeNow();
+      })));
   }
 
   @Test
