@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -491,163 +490,258 @@ class GatewayClusterTest {
 
   @Test
   @DisplayName("a before hook may rewrite the call and an after hook may replace the result")
-  void hooksRewrite() {
-    ws.send(call("h1", "test", "hooked", new JsonObject().put("message", "hi")));
-    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().put("wrapped", "stamped hi"));
+  void hooksRewrite(VertxTestContext test) {
+    ws.ask(call("h1", "test", "hooked", new JsonObject().put("message", "hi")))
+      .onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer.getJsonObject("result")).isEqualTo(new JsonObject().put("wrapped", "stamped hi"));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a before hook may reject the call; one that outlives hook_timeout rejects it too")
-  void hooksReject() {
-    ws.send(call("h2", "test", "denied", new JsonObject()));
-    JsonObject denied = ws.next();
-    assertThat(denied.getString("code")).isEqualTo("PERMISSION_DENIED");
-    assertThat(denied.getString("error")).isEqualTo("not today");
-    long before = System.nanoTime();
-    ws.send(call("h3", "test", "stuck_hook", new JsonObject()));
-    JsonObject stuck = ws.next();
-    assertThat(stuck.getString("code")).isEqualTo("INTERNAL");
-    assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(5_000);
+  void hooksReject(VertxTestContext test) {
+    ws.ask(call("h2", "test", "denied", new JsonObject()))
+      .compose(denied -> {
+        assertThat(denied.getString("code")).isEqualTo("PERMISSION_DENIED");
+        assertThat(denied.getString("error")).isEqualTo("not today");
+        long before = System.nanoTime();
+        return ws.ask(call("h3", "test", "stuck_hook", new JsonObject())).map(stuck -> {
+          assertThat(stuck.getString("code")).isEqualTo("INTERNAL");
+          return assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(5_000);
+        });
+      })
+      .onComplete(test.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("the after hook also sees responses the pipeline produced itself, such as a denial")
-  void afterHookOnDenial() {
-    ws.send(call("h4", "test", "guarded", new JsonObject()));
-    JsonObject answer = ws.next();
-    assertThat(answer.getJsonObject("result")).isEqualTo(new JsonObject().putNull("wrapped"));
+  void afterHookOnDenial(VertxTestContext test) {
+    ws.ask(call("h4", "test", "guarded", new JsonObject())).onComplete(test.succeeding(answer -> test.verify(() -> {
+      assertThat(answer.getJsonObject("result")).isEqualTo(new JsonObject().putNull("wrapped"));
+      test.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("retry re-runs a failing idempotent function: n retries mean at most n + 1 attempts")
-  void retryCounts() {
-    ws.send(call("r1", "test", "flaky", new JsonObject()));
-    assertThat(ws.next(10_000).getString("result")).isEqualTo("third time lucky");
-    assertThat(flakyAttempts.get()).isEqualTo(3);
-    ws.send(call("r2", "test", "hopeless", new JsonObject()));
-    JsonObject failed = ws.next(10_000);
-    assertThat(failed.getString("code")).isEqualTo("INTERNAL");
-    assertThat(hopelessAttempts.get()).isEqualTo(2);
+  void retryCounts(VertxTestContext test) {
+    ws.write(call("r1", "test", "flaky", new JsonObject()))
+      .compose(v -> ws.frame(10_000))
+      .map(lucky -> {
+        assertThat(lucky.getString("result")).isEqualTo("third time lucky");
+        return assertThat(flakyAttempts.get()).isEqualTo(3);
+      })
+      .compose(v -> ws.write(call("r2", "test", "hopeless", new JsonObject())))
+      .compose(v -> ws.frame(10_000))
+      .onComplete(test.succeeding(failed -> test.verify(() -> {
+        assertThat(failed.getString("code")).isEqualTo("INTERNAL");
+        assertThat(hopelessAttempts.get()).isEqualTo(2);
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("a limit of 5 per 2 s admits exactly 5 of a burst of 20, with a shrinking retry_after_ms, then admits again")
-  void rateLimit() {
-    int admitted = 0;
-    long lastRetry = Long.MAX_VALUE;
-    for (int i = 0; i < 20; i++) {
-      ws.send(call("l" + i, "test", "limited", new JsonObject()).put("user_id", "burst"));
-      JsonObject answer = ws.next();
-      if (answer.getBoolean("success")) {
-        admitted++;
-        continue;
-      }
-      assertThat(answer.getString("code")).isEqualTo("RATE_LIMITED");
-      assertThat(answer.getBoolean("can_retry")).isTrue();
-      long retry = answer.getLong("retry_after_ms");
-      assertThat(retry).isBetween(1L, 2000L).isLessThanOrEqualTo(lastRetry);
-      assertThat(answer.getString("error")).isEqualTo("Rate limit exceeded. Please retry after " + retry / 1000
-        + " seconds.");
-      lastRetry = retry;
+  void rateLimit(VertxTestContext test) {
+    burst(0, new Burst(0, Long.MAX_VALUE))
+      .compose(burst -> {
+        assertThat(burst.admitted()).isEqualTo(5);
+        return ws.quiet(burst.lastRetry() + 50);
+      })
+      .compose(drained -> ws.ask(call("after", "test", "limited", new JsonObject()).put("user_id", "burst")))
+      .onComplete(test.succeeding(after -> test.verify(() -> {
+        assertThat(after.getBoolean("success")).isTrue();
+        test.completeNow();
+      })));
+  }
+
+  /** How many calls of the burst were admitted so far, and the retry_after_ms of the last one refused. */
+  private record Burst(int admitted, long lastRetry) {
+  }
+
+  /** Sends the calls of the burst from the i-th on, one at a time, checking each refusal. */
+  private Future<Burst> burst(int i, Burst sofar) {
+    if (i == 20) {
+      return Future.succeededFuture(sofar);
     }
-    assertThat(admitted).isEqualTo(5);
-    ws.drain(lastRetry + 50);
-    ws.send(call("after", "test", "limited", new JsonObject()).put("user_id", "burst"));
-    assertThat(ws.next().getBoolean("success")).isTrue();
+    return ws.ask(call("l" + i, "test", "limited", new JsonObject()).put("user_id", "burst")).compose(answer ->
+      burst(i + 1, answer.getBoolean("success") ? new Burst(sofar.admitted() + 1, sofar.lastRetry())
+        : new Burst(sofar.admitted(), refusedRetry(answer, sofar.lastRetry()))));
+  }
+
+  /** @return the retry_after_ms of a refusal of the burst, once checked against the refusal before */
+  private static long refusedRetry(JsonObject answer, long lastRetry) {
+    assertThat(answer.getString("code")).isEqualTo("RATE_LIMITED");
+    assertThat(answer.getBoolean("can_retry")).isTrue();
+    long retry = answer.getLong("retry_after_ms");
+    assertThat(retry).isBetween(1L, 2000L).isLessThanOrEqualTo(lastRetry);
+    assertThat(answer.getString("error")).isEqualTo("Rate limit exceeded. Please retry after " + retry / 1000
+      + " seconds.");
+    return retry;
   }
 
   @Test
   @DisplayName("the permission is checked before the rate limit, the rate limit before the arguments: denied calls "
     + "spend nothing, calls with bad arguments spend the budget")
-  void checkOrder() {
-    for (int i = 0; i < 5; i++) {
-      assertThat(ordered("deny" + i, "someone else", 1).getString("code")).isEqualTo("PERMISSION_DENIED");
-    }
-    assertThat(ordered("bad", "ordering", "one").getString("code")).isEqualTo("INVALID_ARGUMENT");
-    assertThat(ordered("ok1", "ordering", 1).getBoolean("success")).isTrue();
-    assertThat(ordered("ok2", "ordering", 2).getBoolean("success")).isTrue();
-    assertThat(ordered("over", "ordering", 3).getString("code")).isEqualTo("RATE_LIMITED");
-    assertThat(ordered("over-bad", "ordering", "three").getString("code")).isEqualTo("RATE_LIMITED");
-    assertThat(ordered("denied-still", "someone else", 4).getString("code")).isEqualTo("PERMISSION_DENIED");
+  void checkOrder(VertxTestContext test) {
+    deniedFrom(0)
+      .compose(v -> ordered("bad", "ordering", "one"))
+      .map(bad -> assertThat(bad.getString("code")).isEqualTo("INVALID_ARGUMENT"))
+      .compose(v -> ordered("ok1", "ordering", 1))
+      .map(ok1 -> assertThat(ok1.getBoolean("success")).isTrue())
+      .compose(v -> ordered("ok2", "ordering", 2))
+      .map(ok2 -> assertThat(ok2.getBoolean("success")).isTrue())
+      .compose(v -> ordered("over", "ordering", 3))
+      .map(over -> assertThat(over.getString("code")).isEqualTo("RATE_LIMITED"))
+      .compose(v -> ordered("over-bad", "ordering", "three"))
+      .map(overBad -> assertThat(overBad.getString("code")).isEqualTo("RATE_LIMITED"))
+      .compose(v -> ordered("denied-still", "someone else", 4))
+      .onComplete(test.succeeding(denied -> test.verify(() -> {
+        assertThat(denied.getString("code")).isEqualTo("PERMISSION_DENIED");
+        test.completeNow();
+      })));
   }
 
-  private JsonObject ordered(String id, String owner, Object n) {
-    ws.send(call(id, "test", "ordered", new JsonObject().put("owner", owner).put("n", n)).put("user_id", "ordering"));
-    return ws.next();
+  /** Orders for someone else from the i-th to the fifth, one at a time, each denied. */
+  private Future<Void> deniedFrom(int i) {
+    if (i == 5) {
+      return Future.succeededFuture();
+    }
+    return ordered("deny" + i, "someone else", 1).compose(answer -> {
+      assertThat(answer.getString("code")).isEqualTo("PERMISSION_DENIED");
+      return deniedFrom(i + 1);
+    });
+  }
+
+  private Future<JsonObject> ordered(String id, String owner, Object n) {
+    return ws.ask(call(id, "test", "ordered", new JsonObject().put("owner", owner).put("n", n))
+      .put("user_id", "ordering"));
   }
 
   @Test
   @DisplayName("POST /api/call answers the final response, streams NDJSON, and maps errors to status codes")
-  void httpCalls() {
+  void httpCalls(VertxTestContext test) {
     Http http = new Http(clientVertx, gateway.port());
-    Http.Reply echo = http.send(HttpMethod.POST, "/api/call", null,
-      call("http1", "demo", "echo", new JsonObject().put("message", "over http")).encode());
-    assertThat(echo.status()).isEqualTo(200);
-    assertThat(echo.json().getJsonObject("result").getString("message")).isEqualTo("over http");
-    Http.Reply slow = http.send(HttpMethod.POST, "/api/call", null,
-      call("http2", "demo", "slow", new JsonObject().put("ms", 10)).encode());
-    assertThat(slow.json().getBoolean("async")).isFalse();
-    assertThat(slow.json().getJsonObject("result").getInteger("slept")).isEqualTo(10);
+    httpFinalAnswers(http)
+      .compose(v -> httpStream(http))
+      .compose(v -> httpErrors(http))
+      .compose(v -> limitedOverHttpFrom(http, 0))
+      .eventually(http::shutdown)
+      .onComplete(test.succeeding(limited -> test.verify(() -> {
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().getString("code")).isEqualTo("RATE_LIMITED");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
+        test.completeNow();
+      })));
+  }
 
-    Http.Reply stream = http.send(HttpMethod.POST, "/api/call", null,
-      call("http3", "demo", "count", new JsonObject().put("n", 2)).encode());
-    assertThat(stream.header("Content-Type")).isEqualTo("application/x-ndjson");
-    assertThat(stream.raw().toString().lines().map(JsonObject::new).map(f -> f.getValue("result")))
-      .containsExactly("init", 1, 2, null);
+  private static Future<Http.Reply> postCall(Http http, JsonObject call) {
+    return http.exchange(HttpMethod.POST, "/api/call", null, call.encode());
+  }
 
-    assertThat(http.send(HttpMethod.POST, "/api/call", null, "{broken").status()).isEqualTo(400);
-    assertThat(http.send(HttpMethod.POST, "/api/call", null,
-      call("http4", "demo", "notify", new JsonObject().put("message", "m")).encode()).status()).isEqualTo(204);
-    Http.Reply missing = http.send(HttpMethod.POST, "/api/call", null,
-      call("http5", "demo", "nope", new JsonObject()).encode());
-    assertThat(missing.status()).isEqualTo(200);
-    assertThat(missing.json().getString("code")).isEqualTo("NOT_FOUND");
+  /** A sync and an async call answer their final response. */
+  private static Future<Void> httpFinalAnswers(Http http) {
+    return postCall(http, call("http1", "demo", "echo", new JsonObject().put("message", "over http")))
+      .compose(echo -> {
+        assertThat(echo.status()).isEqualTo(200);
+        assertThat(echo.json().getJsonObject("result").getString("message")).isEqualTo("over http");
+        return postCall(http, call("http2", "demo", "slow", new JsonObject().put("ms", 10)));
+      })
+      .map(slow -> {
+        assertThat(slow.json().getBoolean("async")).isFalse();
+        assertThat(slow.json().getJsonObject("result").getInteger("slept")).isEqualTo(10);
+        return null;
+      });
+  }
 
-    Http.Reply limited = null;
-    for (int i = 0; i < 6; i++) {
-      limited = http.send(HttpMethod.POST, "/api/call", null,
-        call("http-l" + i, "test", "limited", new JsonObject()).put("user_id", "http-user").encode());
-    }
-    assertThat(limited.status()).isEqualTo(429);
-    assertThat(limited.json().getString("code")).isEqualTo("RATE_LIMITED");
-    assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 2L);
+  private static Future<Void> httpStream(Http http) {
+    return postCall(http, call("http3", "demo", "count", new JsonObject().put("n", 2))).map(stream -> {
+      assertThat(stream.header("Content-Type")).isEqualTo("application/x-ndjson");
+      assertThat(stream.raw().toString().lines().map(JsonObject::new).map(f -> f.getValue("result")))
+        .containsExactly("init", 1, 2, null);
+      return null;
+    });
+  }
+
+  /** A broken body, a notify and an unknown function. */
+  private static Future<Void> httpErrors(Http http) {
+    return http.exchange(HttpMethod.POST, "/api/call", null, "{broken")
+      .compose(broken -> {
+        assertThat(broken.status()).isEqualTo(400);
+        return postCall(http, call("http4", "demo", "notify", new JsonObject().put("message", "m")));
+      })
+      .compose(notified -> {
+        assertThat(notified.status()).isEqualTo(204);
+        return postCall(http, call("http5", "demo", "nope", new JsonObject()));
+      })
+      .map(missing -> {
+        assertThat(missing.status()).isEqualTo(200);
+        assertThat(missing.json().getString("code")).isEqualTo("NOT_FOUND");
+        return null;
+      });
+  }
+
+  /** @return the reply to the sixth call of limited by one user, the calls from the i-th on sent one at a time */
+  private static Future<Http.Reply> limitedOverHttpFrom(Http http, int i) {
+    Future<Http.Reply> reply = postCall(http,
+      call("http-l" + i, "test", "limited", new JsonObject()).put("user_id", "http-user"));
+    return i == 5 ? reply : reply.compose(answered -> limitedOverHttpFrom(http, i + 1));
   }
 
   @Test
   @DisplayName("a handler that writes 5,000 chunks without waiting sees its queue full; every chunk and the end arrive"
     + " in order")
-  void burstStream() {
-    ws.send(call("b1", "test", "burst", new JsonObject()));
-    List<JsonObject> frames = ws.next(5002, 10_000);
-    assertThat(frames.get(0).getString("result")).isEqualTo("init");
-    for (int i = 1; i <= 5000; i++) {
-      assertThat(frames.get(i).getInteger("result")).isEqualTo(i);
-    }
-    assertThat(frames.get(5001)).isEqualTo(frame("b1", true, "queue was full", true, false));
+  void burstStream(VertxTestContext test) {
+    ws.write(call("b1", "test", "burst", new JsonObject()))
+      .compose(v -> ws.frames(5002, 10_000))
+      .onComplete(test.succeeding(frames -> test.verify(() -> {
+        assertThat(frames.get(0).getString("result")).isEqualTo("init");
+        for (int i = 1; i <= 5000; i++) {
+          assertThat(frames.get(i).getInteger("result")).isEqualTo(i);
+        }
+        assertThat(frames.get(5001)).isEqualTo(frame("b1", true, "queue was full", true, false));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("request_info gives the handler the caller's user and device; without it they stay hidden")
-  void requestInfo() {
-    ws.send(call("i1", "test", "info", new JsonObject()).put("user_id", "u7").put("device_id", "d7"));
-    assertThat(ws.next().getJsonObject("result"))
-      .isEqualTo(new JsonObject().put("user", "u7").put("device", "d7").put("id", "i1"));
-    ws.send(call("i2", "test", "no_info", new JsonObject()).put("user_id", "u7"));
-    assertThat(ws.next().getJsonObject("result")).isEqualTo(new JsonObject().putNull("user").put("id", "i2"));
+  void requestInfo(VertxTestContext test) {
+    ws.ask(call("i1", "test", "info", new JsonObject()).put("user_id", "u7").put("device_id", "d7"))
+      .map(info -> assertThat(info.getJsonObject("result"))
+        .isEqualTo(new JsonObject().put("user", "u7").put("device", "d7").put("id", "i1")))
+      .compose(v -> ws.ask(call("i2", "test", "no_info", new JsonObject()).put("user_id", "u7")))
+      .onComplete(test.succeeding(noInfo -> test.verify(() -> {
+        assertThat(noInfo.getJsonObject("result")).isEqualTo(new JsonObject().putNull("user").put("id", "i2"));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("calls over the in-flight bound of a function answer OVERLOADED")
-  void overloaded() {
-    for (int i = 0; i < 4; i++) {
-      ws.send(call("o" + i, "test", "hang", new JsonObject()));
+  void overloaded(VertxTestContext test) {
+    hangsFrom(0)
+      .compose(v -> ws.frame())
+      .map(overloaded -> {
+        assertThat(overloaded.getString("request_id")).isEqualTo("o3");
+        assertThat(overloaded.getString("code")).isEqualTo("OVERLOADED");
+        assertThat(overloaded.getString("error")).isEqualTo("Service temporarily unavailable");
+        return assertThat(overloaded.getBoolean("can_retry")).isTrue();
+      })
+      .compose(v -> ws.frames(3, 10_000))
+      .onComplete(test.succeeding(timedOut -> test.verify(() -> {
+        assertThat(timedOut).extracting(f -> f.getString("code")).containsOnly("TIMEOUT");
+        test.completeNow();
+      })));
+  }
+
+  /** Writes the calls of hang from the i-th to the fourth, one after another. */
+  private Future<Void> hangsFrom(int i) {
+    if (i == 4) {
+      return Future.succeededFuture();
     }
-    JsonObject overloaded = ws.next();
-    assertThat(overloaded.getString("request_id")).isEqualTo("o3");
-    assertThat(overloaded.getString("code")).isEqualTo("OVERLOADED");
-    assertThat(overloaded.getString("error")).isEqualTo("Service temporarily unavailable");
-    assertThat(overloaded.getBoolean("can_retry")).isTrue();
-    assertThat(ws.next(3, 10_000)).extracting(f -> f.getString("code")).containsOnly("TIMEOUT");
+    return ws.write(call("o" + i, "test", "hang", new JsonObject())).compose(written -> hangsFrom(i + 1));
   }
 
   private static FunConfig fun(String json) {
