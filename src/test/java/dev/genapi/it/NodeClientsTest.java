@@ -1,6 +1,5 @@
 package dev.genapi.it;
 
-import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.demo.DemoService;
 import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.Gateway;
@@ -10,19 +9,24 @@ import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.Jwts;
 import dev.genapi.testing.NodeClients;
 import dev.genapi.testing.TestCluster;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-import static dev.genapi.testing.TestCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -32,8 +36,13 @@ import static org.assertj.core.api.Assertions.tuple;
  * {@code target/playground.png}).
  */
 @DisplayName("Real npm clients")
+@ExtendWith(VertxExtension.class)
+@Timeout(value = NodeClientsTest.ONE_SCRIPT_S, timeUnit = TimeUnit.SECONDS)
 class NodeClientsTest {
 
+  /** NodeClients bounds a script at 60 s: a test waits a little longer, so that the script's own failure shows. */
+  static final int ONE_SCRIPT_S = 70;
+  static final int TWO_SCRIPTS_S = 130;
   private static final String PLAYGROUND_ADMIN = "playground-admin-token";
 
   private static Vertx vertx;
@@ -41,37 +50,56 @@ class NodeClientsTest {
   private static Gateway secured;
 
   @BeforeAll
-  static void start() {
-    ClusterOptions cluster = TestCluster.newCluster();
-    vertx = TestCluster.member(cluster);
-    open = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setAdminToken(PLAYGROUND_ADMIN)));
-    secured = await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(Jwts.SECRET))));
-    ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions().setName("demo-npm")), vertx);
-    await(node.start());
-    await(node.registered());
+  static void start(VertxTestContext test) {
+    TestCluster.join(TestCluster.newCluster()).compose(member -> {
+      vertx = member;
+      return Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort()).setAdminToken(PLAYGROUND_ADMIN));
+    }).compose(started -> {
+      open = started;
+      return Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())
+        .setAuth(new AuthOptions().setMode(AuthOptions.MODE_JWT).setJwtSecret(Jwts.SECRET)));
+    }).compose(started -> {
+      secured = started;
+      ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx,
+        new ServiceNodeOptions().setName("demo-npm")), vertx);
+      return node.start().compose(v -> node.registered());
+    }).onComplete(test.succeedingThenComplete());
   }
 
   @AfterAll
-  static void stop() {
-    TestCluster.close(vertx);
+  static void stop(VertxTestContext test) {
+    TestCluster.leave(vertx).onComplete(test.succeedingThenComplete());
+  }
+
+  /** @return the last line a script of {@code src/test/node} printed, as JSON; it runs on a worker thread */
+  private static Future<JsonObject> node(String script, String... args) {
+    return vertx.executeBlocking(() -> NodeClients.run(script, args));
   }
 
   @Test
   @DisplayName("the phoenix client's joins past 100 topics, or of a topic over 256 bytes, are refused with Phoenix's reasons")
-  void phoenixTopicBounds() {
-    JsonObject seen = NodeClients.run("phoenix-joins.js", "ws://127.0.0.1:" + open.port() + "/socket", "120");
-    assertThat(seen.getInteger("ok")).isEqualTo(100);
-    assertThat(seen.getJsonObject("errors")).isEqualTo(new JsonObject().put("too many channels joined", 20)
-      .put("topic too long", 1));
+  void phoenixTopicBounds(VertxTestContext test) {
+    node("phoenix-joins.js", "ws://127.0.0.1:" + open.port() + "/socket", "120")
+      .onComplete(test.succeeding(seen -> test.verify(() -> {
+        assertThat(seen.getInteger("ok")).isEqualTo(100);
+        assertThat(seen.getJsonObject("errors")).isEqualTo(new JsonObject().put("too many channels joined", 20)
+          .put("topic too long", 1));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("phoenix joins, calls echo, slow and count, cancels a slow call (CANCELLED), receives every push, "
     + "replies and heartbeats")
-  void phoenix() {
-    JsonObject seen = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + open.port() + "/socket");
+  void phoenix(VertxTestContext test) {
+    node("phoenix-client.js", "ws://127.0.0.1:" + open.port() + "/socket")
+      .onComplete(test.succeeding(seen -> test.verify(() -> {
+        assertPhoenixSession(seen);
+        test.completeNow();
+      })));
+  }
+
+  private static void assertPhoenixSession(JsonObject seen) {
     assertThat(seen.getValue("join")).isEqualTo("ok");
     assertThat(seen.getInteger("heartbeats")).isPositive();
     JsonObject replies = seen.getJsonObject("replies");
@@ -92,46 +120,69 @@ class NodeClientsTest {
 
   @Test
   @DisplayName("a Phoenix join with a forged token is refused; with a valid one, calls run as its subject")
-  void phoenixJoinToken() {
+  @Timeout(value = TWO_SCRIPTS_S, timeUnit = TimeUnit.SECONDS)
+  void phoenixJoinToken(VertxTestContext test) {
     String forged = Jwts.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
-    JsonObject refused = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", forged);
-    assertThat(refused.getJsonObject("join")).isEqualTo(new JsonObject().put("reason", "unauthorized"));
     String valid = Jwts.token(vertx, Jwts.SECRET, "carol", new JsonArray(), 600);
-    JsonObject joined = NodeClients.run("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", valid);
-    assertThat(joined.getValue("join")).isEqualTo("ok");
-    assertThat(of(pushes(joined), "e1").get(0).getBoolean("success")).isTrue();
+    node("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", forged)
+      .map(refused -> assertThat(refused.getJsonObject("join")).isEqualTo(new JsonObject().put("reason", "unauthorized")))
+      .compose(v -> node("phoenix-client.js", "ws://127.0.0.1:" + secured.port() + "/socket", valid))
+      .onComplete(test.succeeding(joined -> test.verify(() -> {
+        assertThat(joined.getValue("join")).isEqualTo("ok");
+        assertThat(of(pushes(joined), "e1").get(0).getBoolean("success")).isTrue();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("sockjs-client calls echo over WebSocket and over xhr-streaming")
-  void sockJs() {
-    for (String transport : List.of("websocket", "xhr-streaming")) {
-      JsonObject seen = NodeClients.run("sockjs-client.js", "http://127.0.0.1:" + open.port() + "/sockjs", transport);
+  @Timeout(value = TWO_SCRIPTS_S, timeUnit = TimeUnit.SECONDS)
+  void sockJs(VertxTestContext test) {
+    sockJsEchoesFrom(List.of("websocket", "xhr-streaming"), 0).onComplete(test.succeedingThenComplete());
+  }
+
+  /** Runs sockjs-client over the transports from the i-th on, one after another, checking each run. */
+  private static Future<Void> sockJsEchoesFrom(List<String> transports, int i) {
+    if (i == transports.size()) {
+      return Future.succeededFuture();
+    }
+    String transport = transports.get(i);
+    return node("sockjs-client.js", "http://127.0.0.1:" + open.port() + "/sockjs", transport).compose(seen -> {
       assertThat(seen.getBoolean("open")).as(transport).isTrue();
       assertThat(seen.getString("transport")).isEqualTo(transport);
       assertThat(seen.getJsonArray("frames").getJsonObject(0).getJsonObject("result").getString("message"))
         .isEqualTo("hi from sockjs");
-    }
+      return sockJsEchoesFrom(transports, i + 1);
+    });
   }
 
   @Test
   @DisplayName("a SockJS session with a forged token gets UNAUTHENTICATED and is closed")
-  void sockJsForgedToken() {
+  void sockJsForgedToken(VertxTestContext test) {
     String forged = Jwts.token(vertx, "another-secret-of-enough-length-987654", "eve", new JsonArray(), 600);
-    JsonObject seen = NodeClients.run("sockjs-client.js", "http://127.0.0.1:" + secured.port() + "/sockjs",
-      "websocket", forged);
-    assertThat(seen.getJsonArray("frames").getJsonObject(0).getString("code")).isEqualTo("UNAUTHENTICATED");
-    assertThat(seen.getJsonObject("close")).isNotNull();
+    node("sockjs-client.js", "http://127.0.0.1:" + secured.port() + "/sockjs", "websocket", forged)
+      .onComplete(test.succeeding(seen -> test.verify(() -> {
+        assertThat(seen.getJsonArray("frames").getJsonObject(0).getString("code")).isEqualTo("UNAUTHENTICATED");
+        assertThat(seen.getJsonObject("close")).isNotNull();
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("the playground, in headless Chromium, lists the functions, fills a form from its sample call, shows "
     + "the frames of echo, count, a push and that sample, and explains a call")
-  void playgroundInChromium() throws Exception {
+  void playgroundInChromium(VertxTestContext test) throws Exception {
     Path screenshot = Path.of("target", "playground.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
-    JsonObject seen = NodeClients.run("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString(),
-      PLAYGROUND_ADMIN);
+    node("playground.js", "http://127.0.0.1:" + open.port() + "/", screenshot.toString(), PLAYGROUND_ADMIN)
+      .onComplete(test.succeeding(seen -> test.verify(() -> {
+        assertPlaygroundSession(seen);
+        assertThat(Files.size(screenshot)).isGreaterThan(1000);
+        test.completeNow();
+      })));
+  }
+
+  private static void assertPlaygroundSession(JsonObject seen) {
     assertThat(seen.getJsonArray("functions")).contains("demo/echo/0.0.0", "demo/count/0.0.0", "demo/get_user/2.0.0");
     List<JsonObject> frames = seen.getJsonArray("frames").stream().map(String.class::cast)
       .filter(text -> !text.startsWith("→")).map(text -> new JsonObject(text.replaceFirst("^push → ", ""))).toList();
@@ -152,7 +203,6 @@ class NodeClientsTest {
     assertThat(explanation.getJsonObject("function").getString("request_type")).isEqualTo("get_profile");
     assertThat(explanation.getJsonObject("permission").getString("code")).as("asks for another user's profile")
       .isEqualTo("PERMISSION_DENIED");
-    assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 
   private static List<JsonObject> pushes(JsonObject seen) {
