@@ -64,11 +64,9 @@ class AuthAndLimitsTest {
   static void start(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
     client = Vertx.vertx();
-    TestCluster.join(cluster).compose(first -> {
-      gatewayVertx = first;
-      return TestCluster.join(cluster);
-    }).compose(second -> {
-      nodeVertx = second;
+    TestCluster.join(cluster, 2).compose(members -> {
+      gatewayVertx = members.get(0);
+      nodeVertx = members.get(1);
       return startGateways();
     }).compose(started -> {
       ServiceNode node = DemoService.registerOn(ServiceNode.create(nodeVertx,

@@ -64,11 +64,9 @@ class GatewayClusterTest {
   static void startCluster(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
     clientVertx = Vertx.vertx();
-    TestCluster.join(cluster).compose(first -> {
-      gatewayVertx = first;
-      return TestCluster.join(cluster);
-    }).compose(second -> {
-      nodeVertx = second;
+    TestCluster.join(cluster, 2).compose(members -> {
+      gatewayVertx = members.get(0);
+      nodeVertx = members.get(1);
       return Gateway.start(gatewayVertx, gatewayOptions(), hooks());
     }).compose(started -> {
       gateway = started;

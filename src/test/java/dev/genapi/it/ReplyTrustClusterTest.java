@@ -60,11 +60,9 @@ class ReplyTrustClusterTest {
   static void start(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
     client = Vertx.vertx();
-    TestCluster.join(cluster).compose(first -> {
-      gatewayVertx = first;
-      return TestCluster.join(cluster);
-    }).compose(second -> {
-      nodeVertx = second;
+    TestCluster.join(cluster, 2).compose(members -> {
+      gatewayVertx = members.get(0);
+      nodeVertx = members.get(1);
       return Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort()));
     }).compose(started -> {
       gateway = started;

@@ -30,13 +30,15 @@ public final class DemoCluster implements AutoCloseable {
   /** @return a cluster whose gateway has these options (its port is chosen here), once its demo node registered */
   public static Future<DemoCluster> open(GatewayOptions options) {
     ClusterOptions cluster = TestCluster.newCluster();
-    return TestCluster.join(cluster).compose(gatewayVertx -> TestCluster.join(cluster).compose(nodeVertx -> {
+    return TestCluster.join(cluster, 2).compose(members -> {
+      Vertx gatewayVertx = members.get(0);
+      Vertx nodeVertx = members.get(1);
       ServiceNode demo = DemoService.registerOn(
         ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
       return Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort()))
         .compose(gateway -> demo.start().compose(v -> demo.registered())
           .map(v -> new DemoCluster(gatewayVertx, nodeVertx, gateway)));
-    }));
+    });
   }
 
   /** Starts a cluster as {@link #open} does, waiting. */

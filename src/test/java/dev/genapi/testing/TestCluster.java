@@ -9,7 +9,9 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +34,18 @@ public final class TestCluster {
   /** @return a member of that cluster, once started */
   public static Future<Vertx> join(ClusterOptions options) {
     return ClusterSupport.start(options, new VertxOptions().setEventLoopPoolSize(2));
+  }
+
+  /** @return that many members of the cluster, started one after another (a member joins the ones before it) */
+  public static Future<List<Vertx>> join(ClusterOptions options, int members) {
+    Future<List<Vertx>> joined = Future.succeededFuture(new ArrayList<>());
+    for (int i = 0; i < members; i++) {
+      joined = joined.compose(list -> join(options).map(member -> {
+        list.add(member);
+        return list;
+      }));
+    }
+    return joined;
   }
 
   /** @return a started member of that cluster (waits up to 60 s) */
