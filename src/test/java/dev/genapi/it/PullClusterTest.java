@@ -7,20 +7,24 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A gateway that pulls a service from its node, as {@code service_configs} says, through the node's ups and downs.
  */
 @DisplayName("Pulling a service's functions")
+@ExtendWith(VertxExtension.class)
 class PullClusterTest {
+
+  private static final int CALL_ATTEMPTS = 50;
 
   private static Vertx gatewayVertx;
   private static Vertx nodeVertx;
@@ -36,46 +43,75 @@ class PullClusterTest {
   private static Gateway gateway;
 
   @BeforeAll
-  static void start() {
+  static void start(VertxTestContext test) {
     ClusterOptions cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(cluster);
-    nodeVertx = TestCluster.member(cluster);
     client = Vertx.vertx();
     ConfigOptions pulls = new ConfigOptions().setFirstPullMs(200).setPullIntervalMs(300).setPullMaxBackoffMs(1200)
       .setPullTimeoutMs(500).setServiceConfigs(new JsonArray().add(new JsonObject().put("service", "catalog")
         .put("nodes", new JsonArray().add("catalog-1")).put("version_check", true)));
-    gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort()).setConfig(pulls)));
+    TestCluster.join(cluster).compose(first -> {
+      gatewayVertx = first;
+      return TestCluster.join(cluster);
+    }).compose(second -> {
+      nodeVertx = second;
+      return Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort()).setConfig(pulls));
+    }).map(started -> gateway = started).onComplete(test.succeedingThenComplete());
   }
 
   @AfterAll
-  static void stop() {
-    TestCluster.close(client, nodeVertx, gatewayVertx);
+  static void stop(VertxTestContext test) {
+    TestCluster.leave(client, nodeVertx, gatewayVertx).onComplete(test.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("pulls, skips an unchanged version, backs off while the node is down, recovers, drops vanished functions")
-  void pullLifecycle() {
+  void pullLifecycle(VertxTestContext test) {
     ServiceNode first = node(true);
-    await(first.start());
-    assertThat(status(s -> "pulled".equals(s.getString("last_result")) || "skipped".equals(s.getString("last_result"))))
-      .isNotNull();
-    assertThat(callCatalog("detail").getValue("result")).isEqualTo("detail");
-    assertThat(status(s -> "skipped".equals(s.getString("last_result"))).getInteger("failures")).isZero();
+    first.start()
+      .compose(started -> pulledAndServed(first))
+      .compose(served -> backsOffWhileDown(first))
+      .compose(backedOff -> recoversWithoutDetail(node(false)))
+      .onComplete(test.succeedingThenComplete());
+  }
 
-    await(first.stop());
-    JsonObject failing = status(s -> s.getInteger("failures") >= 3);
-    assertThat(failing.getString("last_result")).isEqualTo("failed");
-    assertThat(failing.getLong("next_pull_ms")).isEqualTo(1200);
+  /** The first node's functions are pulled, then skipped as unchanged, and served. */
+  private static Future<Void> pulledAndServed(ServiceNode first) {
+    return status(s -> "pulled".equals(s.getString("last_result")) || "skipped".equals(s.getString("last_result")))
+      .map(pulled -> assertThat(pulled).isNotNull())
+      .compose(checked -> callCatalog("detail"))
+      .map(answer -> assertThat(answer.getValue("result")).isEqualTo("detail"))
+      .compose(checked -> status(s -> "skipped".equals(s.getString("last_result"))))
+      .map(skipped -> {
+        assertThat(skipped.getInteger("failures")).isZero();
+        return null;
+      });
+  }
 
-    ServiceNode second = node(false);
-    await(second.start());
-    JsonObject recovered = status(s -> "pulled".equals(s.getString("last_result")));
-    assertThat(recovered.getInteger("failures")).isZero();
-    assertThat(recovered.getLong("next_pull_ms")).isEqualTo(300);
-    assertThat(callCatalog("list").getValue("result")).isEqualTo("list");
-    JsonObject vanished = callCatalog("detail");
-    assertThat(vanished.getString("code")).isEqualTo("NOT_FOUND");
-    await(second.stop());
+  /** With the node stopped, pulls fail and back off to the maximum. */
+  private static Future<Void> backsOffWhileDown(ServiceNode first) {
+    return first.stop().compose(stopped -> status(s -> s.getInteger("failures") >= 3)).map(failing -> {
+      assertThat(failing.getString("last_result")).isEqualTo("failed");
+      assertThat(failing.getLong("next_pull_ms")).isEqualTo(1200);
+      return null;
+    });
+  }
+
+  /** A node without {@code detail} comes up: pulls succeed again, and {@code detail} is gone; then it stops. */
+  private static Future<Void> recoversWithoutDetail(ServiceNode second) {
+    return second.start().compose(started -> status(s -> "pulled".equals(s.getString("last_result"))))
+      .map(recovered -> {
+        assertThat(recovered.getInteger("failures")).isZero();
+        assertThat(recovered.getLong("next_pull_ms")).isEqualTo(300);
+        return null;
+      })
+      .compose(checked -> callCatalog("list"))
+      .map(answer -> assertThat(answer.getValue("result")).isEqualTo("list"))
+      .compose(checked -> callCatalog("detail"))
+      .map(vanished -> {
+        assertThat(vanished.getString("code")).isEqualTo("NOT_FOUND");
+        return null;
+      })
+      .compose(checked -> second.stop());
   }
 
   private static ServiceNode node(boolean withDetail) {
@@ -88,33 +124,30 @@ class PullClusterTest {
     return FunConfig.fromJson(new JsonObject().put("service", "catalog").put("request_type", requestType));
   }
 
-  /** Waits (10 s at most) for the pull status of the service to match. */
-  private static JsonObject status(Predicate<JsonObject> wanted) {
-    for (int i = 0; i < 200; i++) {
+  /** @return the pull status of the service once it matches (10 s at most) */
+  private static Future<JsonObject> status(Predicate<JsonObject> wanted) {
+    AtomicReference<JsonObject> matched = new AtomicReference<>();
+    return Eventually.poll(client, () -> {
       JsonObject status = gateway.pullStatus().getJsonObject("catalog");
       if (wanted.test(status)) {
-        return status;
+        matched.set(status);
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError("pull status never matched: " + gateway.pullStatus());
+      return matched.get() != null;
+    }, 10_000, () -> "pull status never matched: " + gateway.pullStatus()).map(v -> matched.get());
   }
 
-  private static JsonObject callCatalog(String requestType) {
-    try (WsClient ws = WsClient.connect(client, gateway.port())) {
-      for (int i = 0; i < 50; i++) {
-        ws.send(call("c" + i, "catalog", requestType, new JsonObject()));
-        JsonObject answer = ws.next();
-        if (!"UNAVAILABLE".equals(answer.getString("code"))) {
-          return answer;
-        }
-        ws.drain(100);
-      }
-      throw new AssertionError(requestType + " stayed unavailable");
+  /** @return the first answer to a call of that function that is not UNAVAILABLE (50 calls at most) */
+  private static Future<JsonObject> callCatalog(String requestType) {
+    return WsClient.open(client, gateway.port(), null)
+      .compose(ws -> callUntilAvailable(ws, requestType, 0).eventually(ws::shutdown));
+  }
+
+  private static Future<JsonObject> callUntilAvailable(WsClient ws, String requestType, int i) {
+    if (i == CALL_ATTEMPTS) {
+      return Future.failedFuture(new AssertionError(requestType + " stayed unavailable"));
     }
+    return ws.ask(call("c" + i, "catalog", requestType, new JsonObject())).compose(answer ->
+      !"UNAVAILABLE".equals(answer.getString("code")) ? Future.succeededFuture(answer)
+        : ws.quiet(100).compose(dropped -> callUntilAvailable(ws, requestType, i + 1)));
   }
 }
