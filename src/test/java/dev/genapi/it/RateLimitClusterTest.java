@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -34,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three gateways and a demo node: rate limits that hold across the cluster, changed at runtime on every gateway.
  */
 @DisplayName("Rate limits across three gateways")
+// four cluster members join one after the other in @BeforeAll: 15 to 20 s on a loaded 2-core machine
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 @ExtendWith(VertxExtension.class)
 class RateLimitClusterTest {
 
