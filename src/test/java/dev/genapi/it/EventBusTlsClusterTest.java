@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,7 +150,8 @@ class EventBusTlsClusterTest {
     AtomicInteger stolen = new AtomicInteger();
     return TestCluster.join(options).compose(intruder -> intruderGetsNoCall(intruder, stolen)
         .eventually(() -> TestCluster.leave(intruder)))
-      .compose(gone -> echoesUntilAllServed(System.currentTimeMillis() + 20_000))
+      .compose(gone -> until(() -> echoes(3, "after"),
+        replies -> replies.stream().allMatch(reply -> reply.getBoolean("success")), 20_000))
       .map(replies -> {
         assertThat(replies).allSatisfy(reply -> assertThat(reply.getBoolean("success")).as(reply.encode()).isTrue());
         assertThat(stolen).hasValue(0);
@@ -175,15 +178,18 @@ class EventBusTlsClusterTest {
   }
 
   /**
-   * Sends three echoes every 100 ms until all are served, as {@code Eventually.until} does.
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
    *
-   * @return the first replies all served, or the last ones after about 20 s
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
-  private static Future<List<JsonObject>> echoesUntilAllServed(long end) {
-    return echoes(3, "after").compose(replies ->
-      replies.stream().allMatch(reply -> reply.getBoolean("success")) || System.currentTimeMillis() >= end
-        ? Future.succeededFuture(replies)
-        : clientVertx.timer(100).compose(t -> echoesUntilAllServed(end)));
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
+  }
+
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
   }
 
   /** The member's own call to the node is neither run nor answered: the node's call count moves by its own count. */

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,12 +185,14 @@ class PermissionCallbackClusterTest {
   @DisplayName("a callback disabled in the registry denies the calls it allowed while enabled")
   void disabledCallbackDenies(VertxTestContext test) {
     Http admin = new Http(clientVertx, gateway.port());
+    AtomicInteger id = new AtomicInteger();
     overSocket(ws -> answer(ws, call("d1", "gate", "off", new JsonObject()).put("user_id", "ok-d"))
       .map(allowed -> assertThat(allowed.getBoolean("success")).as(allowed.encode()).isTrue())
       .compose(checked -> admin.exchange(HttpMethod.POST, "/admin/functions/gate/off_check/0.0.0/disable", ADMIN,
         null))
       .map(disabled -> assertThat(disabled.status()).isEqualTo(200))
-      .compose(checked -> answerUntilDenied(ws, 1, System.currentTimeMillis() + 10_000)))
+      .compose(checked -> until(() -> answer(ws, call("d-" + id.incrementAndGet(), "gate", "off",
+        new JsonObject()).put("user_id", "ok-d")), a -> !a.getBoolean("success"), 10_000)))
       .eventually(admin::shutdown)
       .onComplete(test.succeeding(denied -> test.verify(() -> {
         assertDenied(denied);
@@ -197,15 +201,18 @@ class PermissionCallbackClusterTest {
   }
 
   /**
-   * Calls the function guarded by the disabled callback every 100 ms until it is refused, as
-   * {@code Eventually.until} does.
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
    *
-   * @return the first refusal, or the last answer after about 10 s
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
-  private static Future<JsonObject> answerUntilDenied(WsClient ws, int id, long end) {
-    return answer(ws, call("d-" + id, "gate", "off", new JsonObject()).put("user_id", "ok-d")).compose(answer ->
-      !answer.getBoolean("success") || System.currentTimeMillis() >= end ? Future.succeededFuture(answer)
-        : clientVertx.timer(100).compose(t -> answerUntilDenied(ws, id + 1, end)));
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
+  }
+
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
   }
 
   @Test

@@ -309,19 +309,24 @@ class RegistryAdminClusterTest {
       .compose(ws -> ws.ask(version == null ? call : call.put("version", version)).eventually(ws::shutdown));
   }
 
-  /**
-   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does (10 s at most).
-   *
-   * @return the first observation that matches, or the last one after about 10 s
-   */
+  /** Observes until the observation matches, 10 s at most, as {@link #until} does. */
   private static Future<JsonObject> eventually(Supplier<Future<JsonObject>> observe, Predicate<JsonObject> done) {
-    return until(observe, done, System.currentTimeMillis() + 10_000);
+    return until(observe, done, 10_000);
   }
 
-  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+  /**
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
+   *
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
+   */
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
+  }
+
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
     return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
       ? Future.succeededFuture(value)
-      : client.timer(100).compose(t -> until(observe, done, end)));
+      : client.timer(100).compose(t -> untilBy(observe, done, end)));
   }
 
   /** Runs the step for each item, each once the one before is done. */

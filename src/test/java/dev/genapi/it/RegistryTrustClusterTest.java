@@ -16,7 +16,6 @@ import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.ratelimit.RateLimitOptions;
-import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
@@ -29,15 +28,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-import static dev.genapi.testing.TestCluster.await;
 import static dev.genapi.testing.WsClient.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outsider writes into the maps, and what a writer without the service's token asks over the bus, is never served.
  */
 @DisplayName("Registry writes are authorised")
+@ExtendWith(VertxExtension.class)
 class RegistryTrustClusterTest {
 
   private static final String ADMIN = "admin-secret";
@@ -67,153 +73,230 @@ class RegistryTrustClusterTest {
   private static LogCapture log;
 
   @BeforeAll
-  static void start() {
+  static void start(VertxTestContext test) {
     Metrics.addRegistry(METERS);
     log = LogCapture.install();
     ClusterOptions cluster = TestCluster.newCluster();
-    gatewayVertx = TestCluster.member(cluster);
-    nodeVertx = TestCluster.member(cluster);
     client = Vertx.vertx();
     ConfigOptions config = new ConfigOptions().setPushToken(DEFAULT_TOKEN)
       .setPushTokens(Map.of("vault", VAULT_TOKEN, "ledger", LEDGER_TOKEN)).setFirstPullMs(100).setPullIntervalMs(500)
       .setServiceConfigs(new JsonArray().add(new JsonObject().put("service", "ledger")
         .put("nodes", new JsonArray().add("ledger-fake").add("ledger-1")).put("version_check", false)));
-    gateway = await(Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
-      .setAdminToken(ADMIN).setConfig(config)));
-    // a forger on the bus answers pulls at the first node the gateway asks, without the ledger's token
-    await(nodeVertx.eventBus().consumer(Addresses.node("ledger-fake"), message -> message.reply(new JsonObject()
+    TestCluster.join(cluster).compose(first -> {
+      gatewayVertx = first;
+      return TestCluster.join(cluster);
+    }).compose(second -> {
+      nodeVertx = second;
+      return Gateway.start(gatewayVertx, new GatewayOptions().setPort(TestCluster.freePort())
+        .setAdminToken(ADMIN).setConfig(config));
+    }).compose(started -> {
+      gateway = started;
+      return forgerAnswersPulls();
+    }).compose(forging -> {
+      vault = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("vault-1")
+          .setPushToken(VAULT_TOKEN).setVerifyIntervalMs(300))
+        .register(fun("vault", "{'request_type':'secret','check_permission':{'mode':'role','roles':['admin']}}"),
+          call -> Future.succeededFuture("the secret"));
+      ledger = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("ledger-1")
+          .setPushToken(LEDGER_TOKEN).setPushOnStart(false))
+        .register(fun("ledger", "{'request_type':'balance'}"), call -> Future.succeededFuture(42));
+      return vault.start().compose(v -> vault.registered()).compose(v -> ledger.start());
+    }).compose(nodes -> client.executeBlocking(() -> Hazelcast.newHazelcastInstance(
+      ClusterSupport.hazelcastConfig(cluster)))).map(joined -> {
+        outsider = joined;
+        admin = new Http(client, gateway.port());
+        return joined;
+      }).onComplete(test.succeedingThenComplete());
+  }
+
+  /** A forger on the bus answers pulls at the first node the gateway asks, without the ledger's token. */
+  private static Future<Void> forgerAnswersPulls() {
+    return nodeVertx.eventBus().consumer(Addresses.node("ledger-fake"), message -> message.reply(new JsonObject()
       .put("service", "ledger").put("config_version", "forged").put("nodes", new JsonArray().add("ledger-fake"))
       .put("fun_configs", new JsonArray().add(fun("ledger", "{'request_type':'forged'}").toJson())).toBuffer()))
-      .completion());
-    vault = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("vault-1")
-        .setPushToken(VAULT_TOKEN).setVerifyIntervalMs(300))
-      .register(fun("vault", "{'request_type':'secret','check_permission':{'mode':'role','roles':['admin']}}"),
-        call -> Future.succeededFuture("the secret"));
-    ledger = ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("ledger-1")
-        .setPushToken(LEDGER_TOKEN).setPushOnStart(false))
-      .register(fun("ledger", "{'request_type':'balance'}"), call -> Future.succeededFuture(42));
-    await(vault.start().compose(v -> vault.registered()).compose(v -> ledger.start()));
-    outsider = Hazelcast.newHazelcastInstance(ClusterSupport.hazelcastConfig(cluster));
-    admin = new Http(client, gateway.port());
+      .completion();
   }
 
   @AfterAll
-  static void stop() {
-    if (outsider != null) {
-      outsider.shutdown();
-    }
-    await(Future.join(vault.stop(), ledger.stop()));
-    TestCluster.close(client, nodeVertx, gatewayVertx);
-    Metrics.removeRegistry(METERS);
-    log.close();
-    assertThat(log.events()).as("log lines").isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage()
-        + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()))
-      .doesNotContain(ADMIN, DEFAULT_TOKEN, VAULT_TOKEN, LEDGER_TOKEN));
+  static void stop(VertxTestContext test) {
+    // rooted on no context: a chain bound to the client's context would never hear that the client closed
+    Future.<Void>succeededFuture().compose(start -> outsider == null ? Future.succeededFuture()
+        : client.executeBlocking(() -> {
+          outsider.shutdown();
+          return null;
+        }))
+      .compose(gone -> Future.join(vault.stop(), ledger.stop()))
+      .eventually(() -> TestCluster.leave(client, nodeVertx, gatewayVertx))
+      .andThen(closed -> {
+        Metrics.removeRegistry(METERS);
+        log.close();
+      })
+      .onComplete(test.succeeding(closed -> test.verify(() -> {
+        assertThat(log.events()).as("log lines").isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage()
+            + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage()))
+          .doesNotContain(ADMIN, DEFAULT_TOKEN, VAULT_TOKEN, LEDGER_TOKEN));
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("entries an outsider writes into the map are not served, show in failed-configs and are restored")
-  void outsiderEntriesNotServed() {
-    assertThat(secretAs("user").getString("code")).isEqualTo("PERMISSION_DENIED");
-    double before = rejected("functions");
-    IMap<String, String> functions = outsider.getMap(Addresses.FUNCTIONS_MAP);
-    String stored = functions.get(SECRET_KEY);
-    String forged = fun("vault", "{'request_type':'secret'}").toJson().encode();
-    // plain JSON, a seal under another service's token, and a valid seal moved to another key
-    functions.put("vault/open/0.0.0", Seal.of(DEFAULT_TOKEN).seal(Addresses.FUNCTIONS_MAP, "vault/open/0.0.0",
-      fun("vault", "{'request_type':'open'}").toJson().encode()));
-    functions.put("vault/copy/0.0.0", stored);
-    functions.put(SECRET_KEY, forged);
+  void outsiderEntriesNotServed(VertxTestContext test) {
+    secretAs("user")
+      .map(answer -> assertThat(answer.getString("code")).isEqualTo("PERMISSION_DENIED"))
+      .compose(checked -> {
+        double before = rejected("functions");
+        return outsiderForgesFunctions().compose(forged -> forgeriesRejected(before));
+      })
+      .compose(rejected -> secretRestored())
+      .onComplete(test.succeedingThenComplete());
+  }
 
-    JsonObject failed = Eventually.until(() -> failedEntry(SECRET_KEY), entry -> entry != null, 10_000);
-    assertThat(failed.getJsonArray("reasons").getString(0)).startsWith("not written by an authorised writer");
-    assertThat(failed.getJsonObject("config").getValue("check_permission")).isEqualTo(false);
-    assertThat(Eventually.until(() -> failedEntry("vault/copy/0.0.0"), entry -> entry != null, 10_000)
-      .getJsonArray("reasons").getString(0)).isEqualTo("stored under the key of another function");
-    assertThat(Eventually.until(() -> failedEntry("vault/open/0.0.0"), entry -> entry != null, 10_000)).isNotNull();
-    assertThat(rejected("functions")).isGreaterThanOrEqualTo(before + 3);
-    assertThat(gateway.registry().all().stream().map(FunConfig::key)).doesNotContain("vault/open/0.0.0",
-      "vault/copy/0.0.0");
+  /** Plain JSON, a seal under another service's token, and a valid seal moved to another key (off the event loops). */
+  private static Future<Void> outsiderForgesFunctions() {
+    return client.executeBlocking(() -> {
+      IMap<String, String> functions = outsider.getMap(Addresses.FUNCTIONS_MAP);
+      String stored = functions.get(SECRET_KEY);
+      String forged = fun("vault", "{'request_type':'secret'}").toJson().encode();
+      functions.put("vault/open/0.0.0", Seal.of(DEFAULT_TOKEN).seal(Addresses.FUNCTIONS_MAP, "vault/open/0.0.0",
+        fun("vault", "{'request_type':'open'}").toJson().encode()));
+      functions.put("vault/copy/0.0.0", stored);
+      functions.put(SECRET_KEY, forged);
+      return null;
+    });
+  }
 
-    // the node's verify sees its function damaged and pushes it again; at no time is the secret served to a user
-    JsonObject restored = Eventually.until(() -> secretAs("user"),
-      answer -> answer.getBoolean("success") || "PERMISSION_DENIED".equals(answer.getString("code")), 10_000);
-    assertThat(restored.getString("code")).isEqualTo("PERMISSION_DENIED");
-    assertThat(secretAs("admin").getString("result")).isEqualTo("the secret");
+  /** Each forged entry shows in failed-configs with its reason, is counted, and is not in the registry. */
+  private static Future<Void> forgeriesRejected(double before) {
+    return until(() -> failedEntry(SECRET_KEY), entry -> entry != null, 10_000).map(failed -> {
+      assertThat(failed.getJsonArray("reasons").getString(0)).startsWith("not written by an authorised writer");
+      return assertThat(failed.getJsonObject("config").getValue("check_permission")).isEqualTo(false);
+    }).compose(checked -> until(() -> failedEntry("vault/copy/0.0.0"), entry -> entry != null, 10_000))
+      .map(copy -> assertThat(copy.getJsonArray("reasons").getString(0))
+        .isEqualTo("stored under the key of another function"))
+      .compose(checked -> until(() -> failedEntry("vault/open/0.0.0"), entry -> entry != null, 10_000))
+      .map(open -> {
+        assertThat(open).isNotNull();
+        assertThat(rejected("functions")).isGreaterThanOrEqualTo(before + 3);
+        assertThat(gateway.registry().all().stream().map(FunConfig::key)).doesNotContain("vault/open/0.0.0",
+          "vault/copy/0.0.0");
+        return null;
+      });
+  }
+
+  /** The node's verify sees its function damaged and pushes it again; at no time is the secret served to a user. */
+  private static Future<Void> secretRestored() {
+    return until(() -> secretAs("user"),
+      answer -> answer.getBoolean("success") || "PERMISSION_DENIED".equals(answer.getString("code")), 10_000)
+      .map(restored -> assertThat(restored.getString("code")).isEqualTo("PERMISSION_DENIED"))
+      .compose(checked -> secretAs("admin"))
+      .map(asAdmin -> {
+        assertThat(asAdmin.getString("result")).isEqualTo("the secret");
+        return null;
+      });
   }
 
   @Test
   @DisplayName("a push with another service's token, or the default token for a service with its own, is refused")
-  void pushNeedsTheServicesToken() {
+  void pushNeedsTheServicesToken(VertxTestContext test) {
     ConfigService config = ConfigService.createProxy(nodeVertx);
     PushConfig push = new PushConfig().setService("vault").setConfigVersion("evil").setNodes(List.of("vault-1"))
       .setFunConfigs(new JsonArray().add(fun("vault", "{'request_type':'secret'}").toJson()));
-    for (String token : new String[] {LEDGER_TOKEN, DEFAULT_TOKEN, null}) {
-      assertThat(failure(config.push(push.setPushToken(token), true))).as("token %s", token)
-        .isEqualTo("invalid push token");
-    }
     PushConfig other = new PushConfig().setService("shop").setConfigVersion("1").setNodes(List.of("shop-1"))
       .setFunConfigs(new JsonArray().add(fun("shop", "{'request_type':'cart'}").toJson()));
-    assertThat(failure(config.push(other.setPushToken(VAULT_TOKEN), false))).isEqualTo("invalid push token");
-    assertThat(await(config.push(other.setPushToken(DEFAULT_TOKEN), false)).getString("status")).isEqualTo("accepted");
-    assertThat(secretAs("user").getString("code")).isEqualTo("PERMISSION_DENIED");
+    oneAfterAnother(Arrays.asList(LEDGER_TOKEN, DEFAULT_TOKEN, null), token ->
+      failure(config.push(push.setPushToken(token), true))
+        .map(refused -> assertThat(refused).as("token %s", token).isEqualTo("invalid push token")))
+      .compose(checked -> failure(config.push(other.setPushToken(VAULT_TOKEN), false)))
+      .map(refused -> assertThat(refused).isEqualTo("invalid push token"))
+      .compose(checked -> config.push(other.setPushToken(DEFAULT_TOKEN), false))
+      .map(accepted -> assertThat(accepted.getString("status")).isEqualTo("accepted"))
+      .compose(checked -> secretAs("user"))
+      .onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer.getString("code")).isEqualTo("PERMISSION_DENIED");
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("disable, enable, delete and verify over the bus need the service's token")
-  void busOperationsNeedTheToken() {
+  void busOperationsNeedTheToken(VertxTestContext test) {
     ConfigService config = ConfigService.createProxy(nodeVertx);
-    for (String token : new String[] {null, LEDGER_TOKEN}) {
-      assertThat(failure(config.setDisabled("vault", "secret", "0.0.0", true, token))).isEqualTo("invalid push token");
-      assertThat(failure(config.delete("vault", "secret", "0.0.0", token))).isEqualTo("invalid push token");
-      assertThat(failure(config.verify("vault", "x", token))).isEqualTo("invalid push token");
-    }
-    assertThat(secretAs("admin").getBoolean("success")).isTrue();
-    assertThat(await(config.setDisabled("vault", "secret", "0.0.0", true, VAULT_TOKEN)).getString("status"))
-      .isEqualTo("disabled");
-    assertThat(Eventually.until(() -> secretAs("admin"), a -> "DISABLED".equals(a.getString("code")), 10_000))
-      .isNotNull();
-    assertThat(await(config.setDisabled("vault", "secret", "0.0.0", false, VAULT_TOKEN)).getString("status"))
-      .isEqualTo("enabled");
-    assertThat(Eventually.until(() -> secretAs("admin"), a -> a.getBoolean("success"), 10_000)).isNotNull();
+    oneAfterAnother(Arrays.asList(null, LEDGER_TOKEN), token -> refusedWith(config, token))
+      .compose(checked -> secretAs("admin"))
+      .map(answer -> assertThat(answer.getBoolean("success")).isTrue())
+      .compose(checked -> config.setDisabled("vault", "secret", "0.0.0", true, VAULT_TOKEN))
+      .map(disabled -> assertThat(disabled.getString("status")).isEqualTo("disabled"))
+      .compose(checked -> until(() -> secretAs("admin"), a -> "DISABLED".equals(a.getString("code")), 10_000))
+      .map(answer -> assertThat(answer).isNotNull())
+      .compose(checked -> config.setDisabled("vault", "secret", "0.0.0", false, VAULT_TOKEN))
+      .map(enabled -> assertThat(enabled.getString("status")).isEqualTo("enabled"))
+      .compose(checked -> until(() -> secretAs("admin"), a -> a.getBoolean("success"), 10_000))
+      .onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer).isNotNull();
+        test.completeNow();
+      })));
+  }
+
+  /** Disabling, deleting and verifying the vault's function with that token are each refused. */
+  private static Future<Void> refusedWith(ConfigService config, String token) {
+    return failure(config.setDisabled("vault", "secret", "0.0.0", true, token))
+      .map(refused -> assertThat(refused).isEqualTo("invalid push token"))
+      .compose(checked -> failure(config.delete("vault", "secret", "0.0.0", token)))
+      .map(refused -> assertThat(refused).isEqualTo("invalid push token"))
+      .compose(checked -> failure(config.verify("vault", "x", token)))
+      .map(refused -> {
+        assertThat(refused).isEqualTo("invalid push token");
+        return null;
+      });
   }
 
   @Test
   @DisplayName("a pull answer without the service's seal is not stored; the sealed one from the next node is")
-  void pullAnswersMustBeSealed() {
-    assertThat(Eventually.until(() -> gateway.registry().all().stream().map(FunConfig::key).toList(),
-      keys -> keys.contains("ledger/balance/0.0.0"), 10_000)).doesNotContain("ledger/forged/0.0.0");
-    try (WsClient ws = WsClient.connect(client, gateway.port())) {
-      ws.send(call("b", "ledger", "balance", new JsonObject()));
-      assertThat(ws.next().getValue("result")).isEqualTo(42);
-    }
+  void pullAnswersMustBeSealed(VertxTestContext test) {
+    until(() -> Future.succeededFuture(gateway.registry().all().stream().map(FunConfig::key).toList()),
+      keys -> keys.contains("ledger/balance/0.0.0"), 10_000)
+      .map(keys -> assertThat(keys).doesNotContain("ledger/forged/0.0.0"))
+      .compose(checked -> WsClient.open(client, gateway.port(), null))
+      .compose(ws -> ws.ask(call("b", "ledger", "balance", new JsonObject())).eventually(ws::shutdown))
+      .onComplete(test.succeeding(answer -> test.verify(() -> {
+        assertThat(answer.getValue("result")).isEqualTo(42);
+        test.completeNow();
+      })));
   }
 
   @Test
   @DisplayName("rate limits an outsider writes into the settings map are not applied")
-  void outsiderRateLimitsIgnored() {
+  void outsiderRateLimitsIgnored(VertxTestContext test) {
     RateLimitOptions limits = new RateLimitOptions(new JsonObject().put("enabled", true).put("global_limits",
       new JsonArray().add(new JsonObject().put("key", "user_id").put("max_requests", 1000).put("window_ms", 60_000))));
-    assertThat(admin.send(HttpMethod.PUT, "/admin/rate-limits", ADMIN, limits.toJson().encode())
-      .status()).isEqualTo(200);
-    Eventually.until(() -> gateway.rateLimiter().options().toJson(), json -> json.equals(limits.toJson()), 10_000);
-    double before = rejected("settings");
-    outsider.getMap(Addresses.SETTINGS_MAP).put("rate_limits", new JsonObject().put("enabled", false).encode());
-    assertThat(Eventually.until(() -> rejected("settings"), n -> n > before, 10_000)).isGreaterThan(before);
-    assertThat(gateway.rateLimiter().options().toJson()).isEqualTo(limits.toJson());
+    admin.exchange(HttpMethod.PUT, "/admin/rate-limits", ADMIN, limits.toJson().encode())
+      .map(put -> assertThat(put.status()).isEqualTo(200))
+      .compose(checked -> until(() -> Future.succeededFuture(gateway.rateLimiter().options().toJson()),
+        json -> json.equals(limits.toJson()), 10_000))
+      .compose(applied -> {
+        double before = rejected("settings");
+        return client.executeBlocking(() -> outsider.getMap(Addresses.SETTINGS_MAP).put("rate_limits",
+            new JsonObject().put("enabled", false).encode()))
+          .compose(written -> until(() -> Future.succeededFuture(rejected("settings")), n -> n > before, 10_000))
+          .map(rejected -> assertThat(rejected).isGreaterThan(before));
+      })
+      .onComplete(test.succeeding(checked -> test.verify(() -> {
+        assertThat(gateway.rateLimiter().options().toJson()).isEqualTo(limits.toJson());
+        test.completeNow();
+      })));
   }
 
-  private static JsonObject secretAs(String role) {
-    try (WsClient ws = WsClient.connect(client, gateway.port())) {
-      ws.send(call("s", "vault", "secret", new JsonObject()).put("user_id", "u1")
-        .put("user_roles", new JsonArray().add(role)));
-      return ws.next();
-    }
+  private static Future<JsonObject> secretAs(String role) {
+    return WsClient.open(client, gateway.port(), null).compose(ws -> ws.ask(call("s", "vault", "secret",
+      new JsonObject()).put("user_id", "u1").put("user_roles", new JsonArray().add(role))).eventually(ws::shutdown));
   }
 
-  private static JsonObject failedEntry(String key) {
-    return admin.get("/admin/failed-configs?source=registry", ADMIN).array().stream().map(JsonObject.class::cast)
-      .filter(entry -> entry.getString("id").startsWith("registry:" + key + ":")).findFirst().orElse(null);
+  /** @return the failed config kept for that registry key, or {@code null} */
+  private static Future<JsonObject> failedEntry(String key) {
+    return admin.fetch("/admin/failed-configs?source=registry", ADMIN).map(reply -> reply.array().stream()
+      .map(JsonObject.class::cast).filter(entry -> entry.getString("id").startsWith("registry:" + key + ":"))
+      .findFirst().orElse(null));
   }
 
   private static double rejected(String map) {
@@ -221,9 +304,33 @@ class RegistryTrustClusterTest {
     return counter == null ? 0 : counter.count();
   }
 
-  private static String failure(Future<?> future) {
-    Throwable cause = future.toCompletionStage().toCompletableFuture().handle((ok, e) -> e).join();
-    return cause == null ? null : cause.getMessage();
+  /** @return the message the future failed with, or {@code null} when it succeeded */
+  private static Future<String> failure(Future<?> future) {
+    return future.transform(outcome -> Future.succeededFuture(outcome.failed() ? outcome.cause().getMessage() : null));
+  }
+
+  /**
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
+   *
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
+   */
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
+  }
+
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : client.timer(100).compose(t -> untilBy(observe, done, end)));
+  }
+
+  /** Runs the step for each item, each once the one before is done. */
+  private static <T> Future<Void> oneAfterAnother(List<T> items, Function<T, Future<?>> step) {
+    Future<?> chain = Future.succeededFuture();
+    for (T item : items) {
+      chain = chain.compose(previous -> step.apply(item));
+    }
+    return chain.mapEmpty();
   }
 
   private static FunConfig fun(String service, String json) {

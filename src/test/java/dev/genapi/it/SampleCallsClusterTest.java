@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,8 +50,10 @@ class SampleCallsClusterTest {
 
   @AfterAll
   static void stop(VertxTestContext test) {
-    Future<Void> closing = http == null ? Future.succeededFuture() : http.shutdown().otherwiseEmpty();
-    closing.eventually(() -> cluster == null ? Future.succeededFuture() : cluster.shutdown())
+    // rooted on no context: a chain bound to the client's context would never hear that the client closed
+    Future.<Void>succeededFuture()
+      .compose(start -> http == null ? Future.succeededFuture() : http.shutdown().otherwiseEmpty())
+      .eventually(() -> cluster == null ? Future.succeededFuture() : cluster.shutdown())
       .onComplete(test.succeedingThenComplete());
   }
 
@@ -84,10 +87,10 @@ class SampleCallsClusterTest {
       assertThat(before.getJsonObject("sample").getJsonObject("args"))
         .isEqualTo(new JsonObject().put("id", "text").put("fields", new JsonArray().add("text")));
       return admin("/admin/functions/" + key + "/disable")
-        .compose(disabled -> catalogueOnce(functions -> !functions.containsKey(key), 10_000))
+        .compose(disabled -> until(SampleCallsClusterTest::catalogue, functions -> !functions.containsKey(key), 10_000))
         .map(functions -> assertThat(functions).doesNotContainKey(key).containsKey("demo/get_user/1.0.0"))
         .compose(checked -> admin("/admin/functions/" + key + "/enable"))
-        .compose(enabled -> catalogueOnce(functions -> functions.containsKey(key), 10_000))
+        .compose(enabled -> until(SampleCallsClusterTest::catalogue, functions -> functions.containsKey(key), 10_000))
         .map(functions -> assertThat(functions.get(key)).isEqualTo(before));
     }).onComplete(test.succeedingThenComplete());
   }
@@ -134,19 +137,18 @@ class SampleCallsClusterTest {
   }
 
   /**
-   * Fetches the catalogue every 100 ms until it matches, as {@code Eventually.until} does.
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
    *
-   * @return the first catalogue that matches, or the last one fetched after about {@code timeoutMs}
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
-  private static Future<Map<String, JsonObject>> catalogueOnce(Predicate<Map<String, JsonObject>> done,
-                                                               long timeoutMs) {
-    return catalogueBy(done, System.currentTimeMillis() + timeoutMs);
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
   }
 
-  private static Future<Map<String, JsonObject>> catalogueBy(Predicate<Map<String, JsonObject>> done, long end) {
-    return catalogue().compose(functions -> done.test(functions) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(functions)
-      : cluster.clients().timer(100).compose(t -> catalogueBy(done, end)));
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : cluster.clients().timer(100).compose(t -> untilBy(observe, done, end)));
   }
 
   /** Sends a call and reads its frames up to the last one its response type sends. */

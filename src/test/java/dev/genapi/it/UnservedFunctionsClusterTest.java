@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static dev.genapi.testing.WsClient.call;
@@ -73,8 +74,10 @@ class UnservedFunctionsClusterTest {
 
   @AfterAll
   static void stopCluster(VertxTestContext test) {
-    Future<Void> closing = http == null ? Future.succeededFuture() : http.shutdown().otherwiseEmpty();
-    closing.eventually(() -> TestCluster.leave(clientVertx, newVertx, oldVertx, gatewayVertx))
+    // rooted on no context: a chain bound to the client's context would never hear that the client closed
+    Future.<Void>succeededFuture()
+      .compose(start -> http == null ? Future.succeededFuture() : http.shutdown().otherwiseEmpty())
+      .eventually(() -> TestCluster.leave(clientVertx, newVertx, oldVertx, gatewayVertx))
       .onComplete(test.succeedingThenComplete());
   }
 
@@ -108,7 +111,7 @@ class UnservedFunctionsClusterTest {
 
   /** The old node stopped: report leaves the catalogue and answers NOT_FOUND, over WebSocket and HTTP alike. */
   private static Future<Void> reportGone(WsClient ws) {
-    return listedOnce("shop", names -> !names.contains("report"), 10_000)
+    return until(() -> listed("shop"), names -> !names.contains("report"), 10_000)
       .map(names -> assertThat(names).containsExactly("list"))
       .compose(checked -> ask(ws, "r-gone", "shop", "report"))
       .compose(gone -> ask(ws, "r-never", "shop", "never_registered").map(never -> {
@@ -132,7 +135,7 @@ class UnservedFunctionsClusterTest {
 
   /** The old node back: report is listed, served, and goes to it. */
   private static Future<Void> reportBack(WsClient ws) {
-    return listedOnce("shop", names -> names.contains("report"), 10_000)
+    return until(() -> listed("shop"), names -> names.contains("report"), 10_000)
       .map(names -> assertThat(names).containsExactlyInAnyOrder("list", "report"))
       .compose(checked -> answers(ws, "shop", "report", 5))
       .map(results -> assertThat(results).containsOnly("old"))
@@ -171,7 +174,7 @@ class UnservedFunctionsClusterTest {
     return awaitAnswers(answers, "old only", 10).compose(v -> {
       phase.set("overlap");
       return started(node(newVertx, "cart-new", "new", "total", "coupon"));
-    }).compose(v -> listedOnce("cart", names -> names.contains("coupon"), 10_000))
+    }).compose(v -> until(() -> listed("cart"), names -> names.contains("coupon"), 10_000))
       .map(names -> assertThat(names).containsExactlyInAnyOrder("total", "legacy", "coupon"))
       .compose(checked -> answers(ws, "cart", "coupon", 10))
       .map(results -> assertThat(results).containsOnly("new"))
@@ -185,7 +188,7 @@ class UnservedFunctionsClusterTest {
       .compose(v -> old.stop())
       .compose(v -> {
         phase.set("after");
-        return listedOnce("cart", names -> !names.contains("legacy"), 10_000);
+        return until(() -> listed("cart"), names -> !names.contains("legacy"), 10_000);
       })
       .map(names -> assertThat(names).containsExactlyInAnyOrder("total", "coupon"))
       .compose(checked -> awaitAnswers(answers, "after", 10));
@@ -251,18 +254,18 @@ class UnservedFunctionsClusterTest {
   }
 
   /**
-   * Fetches the listing every 100 ms until it matches, as {@code Eventually.until} does.
+   * Observes every 100 ms until the observation matches, as {@code Eventually.until} does.
    *
-   * @return the first listing that matches, or the last one fetched after about {@code timeoutMs}
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
-  private static Future<Set<String>> listedOnce(String service, Predicate<Set<String>> done, long timeoutMs) {
-    return listedBy(service, done, System.currentTimeMillis() + timeoutMs);
+  private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
   }
 
-  private static Future<Set<String>> listedBy(String service, Predicate<Set<String>> done, long end) {
-    return listed(service).compose(names -> done.test(names) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(names)
-      : clientVertx.timer(100).compose(t -> listedBy(service, done, end)));
+  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
   }
 
   private static Future<Boolean> served(String service, String requestType) {
