@@ -11,6 +11,7 @@ import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.testing.DevCerts;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
@@ -183,13 +184,7 @@ class EventBusTlsClusterTest {
    * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
   private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
-    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
-  }
-
-  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
-    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(value)
-      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
+    return Eventually.until(clientVertx, observe, done, timeoutMs);
   }
 
   /** The member's own call to the node is neither run nor answered: the node's call count moves by its own count. */

@@ -7,6 +7,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
@@ -206,13 +207,7 @@ class PermissionCallbackClusterTest {
    * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
   private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
-    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
-  }
-
-  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
-    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(value)
-      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
+    return Eventually.until(clientVertx, observe, done, timeoutMs);
   }
 
   @Test

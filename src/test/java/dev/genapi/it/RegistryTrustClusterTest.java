@@ -16,6 +16,7 @@ import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.ratelimit.RateLimitOptions;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
@@ -315,13 +316,7 @@ class RegistryTrustClusterTest {
    * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
   private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
-    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
-  }
-
-  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
-    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(value)
-      : client.timer(100).compose(t -> untilBy(observe, done, end)));
+    return Eventually.until(client, observe, done, timeoutMs);
   }
 
   /** Runs the step for each item, each once the one before is done. */

@@ -4,6 +4,7 @@ import dev.genapi.api.FunConfig;
 import dev.genapi.demo.DemoService;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.testing.DemoCluster;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
@@ -142,13 +143,7 @@ class SampleCallsClusterTest {
    * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
   private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
-    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
-  }
-
-  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
-    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(value)
-      : cluster.clients().timer(100).compose(t -> untilBy(observe, done, end)));
+    return Eventually.until(cluster.clients(), observe, done, timeoutMs);
   }
 
   /** Sends a call and reads its frames up to the last one its response type sends. */

@@ -259,13 +259,7 @@ class UnservedFunctionsClusterTest {
    * @return the first observation that matches, or the last one after about {@code timeoutMs}
    */
   private static <T> Future<T> until(Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
-    return untilBy(observe, done, System.currentTimeMillis() + timeoutMs);
-  }
-
-  private static <T> Future<T> untilBy(Supplier<Future<T>> observe, Predicate<T> done, long end) {
-    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
-      ? Future.succeededFuture(value)
-      : clientVertx.timer(100).compose(t -> untilBy(observe, done, end)));
+    return Eventually.until(clientVertx, observe, done, timeoutMs);
   }
 
   private static Future<Boolean> served(String service, String requestType) {

@@ -30,6 +30,21 @@ public final class Eventually {
     return done.future();
   }
 
+  /**
+   * Repeats an observation that is itself a future (an HTTP or WebSocket call) on a Vert.x timer.
+   *
+   * @return the first observation that matches, or the last one after about {@code timeoutMs}
+   */
+  public static <T> Future<T> until(Vertx vertx, Supplier<Future<T>> observe, Predicate<T> done, long timeoutMs) {
+    return untilBy(vertx, observe, done, System.currentTimeMillis() + timeoutMs);
+  }
+
+  private static <T> Future<T> untilBy(Vertx vertx, Supplier<Future<T>> observe, Predicate<T> done, long end) {
+    return observe.get().compose(value -> done.test(value) || System.currentTimeMillis() >= end
+      ? Future.succeededFuture(value)
+      : vertx.timer(EVERY_MS).compose(t -> untilBy(vertx, observe, done, end)));
+  }
+
   private static void check(Vertx vertx, BooleanSupplier condition, long end, long timeoutMs, Supplier<String> what,
                             Promise<Void> done) {
     try {
