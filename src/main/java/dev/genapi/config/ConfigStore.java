@@ -49,7 +49,7 @@ final class ConfigStore {
 
   /** @return a listener that keeps the registry equal to the function map, not yet started */
   RegistrySync syncInto(FunctionRegistry registry, RejectedEntries rejected) {
-    return new RegistrySync(vertx, hazelcast, functions, new EntryReader(tokens, rejected), registry);
+    return new RegistrySync(vertx, functions, new EntryReader(tokens, rejected), registry);
   }
 
   /**

@@ -1,14 +1,11 @@
 package dev.genapi.config;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.api.FunConfig;
-import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.cluster.MapResync;
 import dev.genapi.cluster.MapChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,28 +15,23 @@ import java.util.UUID;
 
 /**
  * Keeps a gateway's {@link FunctionRegistry} equal to the cluster's function map: it follows the map's entry events,
- * and loads the whole map at start and again each time this member merges back after a split (a merge that keeps
- * the larger side's entries fires no entry event, and the deletes made there during the split never reached this
- * member). An entry its {@link EntryReader} rejects is not served.
+ * and loads the whole map at start and again whenever those events cannot be trusted ({@link MapResync}: after this
+ * member merged back from a split, after another member left). An entry its {@link EntryReader} rejects is not
+ * served.
  */
 final class RegistrySync {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RegistrySync.class);
-
   private final Vertx vertx;
-  private final HazelcastInstance hazelcast;
   private final IMap<String, String> functions;
   private final EntryReader reader;
   private final FunctionRegistry registry;
   private final Object loading = new Object();
   private Set<String> changedWhileLoading;
   private UUID entryListener;
-  private UUID mergeListener;
+  private MapResync resync;
 
-  RegistrySync(Vertx vertx, HazelcastInstance hazelcast, IMap<String, String> functions, EntryReader reader,
-               FunctionRegistry registry) {
+  RegistrySync(Vertx vertx, IMap<String, String> functions, EntryReader reader, FunctionRegistry registry) {
     this.vertx = vertx;
-    this.hazelcast = hazelcast;
     this.functions = functions;
     this.reader = reader;
     this.registry = registry;
@@ -49,9 +41,7 @@ final class RegistrySync {
   Future<Void> start() {
     return vertx.executeBlocking(() -> {
       entryListener = functions.addEntryListener(new MapChangeListener(this::changed, key -> changed(key, null)), true);
-      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(this::load)
-        .onSuccess(size -> LOG.info("Cluster merged after a split: reloaded the registry index, {} functions", size))
-        .onFailure(e -> LOG.warn("Reloading the registry index after a merge failed: {}", e.getMessage())));
+      resync = MapResync.start(vertx, "the registry index", () -> load() + " functions");
       load();
       return null;
     });
@@ -61,7 +51,7 @@ final class RegistrySync {
     return vertx.executeBlocking(() -> {
       if (entryListener != null) {
         functions.removeEntryListener(entryListener);
-        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
+        resync.stop();
       }
       return null;
     });

@@ -3,8 +3,8 @@ package dev.genapi.ratelimit;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.genapi.cluster.Addresses;
-import dev.genapi.cluster.ClusterSupport;
 import dev.genapi.cluster.MapChangeListener;
+import dev.genapi.cluster.MapResync;
 import dev.genapi.cluster.Seal;
 import dev.genapi.metrics.GenApiMetrics;
 import io.vertx.core.Future;
@@ -34,13 +34,12 @@ public final class RateLimitSettings {
   private static final int MAX_CHANGE_ATTEMPTS = 20;
 
   private final Vertx vertx;
-  private final HazelcastInstance hazelcast;
   private final IMap<String, String> settings;
   private final RateLimiter limiter;
   private final Seal seal;
   private final GenApiMetrics metrics;
   private UUID listener;
-  private UUID mergeListener;
+  private MapResync resync;
 
   /**
    * @param vertx the gateway's clustered Vert.x
@@ -52,7 +51,6 @@ public final class RateLimitSettings {
   public RateLimitSettings(Vertx vertx, HazelcastInstance hazelcast, RateLimiter limiter, String adminToken,
                            GenApiMetrics metrics) {
     this.vertx = vertx;
-    this.hazelcast = hazelcast;
     this.settings = hazelcast.getMap(Addresses.SETTINGS_MAP);
     this.limiter = limiter;
     this.seal = Seal.of(adminToken);
@@ -71,10 +69,10 @@ public final class RateLimitSettings {
           apply(json);
         }
       }, key -> { }), KEY, true);
-      mergeListener = ClusterSupport.onMerged(hazelcast, () -> vertx.executeBlocking(() -> {
+      resync = MapResync.start(vertx, "the rate limits", () -> {
         apply(settings.get(KEY));
         return null;
-      }));
+      });
       settings.putIfAbsent(KEY, sealed(configured));
       apply(settings.get(KEY));
       return null;
@@ -84,8 +82,8 @@ public final class RateLimitSettings {
   /** Stops following the cluster's limits. */
   public Future<Void> stop() {
     return vertx.executeBlocking(() -> {
-      if (mergeListener != null) {
-        hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
+      if (resync != null) {
+        resync.stop();
       }
       return listener == null || settings.removeEntryListener(listener);
     }).mapEmpty();
