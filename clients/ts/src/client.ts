@@ -361,6 +361,7 @@ export class GenApiClient {
       this.scheduleReconnect(this.backoff());
     }
     this.closeIfDone(connection);
+    this.flush();
   }
 
   private drained(connection: Connection, reconnectAfterMs: number): void {

@@ -4,6 +4,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.testing.DemoCluster;
 import dev.genapi.testing.NodeClients;
+import dev.genapi.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +45,7 @@ class TypeScriptClientTest {
 
   private static DemoCluster cluster;
   private static Gateway second;
+  private static Gateway stopped;
 
   @BeforeAll
   static void start(VertxTestContext test) {
@@ -54,6 +56,10 @@ class TypeScriptClientTest {
       })
       .compose(started -> {
         second = started;
+        return cluster.startGateway(new GatewayOptions());
+      })
+      .compose(started -> {
+        stopped = started;
         return blocking(TypeScriptClientTest::generateAndCompile);
       })
       .onComplete(test.succeedingThenComplete());
@@ -125,6 +131,32 @@ class TypeScriptClientTest {
       assertErrors(seen);
       assertPushes(seen);
       assertDrain(seen);
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("a call made before any connection is sent once one opens; one on the wire when its gateway stops fails "
+    + "CONNECTION_LOST; one waiting while no gateway answers fails CLIENT_CLOSED on close()")
+  void clientWhenConnectionsFail(VertxTestContext test) {
+    int nothingThere = TestCluster.freePort();
+    blocking(() -> {
+      NodeClients.Background program = NodeClients.startIn(DIR, List.of("node", "build-test/test/drop-test.js",
+        url(nothingThere), url(stopped.port())));
+      program.awaitLine("ready-for-drop", 60_000);
+      TestCluster.await(stopped.stop());
+      return program.result(40_000);
+    }).onComplete(test.succeeding(seen -> test.verify(() -> {
+      assertThat(seen.getJsonObject("queued")).isEqualTo(new JsonObject()
+        .put("answered", new JsonObject().put("message", "sent once connected")));
+      assertThat(seen.getJsonArray("closes").getJsonObject(0).getString("url")).as("the first URL refused")
+        .isEqualTo(url(nothingThere));
+      assertThat(seen.getJsonArray("opens").getString(0)).isEqualTo(url(stopped.port()));
+      JsonObject lost = seen.getJsonObject("lost");
+      assertThat(lost.getString("code")).as(lost.encode()).isEqualTo("CONNECTION_LOST");
+      assertThat(lost.getString("message")).contains("it may have run");
+      assertThat(seen.getJsonObject("waiting").getString("code")).isEqualTo("CLIENT_CLOSED");
+      assertThat(seen.getJsonObject("afterClose").getString("code")).isEqualTo("CLIENT_CLOSED");
       test.completeNow();
     })));
   }
