@@ -1,75 +1,22 @@
 import { GenApiError } from './errors.js';
 import { Emitter } from './events.js';
-import { pushOf, type ControlFrame, type Push, type ResponseFrame } from './frames.js';
+import { pushOf, type ControlFrame, type ResponseFrame } from './frames.js';
+import { Links } from './links.js';
+import type { CallOptions, ClientEvents, ClientOptions } from './options.js';
+import { encodeCall, type Pending } from './pending.js';
 import { StreamReceiver, UnaryReceiver, type Receiver } from './receivers.js';
-import { Connection, type WebSocketConstructor, type WebSocketLike } from './socket.js';
+import type { Connection, WebSocketConstructor } from './socket.js';
 import { CallStream } from './stream.js';
 
 export { GenApiError, type ErrorCode } from './errors.js';
+export type { CallOptions, ClientEvents, ClientOptions } from './options.js';
 export type { Push, ResponseFrame } from './frames.js';
 export type { WebSocketConstructor, WebSocketLike } from './socket.js';
 export { CallStream } from './stream.js';
 
-/** How a client connects. */
-export interface ClientOptions {
-  /** The gateway's `/ws` URL, or several: each new connection (after a drain or a drop) takes the next one. */
-  url: string | readonly string[];
-  /** The WebSocket class; defaults to `globalThis.WebSocket` (browsers, Node 22+). On Node 20 pass `ws`'s. */
-  WebSocket?: WebSocketConstructor;
-  /** A JWT sent as `?token=`, or a function asked for one before each connection. */
-  token?: string | (() => string | Promise<string>);
-  /** Sent with every call; the gateway takes them as sent only with `auth_mode none`. */
-  userId?: string;
-  deviceId?: string;
-  userRoles?: readonly string[];
-  /** Reconnect backoff after a drop: doubled from `initialDelayMs` up to `maxDelayMs`, with jitter. */
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
-  /** Prefix of the generated request ids. */
-  requestIdPrefix?: string;
-}
-
-/** Per call. */
-export interface CallOptions {
-  /** The function's version: `"0.0.0"` when absent, `"latest"` for the highest enabled one. */
-  version?: string;
-  /** Fails the call with `TIMEOUT` (local) after that long, and cancels it on the gateway. */
-  timeoutMs?: number;
-  /** Cancels the call: on the gateway if it was sent (the answer is then `CANCELLED`), at once if not. */
-  signal?: AbortSignal;
-  /** The call's request id; generated when absent. */
-  requestId?: string;
-}
-
-/** The events of a client. */
-export interface ClientEvents {
-  /** A server push or a relay group's message. */
-  push: Push;
-  /** A connection opened; new calls go there. */
-  open: { url: string };
-  /** A connection closed (or failed to open). */
-  close: { url: string; code: number; reason: string };
-  /** A gateway told its connection to move; the client reconnects after `reconnectAfterMs`. */
-  drain: { url: string; reconnectAfterMs: number };
-  /** A Response for no call in flight: a late frame, or the error of a `notify`. */
-  unmatched: ResponseFrame;
-}
-
 /** The text of the answer a draining gateway gives a call it did not run. */
 const DRAIN_REFUSAL = 'Service unavailable: gateway draining';
 const MAX_DRAIN_RESENDS = 3;
-
-/** A call from its creation to its one end. */
-interface Pending {
-  readonly id: string;
-  readonly frame: string;
-  readonly receiver: Receiver;
-  connection?: Connection;
-  resends: number;
-  timer?: ReturnType<typeof setTimeout>;
-  unlisten?: () => void;
-  /** Called once the call is written (a `notify` ends there). */
-  onSent?: () => void;
-}
 
 /**
  * A client of a GenApi gateway's native WebSocket protocol (`/ws`). Calls made while no connection is open wait and
@@ -78,34 +25,25 @@ interface Pending {
  * the new one, and calls the draining gateway refused (they did not run) are sent again there.
  */
 export class GenApiClient {
-  private readonly urls: readonly string[];
-  private readonly WebSocketClass: WebSocketConstructor;
   private readonly events = new Emitter<ClientEvents>();
   private readonly pending = new Map<string, Pending>();
   private readonly queue: Pending[] = [];
-  private readonly connections = new Set<Connection>();
+  private readonly links: Links;
   private readonly prefix: string;
-  private current: Connection | undefined;
-  private connecting = false;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private attempts = 0;
-  private connects = 0;
   private nextId = 0;
-  private closedByUser = false;
 
   constructor(private readonly options: ClientOptions) {
-    this.urls = typeof options.url === 'string' ? [options.url] : [...options.url];
-    if (this.urls.length === 0) {
-      throw new TypeError('GenApiClient: no url');
-    }
-    const native = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    const chosen = options.WebSocket ?? native;
+    const chosen = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!chosen) {
       throw new TypeError('GenApiClient: no WebSocket class: pass options.WebSocket (the ws package on Node 20)');
     }
-    this.WebSocketClass = chosen;
+    this.links = new Links(options, chosen, this.events, {
+      opened: () => this.flush(),
+      message: (connection, data) => this.receive(connection, data),
+      closed: (connection, code) => this.lost(connection, code),
+    });
     this.prefix = options.requestIdPrefix ?? `ts-${Math.random().toString(36).slice(2, 8)}-`;
-    this.connect();
+    this.links.connect();
   }
 
   /** Listens to an event. @returns the function that stops listening */
@@ -115,7 +53,7 @@ export class GenApiClient {
 
   /** @returns a promise resolved once a connection is open (at once if one is) */
   ready(): Promise<void> {
-    if (this.current?.opened) {
+    if (this.links.current?.opened) {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -170,16 +108,10 @@ export class GenApiClient {
 
   /** Closes every connection; calls in flight fail with `CLIENT_CLOSED`; no reconnect. */
   close(): void {
-    this.closedByUser = true;
-    clearTimeout(this.reconnectTimer);
+    this.links.close();
     for (const call of [...this.pending.values()]) {
       this.end(call, new GenApiError('CLIENT_CLOSED', 'The client was closed', call.id, false, true));
     }
-    for (const connection of this.connections) {
-      connection.closed = true;
-      connection.socket.close(1000, 'client closed');
-    }
-    this.connections.clear();
   }
 
   private newId(): string {
@@ -190,8 +122,8 @@ export class GenApiClient {
                 receiverOf: () => Receiver, onSent?: (call: Pending) => void): void {
     const id = options.requestId ?? this.newId();
     const receiver = receiverOf();
-    if (this.closedByUser || this.pending.has(id)) {
-      receiver.fail(this.closedByUser
+    if (this.links.closed || this.pending.has(id)) {
+      receiver.fail(this.links.closed
         ? new GenApiError('CLIENT_CLOSED', 'The client was closed', id, false, true)
         : new GenApiError('INVALID_REQUEST', `request_id ${id} is already in flight`, id, false, true));
       return;
@@ -200,7 +132,7 @@ export class GenApiClient {
       receiver.fail(new GenApiError('CANCELLED', 'Cancelled before it was sent', id, false, true));
       return;
     }
-    const frame = this.encode(id, service, requestType, args, options.version);
+    const frame = encodeCall(id, service, requestType, args, options.version, this.options);
     const call: Pending = { id, frame, receiver, resends: 0, ...(onSent ? { onSent: () => onSent(call) } : {}) };
     this.pending.set(id, call);
     if (options.signal) {
@@ -216,15 +148,6 @@ export class GenApiClient {
     this.flush();
   }
 
-  private encode(id: string, service: string, requestType: string, args: object, version?: string): string {
-    const { userId, deviceId, userRoles } = this.options;
-    return JSON.stringify({
-      request_id: id, service, request_type: requestType, ...(version === undefined ? {} : { version }), args,
-      ...(userId === undefined ? {} : { user_id: userId }), ...(deviceId === undefined ? {} : { device_id: deviceId }),
-      ...(userRoles === undefined ? {} : { user_roles: userRoles }),
-    });
-  }
-
   private timedOut(call: Pending, ms: number): void {
     call.connection?.write(JSON.stringify({ op: 'cancel', request_id: call.id }));
     this.end(call, new GenApiError('TIMEOUT', `No answer within ${ms} ms`, call.id, true, true));
@@ -232,7 +155,7 @@ export class GenApiClient {
 
   /** Sends the waiting calls on the current connection, if it is open. */
   private flush(): void {
-    const connection = this.current;
+    const connection = this.links.current;
     while (connection?.opened && !connection.draining && this.queue.length > 0) {
       const call = this.queue.shift() as Pending;
       if (this.pending.get(call.id) !== call) {
@@ -271,54 +194,6 @@ export class GenApiClient {
     }
   }
 
-  private connect(): void {
-    if (this.closedByUser || this.connecting || this.current) {
-      return;
-    }
-    this.connecting = true;
-    const url = this.urls[this.connects++ % this.urls.length] as string;
-    this.withToken(url).then((target) => this.open(url, target), (error: unknown) => {
-      this.connecting = false;
-      this.events.emit('close', { url, code: 0, reason: `no token: ${String(error)}` });
-      this.scheduleReconnect(this.backoff());
-    });
-  }
-
-  private async withToken(url: string): Promise<string> {
-    const { token } = this.options;
-    const value = typeof token === 'function' ? await token() : token;
-    return value === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(value)}`;
-  }
-
-  private open(url: string, target: string): void {
-    let socket: WebSocketLike;
-    try {
-      socket = new this.WebSocketClass(target);
-    } catch (error) {
-      this.connecting = false;
-      this.events.emit('close', { url, code: 0, reason: String(error) });
-      this.scheduleReconnect(this.backoff());
-      return;
-    }
-    const connection = new Connection(url, socket);
-    this.connections.add(connection);
-    this.current = connection;
-    socket.onopen = () => {
-      this.connecting = false;
-      this.attempts = 0;
-      connection.opened = true;
-      this.events.emit('open', { url });
-      this.flush();
-    };
-    socket.onmessage = (event: { data: unknown }) => this.receive(connection, event.data);
-    socket.onclose = (event: { code?: number; reason?: string }) => this.closed(connection, event.code ?? 0,
-      event.reason ?? '');
-    socket.onerror = () => undefined;
-    if (this.closedByUser) {
-      socket.close(1000, 'client closed');
-    }
-  }
-
   private receive(connection: Connection, data: unknown): void {
     let frame: ResponseFrame | ControlFrame;
     try {
@@ -331,7 +206,8 @@ export class GenApiClient {
     }
     if ('op' in frame) {
       if (frame.op === 'drain') {
-        this.drained(connection, frame.reconnect_after_ms ?? 0);
+        this.links.drained(connection, frame.reconnect_after_ms ?? 0);
+        this.closeIfDone(connection);
       }
       return;
     }
@@ -355,36 +231,9 @@ export class GenApiClient {
     call.resends++;
     delete call.connection;
     this.queue.push(call);
-    if (!connection.draining) {
-      // the refusal crossed the drain frame: stop sending here, the drain frame schedules the reconnect
-      this.leave(connection);
-      this.scheduleReconnect(this.backoff());
-    }
+    this.links.refused(connection);
     this.closeIfDone(connection);
     this.flush();
-  }
-
-  private drained(connection: Connection, reconnectAfterMs: number): void {
-    const first = !connection.told;
-    connection.told = true;
-    this.leave(connection);
-    this.events.emit('drain', { url: connection.url, reconnectAfterMs });
-    if (first) {
-      // the gateway's delay spreads its clients' reconnects: it replaces a backoff a refusal may have started
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = undefined;
-      this.scheduleReconnect(reconnectAfterMs);
-    }
-    this.closeIfDone(connection);
-  }
-
-  /** New calls stop going to this connection. */
-  private leave(connection: Connection): void {
-    connection.draining = true;
-    if (this.current === connection) {
-      this.current = undefined;
-      this.connecting = false;
-    }
   }
 
   /** Closes a draining connection once no call is waiting on it. */
@@ -401,37 +250,13 @@ export class GenApiClient {
     connection.socket.close(1000, 'drained');
   }
 
-  private closed(connection: Connection, code: number, reason: string): void {
-    connection.closed = true;
-    this.connections.delete(connection);
+  /** A socket closed: the calls sent on it that wait for an answer fail. */
+  private lost(connection: Connection, code: number): void {
     for (const call of [...this.pending.values()]) {
       if (call.connection === connection) {
         this.end(call, new GenApiError('CONNECTION_LOST', `The connection to ${connection.url} closed (${code}) `
           + 'before the call was answered; it may have run', call.id, false, true));
       }
     }
-    this.events.emit('close', { url: connection.url, code, reason });
-    if (this.current === connection) {
-      this.current = undefined;
-      this.connecting = false;
-      this.scheduleReconnect(this.backoff());
-    }
-  }
-
-  private backoff(): number {
-    const initial = this.options.reconnect?.initialDelayMs ?? 100;
-    const max = this.options.reconnect?.maxDelayMs ?? 5000;
-    const delay = Math.min(max, initial * 2 ** this.attempts++);
-    return delay / 2 + Math.random() * (delay / 2);
-  }
-
-  private scheduleReconnect(delayMs: number): void {
-    if (this.closedByUser || this.reconnectTimer !== undefined) {
-      return;
-    }
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.connect();
-    }, delayMs);
   }
 }
