@@ -1,12 +1,13 @@
 // The typed client against a real gateway: calls, an async call, streams, cancels, errors, pushes, then a drain of the
 // first gateway, after which the client goes on on the second. Prints "ready-for-drain" when the test should drain
-// the first gateway, then one JSON line of what it saw.
-// Usage: node build-test/test/client-test.js WS_URL_A WS_URL_B
+// the first gateway and then create the file FLAG, then one JSON line of what it saw.
+// Usage: node build-test/test/client-test.js WS_URL_A WS_URL_B FLAG
+import { existsSync } from 'node:fs';
 import WebSocket from 'ws';
 import { GenApiClient, GenApiError, type ClientEvents, type Push } from '../src/client.js';
 import { genApi } from './generated/genapi.generated.js';
 
-const [urlA, urlB] = process.argv.slice(2) as [string, string];
+const [urlA, urlB, flag] = process.argv.slice(2) as [string, string, string];
 const client = new GenApiClient({ url: [urlA, urlB], WebSocket, userId: 'ts-user', deviceId: 'ts-device' });
 const api = genApi(client);
 const seen: Record<string, unknown> = { closes: [] };
@@ -84,10 +85,18 @@ const reopened = drained.then(() => next('open', () => true));
 const inFlight = api.demo.slow({ ms: 1500 });
 await new Promise((resolve) => setTimeout(resolve, 300));
 console.log('ready-for-drain');
+// the event loop stays blocked until the drain began, so the next call is written before the drain frame is read:
+// the draining gateway refuses it, and the client sends it again on the next connection
+const until = Date.now() + 20_000;
+while (!existsSync(flag) && Date.now() < until) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+}
+const crossed = failure(api.demo.echo({ message: 'crossed the drain' }));
 seen.drain = await drained;
 seen.reopened = await reopened;
 seen.afterDrain = await api.demo.echo({ message: 'after drain' });
 seen.inFlight = await failure(inFlight);
+seen.crossed = await crossed;
 await closedA;
 client.close();
 console.log(JSON.stringify(seen));

@@ -119,12 +119,14 @@ class TypeScriptClientTest {
 
   @Test
   @DisplayName("calls, an async call, streams, cancels, errors, a push and a relay message; then a drain moves it")
-  void clientAgainstGateways(VertxTestContext test) {
+  void clientAgainstGateways(VertxTestContext test) throws IOException {
+    Path flag = Files.createTempDirectory("genapi-ts").resolve("drain-begun");
     blocking(() -> {
       NodeClients.Background program = NodeClients.startIn(DIR, List.of("node", "build-test/test/client-test.js",
-        url(cluster.port()), url(second.port())));
+        url(cluster.port()), url(second.port()), flag.toString()));
       program.awaitLine("ready-for-drain", 60_000);
       cluster.gateway().drain();
+      Files.createFile(flag);
       return program.result(40_000);
     }).onComplete(test.succeeding(seen -> test.verify(() -> {
       assertCalls(seen);
@@ -213,6 +215,8 @@ class TypeScriptClientTest {
     assertThat(seen.getJsonObject("afterDrain")).isEqualTo(new JsonObject().put("message", "after drain"));
     assertThat(seen.getJsonObject("inFlight")).as("the call in flight when the drain began")
       .isEqualTo(new JsonObject().put("answered", new JsonObject().put("slept", 1500)));
+    assertThat(seen.getJsonObject("crossed")).as("a call written after the drain began: refused there, sent again")
+      .isEqualTo(new JsonObject().put("answered", new JsonObject().put("message", "crossed the drain")));
     assertThat(seen.getJsonArray("closes").stream().map(JsonObject.class::cast)
       .filter(close -> close.getString("url").equals(url(cluster.port()))))
       .as("the drained connection closed once its call was answered").singleElement()
