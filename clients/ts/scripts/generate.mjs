@@ -10,7 +10,9 @@ const USAGE = 'usage: generate.mjs <url of /api/schema | file> <out.ts> [--clien
 /** @returns the schema document, fetched or read */
 async function load(source) {
   if (/^https?:\/\//.test(source)) {
-    const response = await fetch(source);
+    const response = await fetch(source).catch((error) => {
+      throw new Error(`GET ${source}: ${error.cause?.message ?? error.message}`);
+    });
     if (!response.ok) {
       throw new Error(`GET ${source}: ${response.status}`);
     }
