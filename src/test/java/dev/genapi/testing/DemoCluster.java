@@ -71,6 +71,11 @@ public final class DemoCluster implements AutoCloseable {
     }
   }
 
+  /** @return done with another gateway of the cluster, on the first gateway's Vert.x, with these options and a free port */
+  public Future<Gateway> startGateway(GatewayOptions options) {
+    return Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort()));
+  }
+
   public Gateway gateway() {
     return gateway;
   }

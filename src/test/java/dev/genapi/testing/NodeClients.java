@@ -67,8 +67,17 @@ public final class NodeClients {
     install();
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
+    return startIn(DIR, command);
+  }
+
+  /**
+   * Starts a command in the background in a directory (a Node program of another npm package, say).
+   *
+   * @return the running command
+   */
+  public static Background startIn(Path dir, List<String> command) {
     try {
-      return new Background(new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start());
+      return new Background(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
     } catch (IOException e) {
       throw new AssertionError("cannot run " + command + " (are node and npm installed?)", e);
     }
@@ -157,10 +166,27 @@ public final class NodeClients {
   }
 
   private static String exec(List<String> command, Map<String, String> env, long timeoutSeconds) {
+    Ran ran = runIn(DIR, command, env, timeoutSeconds);
+    if (ran.exitCode() != 0) {
+      throw new AssertionError(command + " failed (" + ran.exitCode() + "):\n" + ran.output());
+    }
+    return ran.output();
+  }
+
+  /** What a command printed (standard output and error) and its exit code. */
+  public record Ran(int exitCode, String output) {
+  }
+
+  /**
+   * Runs a command in a directory, bounded in time, whatever its exit code.
+   *
+   * @return its exit code and output
+   */
+  public static Ran runIn(Path dir, List<String> command, Map<String, String> env, long timeoutSeconds) {
     try {
       File log = File.createTempFile("genapi-node", ".log");
       log.deleteOnExit();
-      ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log);
       builder.environment().putAll(env);
       Process process = builder.start();
@@ -168,11 +194,7 @@ public final class NodeClients {
         process.destroyForcibly();
         throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s");
       }
-      String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-      if (process.exitValue() != 0) {
-        throw new AssertionError(command + " failed (" + process.exitValue() + "):\n" + output);
-      }
-      return output;
+      return new Ran(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("cannot run " + command + " (are node and npm installed?)", e);
     } catch (InterruptedException e) {
