@@ -2,7 +2,8 @@
 // Writes a typed facade of a gateway's functions from its /api/schema: one interface per service, one method per
 // function with its argument and result types, and genApi(client) that builds it over a GenApiClient.
 // Usage: node scripts/generate.mjs <http(s) URL of /api/schema | schema file> <out.ts> [--client <module>]
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { schemaToTs } from './schema-to-ts.mjs';
 
 const USAGE = 'usage: generate.mjs <url of /api/schema | file> <out.ts> [--client <module>]';
@@ -151,6 +152,7 @@ async function main(argv) {
   if (!Array.isArray(document.functions)) {
     throw new Error(`${source}: no "functions" array: not a GenApi /api/schema document`);
   }
+  await mkdir(dirname(target), { recursive: true });
   await writeFile(target, generate(document, clientModule));
   console.log(`wrote ${target}: ${document.functions.length} functions`);
 }
