@@ -229,12 +229,12 @@ class RegistryTrustClusterTest {
       .compose(checked -> config.setDisabled("vault", "secret", "0.0.0", true, VAULT_TOKEN))
       .map(disabled -> assertThat(disabled.getString("status")).isEqualTo("disabled"))
       .compose(checked -> until(() -> secretAs("admin"), a -> "DISABLED".equals(a.getString("code")), 10_000))
-      .map(answer -> assertThat(answer).isNotNull())
+      .map(answer -> assertThat(answer.getString("code")).as("a call while disabled").isEqualTo("DISABLED"))
       .compose(checked -> config.setDisabled("vault", "secret", "0.0.0", false, VAULT_TOKEN))
       .map(enabled -> assertThat(enabled.getString("status")).isEqualTo("enabled"))
       .compose(checked -> until(() -> secretAs("admin"), a -> a.getBoolean("success"), 10_000))
       .onComplete(test.succeeding(answer -> test.verify(() -> {
-        assertThat(answer).isNotNull();
+        assertThat(answer.getBoolean("success")).as("a call once enabled again").isTrue();
         test.completeNow();
       })));
   }
