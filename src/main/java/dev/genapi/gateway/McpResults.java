@@ -1,6 +1,7 @@
 package dev.genapi.gateway;
 
 import dev.genapi.api.ErrorCode;
+import dev.genapi.protocol.RawJson;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -22,7 +23,6 @@ import java.util.Map;
  */
 final class McpResults {
 
-  private static final TypeRef<Map<String, Object>> OBJECT = new TypeRef<>() { };
   private static final TypeRef<Object> ANY = new TypeRef<>() { };
 
   private final McpJsonMapper json;
@@ -42,9 +42,11 @@ final class McpResults {
 
   /** @return the result of a function's answer */
   McpSchema.CallToolResult value(Object result) {
-    String text = Json.encode(result);
-    Map<String, Object> structured = result instanceof JsonObject ? plain(text, OBJECT)
-      : single("result", plain(text, ANY));
+    String text = text(result);
+    Object value = plain(text, ANY);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> structured = value instanceof Map<?, ?> map ? (Map<String, Object>) map
+      : single("result", value);
     return McpSchema.CallToolResult.builder().addTextContent(text).structuredContent(structured).build();
   }
 
@@ -69,6 +71,19 @@ final class McpResults {
   /** @return an empty collection of stream chunks, bounded to that many bytes of JSON */
   Chunks chunks(int maxBytes) {
     return new Chunks(maxBytes);
+  }
+
+  /** @return whether a frame's result is JSON {@code null} (the end of a stream without a last chunk, say) */
+  static boolean isNull(Object result) {
+    return result == null || "null".equals(text(result));
+  }
+
+  // a node's answer arrives as its JSON bytes, forwarded as they are
+  private static String text(Object result) {
+    if (result instanceof RawJson raw) {
+      return raw.bytes().length() == 0 ? "null" : raw.bytes().toString();
+    }
+    return Json.encode(result);
   }
 
   private <T> T plain(String text, TypeRef<T> type) {
@@ -97,7 +112,7 @@ final class McpResults {
 
     /** @return whether the chunk fits; once one does not, the stream is over its bound */
     boolean add(Object chunk) {
-      String text = Json.encode(chunk);
+      String text = text(chunk);
       bytes += text.length();
       texts.add(text);
       return bytes <= maxBytes;

@@ -109,7 +109,7 @@ final class McpToolCall {
       } else if (!frame.success()) {
         sink.success(results.error(frame.code(), frame.error(), frame.retryAfterMs()));
       } else if (stream) {
-        if (frame.result() != null) {
+        if (!McpResults.isNull(frame.result())) {
           chunks.add(frame.result());
         }
         sink.success(chunks.result());
