@@ -191,15 +191,18 @@ class McpClusterTest {
   }
 
   @Test
-  @DisplayName("the npm @modelcontextprotocol/sdk client connects, lists the tools and calls demo.add")
+  @DisplayName("the npm @modelcontextprotocol/sdk client connects with a JWT, lists the tools and calls them")
   void npmClient(VertxTestContext test) {
+    String carol = Jwts.token(cluster.clients(), Jwts.SECRET, "carol", new JsonArray(), 300);
     cluster.clients().executeBlocking(() -> NodeClients.run("mcp-client.js",
-        "http://127.0.0.1:" + cluster.port() + "/mcp"))
+        "http://127.0.0.1:" + cluster.port() + "/mcp", carol))
       .map(seen -> {
         assertThat(seen.getJsonArray("tools").getList()).contains("demo.echo", "demo.add", "demo.count");
         assertThat(seen.getJsonObject("add").getBoolean("isError", false)).isFalse();
         assertThat(seen.getJsonObject("add").getJsonArray("content").getJsonObject(0).getString("text"))
           .isEqualTo("5");
+        assertThat(seen.getJsonObject("whoami").getJsonObject("structuredContent").getString("user_id"))
+          .isEqualTo("carol");
         return assertThat(seen.getJsonObject("fail").getJsonObject("structuredContent").getString("code"))
           .isEqualTo("INTERNAL");
       }).onComplete(test.succeedingThenComplete());
