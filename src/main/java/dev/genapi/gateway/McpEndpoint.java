@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A gateway's MCP server (the SDK's, on {@link McpSessions}), shared by its HTTP servers: its tools follow the
@@ -35,7 +36,7 @@ final class McpEndpoint {
     McpResults results = new McpResults(json);
     sessions = new McpSessions(options.getMcp());
     server = McpServer.async(sessions)
-      .serverInfo("genapi", String.valueOf(Gateway.class.getPackage().getImplementationVersion()))
+      .serverInfo("genapi", Objects.requireNonNullElse(Gateway.class.getPackage().getImplementationVersion(), "dev"))
       .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
       .jsonMapper(json)
       // GenApi checks the arguments itself, answering INVALID_ARGUMENT with the precise reason
