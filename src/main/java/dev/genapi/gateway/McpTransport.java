@@ -128,7 +128,8 @@ final class McpTransport {
       return;
     }
     if (message instanceof McpSchema.JSONRPCRequest request) {
-      McpSseStream stream = new McpSseStream((Context) context.get(CONTEXT), response, json).open();
+      McpSseStream stream = new McpSseStream((Context) context.get(CONTEXT), response, json).answering(request)
+        .open();
       Disposable running = entry.session.responseStream(request, stream)
         .contextWrite(c -> c.put(McpTransportContext.KEY, context))
         .subscribe(v -> { }, e -> stream.close());

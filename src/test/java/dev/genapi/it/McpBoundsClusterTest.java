@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -64,7 +65,7 @@ class McpBoundsClusterTest {
   }
 
   @Test
-  @DisplayName("an initialize past mcp_max_sessions answers 503; a DELETE frees a place, and the deleted session is 404")
+  @DisplayName("an initialize past mcp_max_sessions answers 503; a DELETE frees a place; a deleted session is 404")
   void sessionCap(VertxTestContext test) {
     Future.all(initialize(), initialize()).compose(both -> {
       String first = both.resultAt(0);
@@ -79,7 +80,8 @@ class McpBoundsClusterTest {
         .compose(v -> post(first, PING))
         .map(gone -> assertThat(gone.status()).isEqualTo(404))
         .compose(v -> initialize())
-        .compose(third -> Future.all(exchange(HttpMethod.DELETE, second, null), exchange(HttpMethod.DELETE, third, null)));
+        .compose(third -> Future.all(exchange(HttpMethod.DELETE, second, null),
+          exchange(HttpMethod.DELETE, third, null)));
     }).onComplete(test.succeedingThenComplete());
   }
 
@@ -129,6 +131,26 @@ class McpBoundsClusterTest {
         assertThat(all.<Http.Reply>resultAt(0).json().getJsonObject("error").getString("message"))
           .isEqualTo("Mcp-Session-Id header required");
         return assertThat(all.<Http.Reply>resultAt(2).header("Allow")).isEqualTo("GET, POST, DELETE");
+      }).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("a request whose params do not fit its method, or of an unknown tool or method, gets a JSON-RPC error")
+  void badParams(VertxTestContext test) {
+    initialize().compose(session -> Future.all(List.of(
+        post(session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"demo.echo\","
+          + "\"arguments\":5}}"),
+        post(session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":\"x\"}"),
+        post(session, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"nope\"}}"),
+        post(session, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"no/such\"}")))
+      .eventually(() -> exchange(HttpMethod.DELETE, session, null)))
+      .map(all -> {
+        List<Integer> codes = all.<Http.Reply>list().stream().map(reply -> {
+          String data = reply.raw().toString();
+          return new JsonObject(data.substring(data.indexOf("data: ") + 6).trim())
+            .getJsonObject("error").getInteger("code");
+        }).toList();
+        return assertThat(codes).containsExactly(-32602, -32602, -32602, -32601);
       }).onComplete(test.succeedingThenComplete());
   }
 

@@ -4,6 +4,7 @@ import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.ratelimit.RateLimit;
 import dev.genapi.testing.DemoCluster;
+import dev.genapi.testing.Eventually;
 import dev.genapi.testing.Http;
 import dev.genapi.testing.Jwts;
 import dev.genapi.testing.NodeClients;
@@ -30,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,7 +120,7 @@ class McpClusterTest {
   }
 
   @Test
-  @DisplayName("the bearer JWT is the caller's identity: a permission needing one refuses without it and passes with it")
+  @DisplayName("the bearer JWT is the caller's identity: a permission needing one refuses without it, passes with it")
   void identity(VertxTestContext test) {
     String alice = Jwts.token(cluster.clients(), Jwts.SECRET, "alice", new JsonArray(), 300);
     Future.all(connect(null, tools -> { }), connect(alice, tools -> { })).compose(both -> {
@@ -153,7 +157,7 @@ class McpClusterTest {
   }
 
   @Test
-  @DisplayName("the tool list follows the registry: a pushed function appears, a disabled one goes, each with list_changed")
+  @DisplayName("the tool list follows the registry: a pushed function comes, a disabled one goes, with list_changed")
   void listChanged(VertxTestContext test) {
     List<List<String>> seen = new CopyOnWriteArrayList<>();
     JsonObject push = new JsonObject().put("service", "extra").put("config_version", "1")
@@ -208,7 +212,7 @@ class McpClusterTest {
       }).onComplete(test.succeedingThenComplete());
   }
 
-  private static Future<McpAsyncClient> connect(String bearer, java.util.function.Consumer<List<McpSchema.Tool>> changes) {
+  private static Future<McpAsyncClient> connect(String bearer, Consumer<List<McpSchema.Tool>> changes) {
     HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
       .builder("http://127.0.0.1:" + cluster.port()).endpoint("/mcp")
       .httpRequestCustomizer((builder, method, uri, body, context) -> {
@@ -229,8 +233,8 @@ class McpClusterTest {
     return call(client.closeGracefully());
   }
 
-  private static Future<Void> until(java.util.function.BooleanSupplier condition) {
-    return dev.genapi.testing.Eventually.poll(cluster.clients(), condition, 10_000, () -> "the tools never changed");
+  private static Future<Void> until(BooleanSupplier condition) {
+    return Eventually.poll(cluster.clients(), condition, 10_000, () -> "the tools never changed");
   }
 
   private static McpSchema.CallToolRequest request(String name, Map<String, Object> args) {
@@ -238,7 +242,7 @@ class McpClusterTest {
   }
 
   private static Map<String, McpSchema.Tool> byName(List<McpSchema.Tool> tools) {
-    return tools.stream().collect(java.util.stream.Collectors.toMap(McpSchema.Tool::name, t -> t));
+    return tools.stream().collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
   }
 
   private static List<String> texts(McpSchema.CallToolResult result) {
