@@ -76,7 +76,10 @@ final class McpTransport {
     HttpServerRequest http = rc.request();
     Map<String, Object> values = new HashMap<>();
     values.put(CONTEXT, Vertx.currentContext());
-    values.put(IP, gateway.connections().addresses().clientOf(http.remoteAddress(), http.headers()));
+    String ip = gateway.connections().addresses().clientOf(http.remoteAddress(), http.headers());
+    if (ip != null) {
+      values.put(IP, ip);
+    }
     if (admin.matches(http.getHeader("Authorization"))) {
       values.put(ADMIN, true);
       return Future.succeededFuture(McpTransportContext.create(values));
