@@ -14,8 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +30,13 @@ final class AdminApi {
 
   private final Gateway gateway;
   private final ConfigService config;
-  private final byte[] token;
+  private final AdminToken token;
   private final ConfigOptions tokens;
 
   private AdminApi(Vertx vertx, Gateway gateway, GatewayOptions options) {
     this.gateway = gateway;
     this.config = gateway.configService();
-    this.token = options.getAdminToken() == null ? null : options.getAdminToken().getBytes(StandardCharsets.UTF_8);
+    this.token = new AdminToken(options.getAdminToken());
     this.tokens = options.getConfig();
   }
 
@@ -65,14 +63,11 @@ final class AdminApi {
   }
 
   private void authorize(RoutingContext rc) {
-    if (token == null) {
+    if (!token.configured()) {
       error(rc, 404, "the admin API is off: no admin token is configured");
       return;
     }
-    String header = rc.request().getHeader("Authorization");
-    byte[] given = header != null && header.startsWith("Bearer ")
-      ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!MessageDigest.isEqual(token, given)) {
+    if (!token.matches(rc.request().getHeader("Authorization"))) {
       rc.response().putHeader("WWW-Authenticate", "Bearer");
       error(rc, 401, "a valid admin bearer token is required");
       return;

@@ -68,6 +68,7 @@ public final class Gateway {
   private RateLimitSettings rateLimitSettings;
   private RateLimitSync rateLimitSync;
   private Relay relay;
+  private McpEndpoint mcp;
   private int port;
   private int adminPort = -1;
 
@@ -128,6 +129,7 @@ public final class Gateway {
     rateLimitSync = new RateLimitSync(vertx, rateLimiter, options.getAdminToken());
     configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
     relay = new Relay(vertx, hazelcast);
+    mcp = McpEndpoint.start(vertx, this, pipeline, options);
     return vertx.deployVerticle(configVerticle)
       .compose(id -> {
         deployments.add(id);
@@ -304,6 +306,10 @@ public final class Gateway {
   }
 
   /** @return the Phoenix long-poll sessions of every server verticle, by token */
+  McpEndpoint mcp() {
+    return mcp;
+  }
+
   Map<String, LongPollSession> longPolls() {
     return longPolls;
   }
@@ -372,6 +378,7 @@ public final class Gateway {
       .eventually(replies::stop)
       .eventually(rateLimitSync::stop)
       .eventually(relay::stop)
+      .eventually(mcp::stop)
       .eventually(rateLimitSettings::stop)
       .eventually(() -> nodes.stop(vertx, ClusterSupport.hazelcast(vertx)))
       .mapEmpty();

@@ -46,6 +46,7 @@ public final class GatewayOptions {
   private int maxInFlightPerConnection = DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
   private String phoenixEvent = DEFAULT_PHOENIX_EVENT;
   private ClientLimitsOptions clientLimits = new ClientLimitsOptions();
+  private McpOptions mcp = new McpOptions();
   private MetricsOptions metrics = new MetricsOptions();
   private ServerTlsOptions tls = new ServerTlsOptions();
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
@@ -61,7 +62,7 @@ public final class GatewayOptions {
    *             {@code admin_token}, {@code rate_limits} ({@link RateLimitOptions}), {@code max_connections},
    *             {@code max_in_flight_per_connection}, {@code phoenix_event}, {@code drain_timeout_ms},
    *             {@code drain_reconnect_spread_ms}, and the keys of {@link AuthOptions},
-   *             {@link ClientLimitsOptions}, {@link MetricsOptions}, {@link ServerTlsOptions} and
+   *             {@link ClientLimitsOptions}, {@link McpOptions}, {@link MetricsOptions}, {@link ServerTlsOptions} and
    *             {@link ConfigOptions} (push token and pulls)
    */
   public GatewayOptions(JsonObject json) {
@@ -81,6 +82,7 @@ public final class GatewayOptions {
     setMaxInFlightPerConnection(json.getInteger("max_in_flight_per_connection", DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION));
     setPhoenixEvent(json.getString("phoenix_event", DEFAULT_PHOENIX_EVENT));
     setClientLimits(new ClientLimitsOptions(json));
+    setMcp(new McpOptions(json));
     setMetrics(new MetricsOptions(json));
     setTls(new ServerTlsOptions(json));
     setDrainTimeoutMs(json.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
@@ -96,7 +98,7 @@ public final class GatewayOptions {
       .put("rate_limits", rateLimits.toJson()).put("max_connections", maxConnections)
       .put("max_in_flight_per_connection", maxInFlightPerConnection).put("phoenix_event", phoenixEvent)
       .put("drain_timeout_ms", drainTimeoutMs).put("drain_reconnect_spread_ms", drainReconnectSpreadMs)
-      .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(metrics.toJson())
+      .mergeIn(auth.toJson()).mergeIn(clientLimits.toJson()).mergeIn(mcp.toJson()).mergeIn(metrics.toJson())
       .mergeIn(tls.toJson()).mergeIn(config.toJson());
   }
 
@@ -273,6 +275,15 @@ public final class GatewayOptions {
   /** @param limits the client bounds @return a reference to this, so the API can be used fluently */
   public GatewayOptions setClientLimits(ClientLimitsOptions limits) {
     this.clientLimits = limits;
+    return this;
+  }
+
+  /** @return the bounds of the MCP endpoint: open sessions, idle expiry */
+  public McpOptions getMcp() { return mcp; }
+
+  /** @param mcp the MCP endpoint's bounds @return a reference to this, so the API can be used fluently */
+  public GatewayOptions setMcp(McpOptions mcp) {
+    this.mcp = mcp;
     return this;
   }
 

@@ -26,9 +26,9 @@ import java.util.Set;
 /**
  * The HTTP server of a gateway: native frames over WebSocket ({@code /ws}) and SockJS ({@code /sockjs}), Phoenix
  * Channels v2 ({@code /socket/websocket}), calls over HTTP ({@code /api/call}), the public catalogue
- * ({@code /api/functions}), and the admin API, {@code /metrics} and the health endpoints unless an admin port serves
- * them ({@link AdminVerticle}). Deploy several instances to serve connections on several event loops; they share the
- * port and the pipeline.
+ * ({@code /api/functions}), MCP ({@code /mcp}, {@link McpTransport}), and the admin API, {@code /metrics} and the
+ * health endpoints unless an admin port serves them ({@link AdminVerticle}). Deploy several instances to serve
+ * connections on several event loops; they share the port and the pipeline.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -80,6 +80,8 @@ public final class GatewayVerticle extends VerticleBase {
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
     router.post("/api/call").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
       .handler(http::handle);
+    router.route("/mcp").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+      .handler(gateway.mcp().transport()::handle);
     RegistryDocument catalogue = new RegistryDocument(gateway.registry(), Catalogue::of);
     RegistryDocument schema = new RegistryDocument(gateway.registry(), SchemaDocuments::jsonSchema);
     RegistryDocument openApi = new RegistryDocument(gateway.registry(), SchemaDocuments::openApi);
@@ -167,7 +169,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static boolean clientPath(String path) {
     return path.equals("/ws") || path.startsWith("/socket/") || path.startsWith("/sockjs")
-      || path.equals("/api/call");
+      || path.equals("/api/call") || path.equals("/mcp");
   }
 
   @Override

@@ -55,6 +55,8 @@ final class Settings {
     new Setting("gateway", "tls_cert", "GENAPI_TLS_CERT", "--tls-cert", Type.STRING),
     new Setting("gateway", "tls_key", "GENAPI_TLS_KEY", "--tls-key", Type.STRING),
     new Setting("gateway", "latency_buckets_ms", "GENAPI_LATENCY_BUCKETS_MS", "--latency-buckets-ms", Type.LIST),
+    new Setting("gateway", "mcp_max_sessions", "GENAPI_MCP_MAX_SESSIONS", "--mcp-max-sessions", Type.INT),
+    new Setting("gateway", "mcp_session_idle_ms", "GENAPI_MCP_SESSION_IDLE_MS", "--mcp-session-idle-ms", Type.INT),
     new Setting("node", "push_token", "GENAPI_PUSH_TOKEN", "--push-token", Type.SECRET),
     new Setting("cluster", "name", "GENAPI_CLUSTER_NAME", "--cluster-name", Type.STRING),
     new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),

@@ -4,6 +4,7 @@ import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.config.ConfigOptions;
 import dev.genapi.gateway.AuthOptions;
 import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.gateway.McpOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,23 @@ class SettingsTest {
       .containsExactly(0.5, 5.0, 50.0);
     assertThat(new GatewayOptions(Settings.load(List.of("--latency-buckets-ms", "1,2"), Map.of()).gateway())
       .getMetrics().getLatencyBucketsMs()).containsExactly(1.0, 2.0);
+  }
+
+  @Test
+  @DisplayName("the MCP session bounds come from the file, the environment or a flag, with their defaults otherwise")
+  void mcpBounds() throws IOException {
+    assertThat(new GatewayOptions(Settings.load(List.of("--conf", conf.resolve("absent").toString()), Map.of())
+      .gateway()).getMcp().getMaxSessions())
+      .isEqualTo(McpOptions.DEFAULT_MAX_SESSIONS);
+    Files.writeString(conf.resolve("gateway.json"), "{\"mcp_max_sessions\": 5, \"mcp_session_idle_ms\": 3000}");
+    McpOptions fromFile = new GatewayOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).gateway())
+      .getMcp();
+    assertThat(fromFile.getMaxSessions()).isEqualTo(5);
+    assertThat(fromFile.getSessionIdleMs()).isEqualTo(3000);
+    McpOptions overridden = new GatewayOptions(Settings.load(List.of("--conf", conf.toString(),
+      "--mcp-session-idle-ms", "4000"), Map.of("GENAPI_MCP_MAX_SESSIONS", "7")).gateway()).getMcp();
+    assertThat(overridden.getMaxSessions()).isEqualTo(7);
+    assertThat(overridden.getSessionIdleMs()).isEqualTo(4000);
   }
 
   @Test
