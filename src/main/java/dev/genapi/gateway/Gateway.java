@@ -305,11 +305,12 @@ public final class Gateway {
     return memory;
   }
 
-  /** @return the Phoenix long-poll sessions of every server verticle, by token */
+  /** @return the MCP server every server verticle serves {@code /mcp} from */
   McpEndpoint mcp() {
     return mcp;
   }
 
+  /** @return the Phoenix long-poll sessions of every server verticle, by token */
   Map<String, LongPollSession> longPolls() {
     return longPolls;
   }
