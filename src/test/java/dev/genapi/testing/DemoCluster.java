@@ -6,6 +6,7 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,6 +41,9 @@ public final class DemoCluster implements AutoCloseable {
    * Prometheus, so that {@code GET /metrics} answers them (one such cluster at a time in the JVM).
    */
   public static Future<DemoCluster> openWithMetrics(GatewayOptions options) {
+    // the gateway adds its registry to Micrometer's global one, which would copy in the meters that earlier gateways
+    // of this JVM left there, and those would shadow the new gateway's own
+    Metrics.globalRegistry.clear();
     return open(options, new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
   }
