@@ -67,14 +67,16 @@ public final class GatewayVerticle extends VerticleBase {
     webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, pushes, this::release);
     sockJs = new SockJsTransport(vertx, gateway, pipeline, options, pushes);
     http = new HttpTransport(vertx, pipeline, gateway, options);
-    longPoll = new LongPollTransport(vertx, gateway, pipeline, options, pushes, gateway.longPolls());
+    longPoll = new LongPollTransport(vertx, gateway, pipeline, options, pushes, gateway.longPolls(),
+      this::admitSession);
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
     router.get("/ws").handler(rc -> webSockets.upgrade(rc, false));
     router.get("/socket/websocket").handler(rc -> webSockets.upgrade(rc, true));
-    router.get("/socket/longpoll").handler(longPoll::poll);
-    router.post("/socket/longpoll").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(longPoll::send);
+    router.get(LongPollTransport.PATH).handler(longPoll::poll);
+    router.post(LongPollTransport.PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+      .handler(longPoll::send);
     router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()
       .setRegisterWriteHandler(false)).socketHandler(sockJs::open));
@@ -153,7 +155,13 @@ public final class GatewayVerticle extends VerticleBase {
     if (gateway.draining() && rc.request().getHeader(HttpHeaders.UPGRADE) == null) {
       HttpTransport.closeAfterAnswer(rc);
     }
-    if (!operations && refused.contains(rc.request().connection())) {
+    boolean refusedHere = !operations && refused.contains(rc.request().connection());
+    if (refusedHere && longPoll.serves(rc.request())) {
+      // a live long-poll session holds its address's slot: its polls and sends pass, one per connection
+      HttpTransport.closeAfterAnswer(rc);
+      refusedHere = false;
+    }
+    if (refusedHere) {
       HttpTransport.connectionClose(rc);
       rc.response().setStatusCode(503).end("too many connections");
     } else if (clientPath(path) && !origins.allows(rc.request())) {
@@ -161,6 +169,22 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       rc.next();
     }
+  }
+
+  /**
+   * A long-poll session opens on this request's connection: the session takes the connection's slot under the
+   * connection bounds (a session counts as one connection, whichever TCP connections carry its requests), and the
+   * connection closes after this answer.
+   *
+   * @return whether the session fits the bounds (it is then counted)
+   */
+  private boolean admitSession(RoutingContext rc, String ip) {
+    HttpConnection carrier = rc.request().connection();
+    if (admitted.containsKey(carrier)) {
+      gateway.connections().close(admitted.remove(carrier));
+      HttpTransport.closeAfterAnswer(rc);
+    }
+    return gateway.connections().open(ip);
   }
 
   private static void json(RoutingContext rc, RegistryDocument document) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Phoenix Channels over long polling ({@code /socket/longpoll}), as the official {@code phoenix} client speaks it
@@ -24,12 +25,15 @@ import java.util.Map;
  * bearer token), a {@code GET} with one polls it, a {@code POST} sends it frames, one per line. The session speaks
  * the same Phoenix frames as {@code /socket/websocket} ({@link PhoenixSession}), through the same pipeline, byte
  * budget, pushes and drain. A poll is held up to {@code long_poll_window_ms}, and a session no poll reached for 1.5
- * windows is closed. Sessions live on the gateway they
- * were opened on: a load balancer in front of several gateways must keep a client on one (as Phoenix without its
+ * windows is closed. A session counts as one connection under the connection bounds, in place of the TCP connection
+ * its handshake came on; at the bound its own requests still pass, one per connection. Sessions live on the gateway
+ * they were opened on: a load balancer in front of several gateways must keep a client on one (as Phoenix without its
  * PubSub would), else the client's next request opens a new session where it lands.
  */
 final class LongPollTransport {
 
+  /** The path the transport serves. */
+  static final String PATH = "/socket/longpoll";
   /** Most frames one send carries, as Phoenix's own bound. */
   static final int MAX_FRAMES_PER_SEND = 100;
   private static final String TOKEN_PREFIX = "lp1.";
@@ -42,19 +46,24 @@ final class LongPollTransport {
   private final TopicRules topics;
   private final PushIndex pushes;
   private final Map<String, LongPollSession> sessions;
+  private final BiPredicate<RoutingContext, String> admission;
   private final long windowMs;
   private final List<LongPollSession> mine = new ArrayList<>();
   private boolean draining;
 
-  /** @param sessions the gateway's sessions, of every server verticle: a request may reach any of them */
+  /**
+   * @param sessions the gateway's sessions, of every server verticle: a request may reach any of them
+   * @param admission counts a new session from a handshake and its client address, or answers false over the bounds
+   */
   LongPollTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes,
-                    Map<String, LongPollSession> sessions) {
+                    Map<String, LongPollSession> sessions, BiPredicate<RoutingContext, String> admission) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.pipeline = pipeline;
     this.options = options;
     this.pushes = pushes;
     this.sessions = sessions;
+    this.admission = admission;
     this.topics = new TopicRules(options.getClientLimits());
     this.windowMs = options.getClientLimits().getLongPollWindowMs();
     vertx.setPeriodic(Math.max(10, windowMs / 2), id -> closeIdle());
@@ -68,6 +77,11 @@ final class LongPollTransport {
     } else {
       open(rc);
     }
+  }
+
+  /** @return whether the request polls or sends to a live session */
+  boolean serves(HttpServerRequest request) {
+    return PATH.equals(request.path()) && sessionOf(request) != null;
   }
 
   /** Answers a {@code POST}: the frames of its body go to the session the token names. */
@@ -92,7 +106,7 @@ final class LongPollTransport {
     gateway.authenticator().authenticate(bearerOf(request)).onComplete(auth -> {
       if (auth.failed()) {
         json(rc.response(), new JsonObject().put("status", 403));
-      } else if (!gateway.connections().open(ip)) {
+      } else if (!admission.test(rc, ip)) {
         json(rc.response(), new JsonObject().put("status", 500));
       } else {
         json(rc.response(), new JsonObject().put("status", 410).put("token", attach(auth.result(), ip).token())

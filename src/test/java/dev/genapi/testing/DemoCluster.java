@@ -6,8 +6,12 @@ import dev.genapi.gateway.Gateway;
 import dev.genapi.gateway.GatewayOptions;
 import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 
 /**
  * A gateway and a demo service node in two clustered Vert.x instances of a private cluster on loopback, and a plain
@@ -29,16 +33,31 @@ public final class DemoCluster implements AutoCloseable {
 
   /** @return a cluster whose gateway has these options (its port is chosen here), once its demo node registered */
   public static Future<DemoCluster> open(GatewayOptions options) {
+    return open(options, new VertxOptions());
+  }
+
+  /**
+   * Opens a cluster as {@link #open(GatewayOptions)} does, its gateway's Vert.x exporting Micrometer metrics to
+   * Prometheus, so that {@code GET /metrics} answers them (one such cluster at a time in the JVM).
+   */
+  public static Future<DemoCluster> openWithMetrics(GatewayOptions options) {
+    // the gateway adds its registry to Micrometer's global one, which would copy in the meters that earlier gateways
+    // of this JVM left there, and those would shadow the new gateway's own
+    Metrics.globalRegistry.clear();
+    return open(options, new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))));
+  }
+
+  private static Future<DemoCluster> open(GatewayOptions options, VertxOptions gatewayOptions) {
     ClusterOptions cluster = TestCluster.newCluster();
-    return TestCluster.join(cluster, 2).compose(members -> {
-      Vertx gatewayVertx = members.get(0);
-      Vertx nodeVertx = members.get(1);
-      ServiceNode demo = DemoService.registerOn(
-        ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
-      return Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort()))
-        .compose(gateway -> demo.start().compose(v -> demo.registered())
-          .map(v -> new DemoCluster(gatewayVertx, nodeVertx, gateway)));
-    });
+    return TestCluster.join(cluster, gatewayOptions).compose(gatewayVertx -> TestCluster.join(cluster)
+      .compose(nodeVertx -> {
+        ServiceNode demo = DemoService.registerOn(
+          ServiceNode.create(nodeVertx, new ServiceNodeOptions().setName("demo-node")), nodeVertx);
+        return Gateway.start(gatewayVertx, options.setPort(TestCluster.freePort()))
+          .compose(gateway -> demo.start().compose(v -> demo.registered())
+            .map(v -> new DemoCluster(gatewayVertx, nodeVertx, gateway)));
+      }));
   }
 
   /** Starts a cluster as {@link #open} does, waiting. */

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -45,7 +46,12 @@ public final class Http implements AutoCloseable {
 
   /** A client of the server on that port. */
   public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient();
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  /** A client of the server on that port, with these options (a local address, say, to be another client). */
+  public Http(Vertx vertx, int port, HttpClientOptions options) {
+    this.client = vertx.createHttpClient(options);
     this.port = port;
   }
 

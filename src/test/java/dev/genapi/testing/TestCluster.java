@@ -33,7 +33,12 @@ public final class TestCluster {
 
   /** @return a member of that cluster, once started */
   public static Future<Vertx> join(ClusterOptions options) {
-    return ClusterSupport.start(options, new VertxOptions().setEventLoopPoolSize(2));
+    return join(options, new VertxOptions());
+  }
+
+  /** @return a member of that cluster with these Vert.x options (two event loops), once started */
+  public static Future<Vertx> join(ClusterOptions options, VertxOptions vertx) {
+    return ClusterSupport.start(options, vertx.setEventLoopPoolSize(2));
   }
 
   /** @return that many members of the cluster, started one after another (a member joins the ones before it) */
