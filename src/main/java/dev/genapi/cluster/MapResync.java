@@ -3,6 +3,7 @@ package dev.genapi.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipAdapter;
 import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * member merged back from a split (a merge that keeps the larger side's entries fires no event), and shortly after
  * another member left (entry events are best effort: those the leaving member had not delivered yet are lost with it,
  * and a member dragged out while busy in a cascade of failures may take deletes and puts with it unannounced).
- * Reloads run off the event loop; several members leaving together cause one reload.
+ * Reloads run off the event loop, one at a time; several members leaving together cause one reload.
  */
 public final class MapResync {
 
@@ -26,6 +27,7 @@ public final class MapResync {
   private static final Logger LOG = LoggerFactory.getLogger(MapResync.class);
 
   private final Vertx vertx;
+  private final Context context;
   private final HazelcastInstance hazelcast;
   private final String what;
   private final Callable<String> reload;
@@ -35,6 +37,7 @@ public final class MapResync {
 
   private MapResync(Vertx vertx, HazelcastInstance hazelcast, String what, Callable<String> reload) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.hazelcast = hazelcast;
     this.what = what;
     this.reload = reload;
@@ -73,7 +76,8 @@ public final class MapResync {
   }
 
   private void run(String why) {
-    vertx.executeBlocking(reload, false)
+    // ordered on one context: a reload stuck on a cluster in trouble holds one worker, not one per event
+    context.executeBlocking(reload, true)
       .onSuccess(result -> LOG.info("{}: reloaded {}{}", why, what, result == null ? "" : ", " + result))
       .onFailure(e -> LOG.warn("{}: reloading {} failed: {}", why, what, e.getMessage()));
   }
