@@ -2,10 +2,12 @@
 # End-to-end benchmark on loopback: a service JVM (demo node + bare echo consumer), a GenApi gateway JVM and a bare
 # Vert.x baseline JVM (same WebSocket -> clustered event bus -> service path, no pipeline), driven by a Java load
 # generator. Prints throughput (closed loop), latency at a fixed rate (open loop), CPU per call, heap per idle
-# WebSocket, and a last line: RESULT gateway_rps=.. baseline_rps=.. ratio=.. p50_ms=.. p99_ms=.. idle_kb_per_conn=..
+# WebSocket (with the classes one connection holds), and a last line: RESULT gateway_rps=.. baseline_rps=.. ratio=..
+# gateway_cpu_us=.. baseline_cpu_us=.. cpu_ratio=.. p50_ms=.. p99_ms=.. idle_kb_per_conn=..
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
 #                              30 s measurement each; 10,000 idle connections), about 6 minutes
-#   scripts/bench.sh --quick   under 3 minutes (one round each, 10 s warm-up, 10 s measurement, 2,000 idle connections)
+#   scripts/bench.sh --quick   about 3 minutes (one round each, 20 s warm-up: the gateway's JIT is still busy at 10 s;
+#                              10 s measurement, 2,000 idle connections)
 #   scripts/bench.sh --slow-readers   8 WebSockets that stop reading ask for about 500 MB of stream chunks while one
 #                              well-behaved client calls echo for 30 s; prints the gateway's peak heap and client bytes
 #                              and the well-behaved client's latency (RESULT_SLOW line)
@@ -21,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
-if [[ ${1:-} == --quick ]]; then warmup=10 measure=10 idle=2000 order=(gateway baseline); fi
+if [[ ${1:-} == --quick ]]; then warmup=20 measure=10 idle=2000 order=(gateway baseline); fi
 slow_readers=false cluster_tls=false fan_out=false
 [[ ${1:-} == --slow-readers ]] && slow_readers=true
 [[ ${1:-} == --fan-out ]] && fan_out=true
@@ -156,13 +158,20 @@ open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -
 
 echo "Idle connections: $idle" >&2
 # the histogram forces a full GC; its total is the live heap, its dev.genapi.* rows GenApi's own objects
-heap() { jcmd "$1" GC.class_histogram 2> /dev/null | awk '$4 ~ /^dev\.genapi\./ {own += $3} /^Total/ {print $3, own + 0}'; }
-read -r before before_own <<< "$(heap "$gateway")"
+# the histograms are kept: per_class prints what one connection holds, class by class
+heap() { jcmd "$1" GC.class_histogram 2> /dev/null | tee "$dir/heap-$2.txt" |
+  awk '$4 ~ /^dev\.genapi\./ {own += $3} /^Total/ {print $3, own + 0}'; }
+per_class() { # connections: the classes of at least 16 bytes per connection, largest first
+  awk -v n="$1" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
+    END {for (k in b) if (b[k] / n >= 16) printf "  %7.0f B  %5.2f per connection  %s\n", b[k] / n, c[k] / n, k}' \
+    "$dir/heap-before.txt" "$dir/heap-after.txt" | sort -rn
+}
+read -r before before_own <<< "$(heap "$gateway" before)"
 "${gen[@]}" idle "$gateway_port" "$idle" 0 20 > "$dir/idle.log" 2>&1 &
 idle_pid=$!; pids+=("$idle_pid")
 await "$dir/idle.log" "idle .* connections open"
 sleep 2
-read -r after after_own <<< "$(heap "$gateway")"
+read -r after after_own <<< "$(heap "$gateway" after)"
 kill "$idle_pid" 2> /dev/null || true
 opened=$(sed -nE 's/.*idle ([0-9]+) connections open.*/\1/p' "$dir/idle.log" | tail -1)
 (( opened < idle )) && echo "WARNING: only $opened of $idle idle connections opened" >&2
@@ -173,5 +182,7 @@ ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}'
 echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
 echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms"
-echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${opened} connections)"
-echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) idle_kb_per_conn=${idle_kb}"
+echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${opened} connections):"
+per_class "$opened"
+cpu_ratio=$(awk -v g="$gateway_cpu" -v b="$baseline_cpu" 'BEGIN{printf "%.2f", g/b}')
+echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) idle_kb_per_conn=${idle_kb}"

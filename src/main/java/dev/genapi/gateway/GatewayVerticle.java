@@ -120,7 +120,8 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxWebSocketFrameSize(options.getMaxPayloadBytes() * 2)
       .setMaxWebSocketMessageSize(options.getMaxPayloadBytes() * 2)
       .setPerMessageWebSocketCompressionSupported(false)
-      .setPerFrameWebSocketCompressionSupported(false);
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setStrictThreadMode(true);
     server = vertx.createHttpServer(serverOptions).connectionHandler(this::connected).requestHandler(router);
     return gateway.replies().listen(vertx).compose(v -> pushes.listen(vertx, pipeline.metrics()))
       .compose(v -> server.listen(options.getPort(), options.getHost()));

@@ -89,19 +89,28 @@ final class PushIndex {
   /** One connection's user and device, as its identity and its latest call give them, and its relay id. */
   final class Entry {
     private final ClientSession session;
-    private final long number = NUMBERS.incrementAndGet();
-    private final RelayConnection relay;
+    // made at the connection's first relay call: most connections never make one
+    private RelayConnection relay;
+    private long number;
     private String user;
     private String device;
 
     private Entry(ClientSession session) {
       this.session = session;
-      this.relay = new RelayConnection(node, number);
-      numbered.put(number, session);
     }
 
     /** @return the connection as relay groups know it */
     RelayConnection relay() {
+      if (relay == null) {
+        number = NUMBERS.incrementAndGet();
+        relay = new RelayConnection(node, number);
+        numbered.put(number, session);
+      }
+      return relay;
+    }
+
+    /** @return the connection as relay groups know it, or {@code null} when it never made a relay call */
+    RelayConnection relayIfUsed() {
       return relay;
     }
 
@@ -125,7 +134,9 @@ final class PushIndex {
     /** The connection is closed. */
     void remove() {
       address(null, null);
-      numbered.remove(number);
+      if (relay != null) {
+        numbered.remove(number);
+      }
     }
 
     private void move(Map<String, List<ClientSession>> index, String from, String to) {

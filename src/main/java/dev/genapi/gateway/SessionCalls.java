@@ -129,7 +129,9 @@ final class SessionCalls {
   void abandonAll() {
     if (pushes != null) {
       pushes.remove();
-      relay.closed(pushes.relay());
+      if (pushes.relayIfUsed() != null) {
+        relay.closed(pushes.relayIfUsed());
+      }
     }
     if (inFlight != null) {
       Map<String, Open> calls = inFlight;

@@ -4,10 +4,13 @@ import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.Pipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
@@ -92,23 +95,9 @@ final class WebSocketTransport {
     calls.receivePushes(pushes.entry(session));
     ConnectionAdmission.Transport transport = phoenix ? ConnectionAdmission.Transport.PHOENIX
       : ConnectionAdmission.Transport.WEBSOCKET;
-    Live live = new Live(ws, flow, session, !phoenix);
-    if (!phoenix) {
-      ws.binaryMessageHandler(frame -> {
-        live.seen();
-        session.onFrame(frame);
-      });
-      ws.pongHandler(pong -> live.seen());
-    }
-    ws.textMessageHandler(text -> {
-      live.seen();
-      session.onFrame(Buffer.buffer(text));
-    });
-    ws.exceptionHandler(e -> {
-      if (tooBig(e)) {
-        flow.close(TOO_BIG, "message too big");
-      }
-    });
+    Live live = new Live(ws, flow, session, !phoenix, options.getMaxPayloadBytes() * 2);
+    ws.frameHandler(live);
+    ws.exceptionHandler(live::failed);
     sessions.add(live);
     gateway.connections().sessionOpened(transport);
     if (draining) {
@@ -123,8 +112,9 @@ final class WebSocketTransport {
     });
   }
 
-  // Vert.x reports a message over maxWebSocketMessageSize as an IllegalStateException, a frame over
-  // maxWebSocketFrameSize as Netty's CorruptedWebSocketFrameException; anything else is the network's doing
+  // Vert.x reports a message over maxWebSocketMessageSize (as its own message handlers aggregate it, e.g. for SockJS)
+  // as an IllegalStateException, a frame over maxWebSocketFrameSize as Netty's CorruptedWebSocketFrameException;
+  // anything else is the network's doing
   static boolean tooBig(Throwable e) {
     return e instanceof CorruptedWebSocketFrameException
       || e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
@@ -136,7 +126,7 @@ final class WebSocketTransport {
       long quiet = now - live.lastSeen;
       if (quiet > limits.getIdleTimeoutMs()) {
         live.flow.close(ConnectionFlow.SLOW_CLIENT, "idle timeout");
-      } else if (live.pings && quiet >= limits.getPingIntervalMs() && now - live.lastPing >= limits.getPingIntervalMs()) {
+      } else if (live.nativeFrames && quiet >= limits.getPingIntervalMs() && now - live.lastPing >= limits.getPingIntervalMs()) {
         live.lastPing = now;
         live.ws.writePing(Buffer.buffer());
       }
@@ -172,25 +162,78 @@ final class WebSocketTransport {
     return Future.join(closing).mapEmpty();
   }
 
-  /** One open session and when its client was last heard. */
-  private static final class Live {
+  /**
+   * One open session and when its client was last heard. It reads the frames itself: a message's bytes go to the
+   * session as they came, without the decode to a {@code String} and encode back that Vert.x's text-message handler
+   * costs; a message over the size cap (its frames summed) closes the connection with {@value #TOO_BIG}. Native
+   * sessions take text and binary messages, Phoenix sessions text only.
+   */
+  private static final class Live implements Handler<WebSocketFrame> {
     final ServerWebSocket ws;
     final ConnectionFlow flow;
     final ClientSession session;
-    final boolean pings;
+    final boolean nativeFrames;
+    final int maxMessageBytes;
     boolean handedOff;
     long lastSeen = System.currentTimeMillis();
     long lastPing;
+    // the frames of a fragmented message so far, and whether the session takes it
+    private Buffer fragments;
+    private boolean taken;
 
-    Live(ServerWebSocket ws, ConnectionFlow flow, ClientSession session, boolean pings) {
+    Live(ServerWebSocket ws, ConnectionFlow flow, ClientSession session, boolean nativeFrames, int maxMessageBytes) {
       this.ws = ws;
       this.flow = flow;
       this.session = session;
-      this.pings = pings;
+      this.nativeFrames = nativeFrames;
+      this.maxMessageBytes = maxMessageBytes;
     }
 
-    void seen() {
+    @Override
+    public void handle(WebSocketFrame frame) {
+      switch (frame.type()) {
+        case TEXT, BINARY -> {
+          taken = frame.type() == WebSocketFrameType.TEXT || nativeFrames;
+          fragments = null;
+          receive(frame);
+        }
+        case CONTINUATION -> receive(frame);
+        case PONG -> {
+          if (nativeFrames) {
+            lastSeen = System.currentTimeMillis();
+          }
+        }
+        default -> {
+        }
+      }
+    }
+
+    private void receive(WebSocketFrame frame) {
+      if (!taken) {
+        return;
+      }
       lastSeen = System.currentTimeMillis();
+      Buffer data = frame.binaryData();
+      if (frame.isFinal() && fragments == null) {
+        session.onFrame(data);
+        return;
+      }
+      fragments = fragments == null ? data.copy() : fragments.appendBuffer(data);
+      if (fragments.length() > maxMessageBytes) {
+        taken = false;
+        fragments = null;
+        flow.close(TOO_BIG, "message too big");
+      } else if (frame.isFinal()) {
+        Buffer message = fragments;
+        fragments = null;
+        session.onFrame(message);
+      }
+    }
+
+    void failed(Throwable e) {
+      if (tooBig(e)) {
+        flow.close(TOO_BIG, "message too big");
+      }
     }
   }
 }
