@@ -75,6 +75,8 @@ public final class FunConfig {
   private final int hookTimeout;
   private final String description;
   private final ArgSpec resultType;
+  // built once: a call asks for it at several stages
+  private final String key;
   private volatile JsonObject sample;
 
   private FunConfig(JsonObject json, List<String> errors) {
@@ -99,6 +101,7 @@ public final class FunConfig {
     description = parseDescription(json.getValue("description"), errors);
     resultType = json.getValue("result_type") == null ? null
       : ArgSpec.parseAt("result_type: ", json.getValue("result_type"), errors);
+    key = key(service, requestType, version);
   }
 
   private FunConfig(FunConfig other, boolean disabled) {
@@ -121,6 +124,7 @@ public final class FunConfig {
     hookTimeout = other.hookTimeout;
     description = other.description;
     resultType = other.resultType;
+    key = other.key;
     this.disabled = disabled;
   }
 
@@ -246,7 +250,7 @@ public final class FunConfig {
 
   /** @return the registry key {@code service/request_type/version} */
   public String key() {
-    return key(service, requestType, version);
+    return key;
   }
 
   /** @return the registry key of that function version */
