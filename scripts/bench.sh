@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end benchmark on loopback: a service JVM (demo node + bare echo consumer), a GenApi gateway JVM and a bare
 # Vert.x baseline JVM (same WebSocket -> clustered event bus -> service path, no pipeline), driven by a Java load
-# generator. Prints throughput (closed loop), latency at a fixed rate (open loop), CPU per call, heap per idle
-# WebSocket (with the classes one connection holds), and a last line: RESULT gateway_rps=.. baseline_rps=.. ratio=..
-# gateway_cpu_us=.. baseline_cpu_us=.. cpu_ratio=.. p50_ms=.. p99_ms=.. idle_kb_per_conn=..
+# generator. Prints throughput (closed loop), CPU per call, latency at a fixed rate (open loop, gateway and
+# baseline), heap per idle WebSocket (with the classes one connection holds), and a last line: RESULT gateway_rps=..
+# baseline_rps=.. ratio=.. gateway_cpu_us=.. baseline_cpu_us=.. cpu_ratio=.. p50_ms=.. p99_ms=.. baseline_p99_ms=..
+# idle_kb_per_conn=..
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
-#                              30 s measurement each; 10,000 idle connections), about 6 minutes
+#                              30 s measurement each; 10,000 idle connections), about 7 minutes
 #   scripts/bench.sh --quick   about 3 minutes (one round each, 20 s warm-up: the gateway's JIT is still busy at 10 s;
 #                              10 s measurement, 2,000 idle connections)
 #   scripts/bench.sh --slow-readers   8 WebSockets that stop reading ask for about 500 MB of stream chunks while one
@@ -155,6 +156,8 @@ fi
 
 echo "Open loop, $rate calls/s: gateway" >&2
 open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open" >&2
+echo "Open loop, $rate calls/s: baseline" >&2
+open_base=$("${gen[@]}" open "$baseline_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open_base" >&2
 
 echo "Idle connections: $idle" >&2
 # the histogram forces a full GC; its total is the live heap, its dev.genapi.* rows GenApi's own objects
@@ -181,8 +184,8 @@ own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$opened" 'BEGIN{print
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
 echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
-echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms"
+echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms (baseline: p50 $(json "$open_base" p50_ms) ms, p99 $(json "$open_base" p99_ms) ms, p99.9 $(json "$open_base" p999_ms) ms)"
 echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${opened} connections):"
 per_class "$opened"
 cpu_ratio=$(awk -v g="$gateway_cpu" -v b="$baseline_cpu" 'BEGIN{printf "%.2f", g/b}')
-echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) idle_kb_per_conn=${idle_kb}"
+echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) baseline_p99_ms=$(json "$open_base" p99_ms) idle_kb_per_conn=${idle_kb}"
