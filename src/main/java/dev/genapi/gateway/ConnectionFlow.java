@@ -2,7 +2,6 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
-import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,8 @@ final class ConnectionFlow {
   /** Close code of a client that does not read what it asked for (policy violation). */
   static final int SLOW_CLIENT = 1008;
 
-  private final Vertx vertx;
+  private final ConnectionOpener shared;
   private final ClientLink link;
-  private final MemoryBudget gateway;
-  private final long budget;
-  private final long slowClientTimeoutMs;
   private long callBytes;
   private long queuedBytes;
   private boolean paused;
@@ -32,12 +28,10 @@ final class ConnectionFlow {
   private long slowTimer = -1;
   private List<Runnable> whenWritable;
 
-  ConnectionFlow(Vertx vertx, ClientLink link, MemoryBudget gateway, ClientLimitsOptions limits) {
-    this.vertx = vertx;
+  /** @param shared the gateway's memory budget, the client limits and the Vert.x of the timers */
+  ConnectionFlow(ConnectionOpener shared, ClientLink link) {
+    this.shared = shared;
     this.link = link;
-    this.gateway = gateway;
-    this.budget = limits.getMaxConnectionBytes();
-    this.slowClientTimeoutMs = limits.getSlowClientTimeoutMs();
   }
 
   /**
@@ -46,11 +40,11 @@ final class ConnectionFlow {
    * @throws GenApiException {@code OVERLOADED} when the connection or the gateway holds too much already
    */
   void holdCall(int bytes) {
-    if (paused || callBytes + queuedBytes >= budget) {
-      throw new GenApiException(ErrorCode.OVERLOADED, "Too many bytes in flight on this connection (max " + budget
-        + ")");
+    if (paused || callBytes + queuedBytes >= shared.budget) {
+      throw new GenApiException(ErrorCode.OVERLOADED, "Too many bytes in flight on this connection (max "
+        + shared.budget + ")");
     }
-    if (!gateway.tryHold(bytes)) {
+    if (!shared.memory.tryHold(bytes)) {
       throw new GenApiException(ErrorCode.OVERLOADED, "Service temporarily unavailable");
     }
     callBytes += bytes;
@@ -60,7 +54,7 @@ final class ConnectionFlow {
   void releaseCall(int bytes) {
     if (!closed) {
       callBytes -= bytes;
-      gateway.release(bytes);
+      shared.memory.release(bytes);
       check();
     }
   }
@@ -87,7 +81,7 @@ final class ConnectionFlow {
     }
     int bytes = text.length();
     queuedBytes += bytes;
-    gateway.hold(bytes);
+    shared.memory.hold(bytes);
     link.write(text).onComplete(r -> written(bytes));
     check();
   }
@@ -99,14 +93,14 @@ final class ConnectionFlow {
 
   /** Closes the connection once the frame being answered now is written (on the next turn of its event loop). */
   void closeAfterThisFrame(int code, String reason) {
-    vertx.runOnContext(v -> close(code, reason));
+    shared.vertx.runOnContext(v -> close(code, reason));
   }
 
   /** The connection is closed: whatever it held is released. */
   void closed() {
     if (!closed) {
       closed = true;
-      gateway.release(callBytes + queuedBytes);
+      shared.memory.release(callBytes + queuedBytes);
       callBytes = 0;
       queuedBytes = 0;
       whenWritable = null;
@@ -117,20 +111,20 @@ final class ConnectionFlow {
   private void written(int bytes) {
     if (!closed) {
       queuedBytes -= bytes;
-      gateway.release(bytes);
+      shared.memory.release(bytes);
       check();
     }
   }
 
   private void check() {
     long held = callBytes + queuedBytes;
-    if (held > 2 * budget) {
+    if (held > 2 * shared.budget) {
       disconnect();
-    } else if (!paused && held > budget) {
+    } else if (!paused && held > shared.budget) {
       paused = true;
       link.pause();
       armTimer();
-    } else if (paused && held <= budget / 2) {
+    } else if (paused && held <= shared.budget / 2) {
       paused = false;
       cancelTimer();
       link.resume();
@@ -143,7 +137,7 @@ final class ConnectionFlow {
   }
 
   private void armTimer() {
-    slowTimer = vertx.setTimer(slowClientTimeoutMs, id -> {
+    slowTimer = shared.vertx.setTimer(shared.slowClientTimeoutMs, id -> {
       slowTimer = -1;
       if (!closed && paused) {
         if (queuedBytes > 0) {
@@ -156,14 +150,14 @@ final class ConnectionFlow {
   }
 
   private void disconnect() {
-    gateway.slowClient();
+    shared.memory.slowClient();
     link.close(SLOW_CLIENT, "slow client: over its byte budget");
     closed();
   }
 
   private void cancelTimer() {
     if (slowTimer != -1) {
-      vertx.cancelTimer(slowTimer);
+      shared.vertx.cancelTimer(slowTimer);
       slowTimer = -1;
     }
   }

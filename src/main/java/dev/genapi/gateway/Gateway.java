@@ -56,6 +56,7 @@ public final class Gateway {
   private final List<GatewayVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ConfigVerticle configVerticle;
   private Pipeline pipeline;
+  private ConnectionOpener opener;
   private volatile boolean ready;
   private final Drain drain;
   private Future<Void> drained;
@@ -129,7 +130,8 @@ public final class Gateway {
     rateLimitSync = new RateLimitSync(vertx, rateLimiter, options.getAdminToken());
     configVerticle = new ConfigVerticle(registry, options.getConfig(), metrics);
     relay = new Relay(vertx, hazelcast);
-    mcp = McpEndpoint.start(vertx, this, pipeline, options);
+    opener = new ConnectionOpener(vertx, pipeline, this, options.getClientLimits());
+    mcp = McpEndpoint.start(vertx, this, options);
     return vertx.deployVerticle(configVerticle)
       .compose(id -> {
         deployments.add(id);
@@ -268,6 +270,11 @@ public final class Gateway {
   /** @return the built-in {@code relay} service */
   Relay relay() {
     return relay;
+  }
+
+  /** @return where the transports open their client connections */
+  ConnectionOpener opener() {
+    return opener;
   }
 
   Drain drainState() {

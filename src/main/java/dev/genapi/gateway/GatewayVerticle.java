@@ -64,10 +64,10 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     PushIndex pushes = new PushIndex();
-    webSockets = new WebSocketTransport(vertx, gateway, pipeline, options, pushes, this::release);
-    sockJs = new SockJsTransport(vertx, gateway, pipeline, options, pushes);
-    http = new HttpTransport(vertx, pipeline, gateway, options);
-    longPoll = new LongPollTransport(vertx, gateway, pipeline, options, pushes, gateway.longPolls(),
+    webSockets = new WebSocketTransport(vertx, gateway, options, pushes, this::release);
+    sockJs = new SockJsTransport(vertx, gateway, options, pushes);
+    http = new HttpTransport(vertx, gateway, options);
+    longPoll = new LongPollTransport(vertx, gateway, options, pushes, gateway.longPolls(),
       this::admitSession);
     long bodyLimit = options.getMaxPayloadBytes() * 2L;
     Router router = Router.router(vertx);

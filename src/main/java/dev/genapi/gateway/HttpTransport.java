@@ -2,7 +2,6 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
-import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.vertx.core.Vertx;
@@ -34,14 +33,12 @@ final class HttpTransport {
   private static final String TRACEPARENT = "traceparent";
 
   private final Vertx vertx;
-  private final Pipeline pipeline;
   private final Gateway gateway;
   private final GatewayOptions options;
   private final Set<SessionCalls> open = new HashSet<>();
 
-  HttpTransport(Vertx vertx, Pipeline pipeline, Gateway gateway, GatewayOptions options) {
+  HttpTransport(Vertx vertx, Gateway gateway, GatewayOptions options) {
     this.vertx = vertx;
-    this.pipeline = pipeline;
     this.gateway = gateway;
     this.options = options;
   }
@@ -67,10 +64,9 @@ final class HttpTransport {
     HttpServerRequest http = rc.request();
     HttpServerResponse response = rc.response();
     Buffer body = rc.body().buffer() == null ? Buffer.buffer() : rc.body().buffer();
-    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(response::write,
-      (code, reason) -> http.connection().close()), gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), 1, flow, identity, gateway.drainState(),
-      gateway.relay());
+    ConnectionFlow flow = gateway.opener().flow(ClientLink.unpausable(response::write,
+      (code, reason) -> http.connection().close()));
+    SessionCalls calls = gateway.opener().calls(flow, 1, identity);
     JsonObject json = null;
     try {
       json = Request.parseFrame(body, options.getMaxPayloadBytes());

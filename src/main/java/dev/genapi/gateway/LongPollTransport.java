@@ -1,7 +1,6 @@
 package dev.genapi.gateway;
 
 import dev.genapi.api.GenApiException;
-import dev.genapi.dispatch.Pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,7 +40,6 @@ final class LongPollTransport {
 
   private final Vertx vertx;
   private final Gateway gateway;
-  private final Pipeline pipeline;
   private final GatewayOptions options;
   private final TopicRules topics;
   private final PushIndex pushes;
@@ -55,11 +53,10 @@ final class LongPollTransport {
    * @param sessions the gateway's sessions, of every server verticle: a request may reach any of them
    * @param admission counts a new session from a handshake and its client address, or answers false over the bounds
    */
-  LongPollTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes,
+  LongPollTransport(Vertx vertx, Gateway gateway, GatewayOptions options, PushIndex pushes,
                     Map<String, LongPollSession> sessions, BiPredicate<RoutingContext, String> admission) {
     this.vertx = vertx;
     this.gateway = gateway;
-    this.pipeline = pipeline;
     this.options = options;
     this.pushes = pushes;
     this.sessions = sessions;
@@ -123,9 +120,8 @@ final class LongPollTransport {
       gateway.connections().close(ip);
       gateway.connections().sessionClosed(ConnectionAdmission.Transport.LONGPOLL);
     });
-    ConnectionFlow flow = new ConnectionFlow(vertx, session.link(), gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity, gateway.drainState(), gateway.relay());
+    ConnectionFlow flow = gateway.opener().flow(session.link());
+    SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
     PhoenixSession phoenix = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip);
     calls.receivePushes(pushes.entry(phoenix));
     session.attach(phoenix, flow);

@@ -1,6 +1,5 @@
 package dev.genapi.gateway;
 
-import dev.genapi.dispatch.Pipeline;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -29,7 +28,7 @@ final class McpEndpoint {
   private final long sweepTimer;
   private volatile long syncTimer = -1;
 
-  private McpEndpoint(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
+  private McpEndpoint(Vertx vertx, Gateway gateway, GatewayOptions options) {
     this.vertx = vertx;
     McpJsonMapper json = McpJsonDefaults.getMapper();
     AdminToken admin = new AdminToken(options.getAdminToken());
@@ -45,7 +44,7 @@ final class McpEndpoint {
       .tools(admin.configured() ? McpAdminTools.of(gateway, json, results) : List.of())
       .build();
     McpTools tools = new McpTools(gateway.registry(), server,
-      new McpToolCall(vertx, gateway, pipeline, options, results), json);
+      new McpToolCall(vertx, gateway, options, results), json);
     transport = new McpTransport(gateway, sessions, json, admin);
     // the tools are synced on one context, the first time right away
     vertx.getOrCreateContext().runOnContext(v -> {
@@ -57,8 +56,8 @@ final class McpEndpoint {
   }
 
   /** @return the endpoint of that gateway, its tools those of the registry as it is now */
-  static McpEndpoint start(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options) {
-    return new McpEndpoint(vertx, gateway, pipeline, options);
+  static McpEndpoint start(Vertx vertx, Gateway gateway, GatewayOptions options) {
+    return new McpEndpoint(vertx, gateway, options);
   }
 
   /** @return the HTTP side, for each server's router */

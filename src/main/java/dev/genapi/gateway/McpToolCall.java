@@ -4,7 +4,6 @@ import dev.genapi.api.ErrorCode;
 import dev.genapi.api.FunConfig;
 import dev.genapi.api.GenApiException;
 import dev.genapi.api.ResponseType;
-import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -32,14 +31,12 @@ final class McpToolCall {
 
   private final Vertx vertx;
   private final Gateway gateway;
-  private final Pipeline pipeline;
   private final GatewayOptions options;
   private final McpResults results;
 
-  McpToolCall(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, McpResults results) {
+  McpToolCall(Vertx vertx, Gateway gateway, GatewayOptions options, McpResults results) {
     this.vertx = vertx;
     this.gateway = gateway;
-    this.pipeline = pipeline;
     this.options = options;
     this.results = results;
   }
@@ -52,10 +49,9 @@ final class McpToolCall {
 
   private void start(FunConfig function, McpTransportContext caller, Map<String, Object> args,
                      MonoSink<McpSchema.CallToolResult> sink) {
-    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(text -> Future.succeededFuture(),
-      (code, reason) -> { }), gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), 1, flow,
-      (Identity) caller.get(McpTransport.IDENTITY), gateway.drainState(), gateway.relay());
+    ConnectionFlow flow = gateway.opener().flow(ClientLink.unpausable(text -> Future.succeededFuture(),
+      (code, reason) -> { }));
+    SessionCalls calls = gateway.opener().calls(flow, 1, (Identity) caller.get(McpTransport.IDENTITY));
     Collector collector = new Collector(function.responseType() == ResponseType.STREAM, calls, sink);
     Context loop = vertx.getOrCreateContext();
     sink.onCancel(() -> loop.runOnContext(x -> calls.abandonAll()));

@@ -3,7 +3,6 @@ package dev.genapi.gateway;
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
 import dev.genapi.dispatch.InFlightCall;
-import dev.genapi.dispatch.Pipeline;
 import dev.genapi.dispatch.ResponseSink;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
@@ -27,25 +26,19 @@ final class SessionCalls {
   /** Close code of a connection whose token expired: its calls answer UNAUTHENTICATED, then it is closed. */
   static final int TOKEN_EXPIRED = 4401;
 
-  private final Pipeline pipeline;
-  private final Authenticator authenticator;
+  private final ConnectionOpener shared;
   private final int maxInFlight;
   private final ConnectionFlow flow;
-  private final Drain drain;
-  private final Relay relay;
   private Identity identity;
   private PushIndex.Entry pushes;
   private Map<String, Open> inFlight;
 
-  SessionCalls(Pipeline pipeline, Authenticator authenticator, int maxInFlight, ConnectionFlow flow,
-               Identity identity, Drain drain, Relay relay) {
-    this.pipeline = pipeline;
-    this.authenticator = authenticator;
+  /** @param shared the gateway's pipeline, authenticator, drain and relay */
+  SessionCalls(ConnectionOpener shared, int maxInFlight, ConnectionFlow flow, Identity identity) {
+    this.shared = shared;
     this.maxInFlight = maxInFlight;
     this.flow = flow;
     this.identity = identity;
-    this.drain = drain;
-    this.relay = relay;
   }
 
   /** Replaces the identity (a Phoenix join may bring a token). */
@@ -73,10 +66,10 @@ final class SessionCalls {
    * @throws GenApiException when the call is refused before it starts
    */
   void start(Request sent, ResponseSink sink) {
-    drain.admit();
+    shared.drain.admit();
     Request request;
     try {
-      request = authenticator.apply(sent, identity);
+      request = shared.authenticator.apply(sent, identity);
     } catch (GenApiException e) {
       if (Authenticator.isExpired(e)) {
         flow.closeAfterThisFrame(TOKEN_EXPIRED, "token expired");
@@ -96,11 +89,11 @@ final class SessionCalls {
     }
     int bytes = request.raw().length();
     flow.holdCall(bytes);
-    drain.callOpened();
+    shared.drain.callOpened();
     Open open = new Open(id, bytes, sink);
     open.call = Relay.SERVICE.equals(request.service())
-      ? relay.call(request, pushes == null ? null : pushes.relay(), open)
-      : pipeline.execute(request, open, flow::whenWritable);
+      ? shared.relay.call(request, pushes == null ? null : pushes.relay(), open)
+      : shared.pipeline.execute(request, open, flow::whenWritable);
     if (open.call != null && !open.done) {
       if (inFlight == null) {
         inFlight = new HashMap<>(4);
@@ -130,7 +123,7 @@ final class SessionCalls {
     if (pushes != null) {
       pushes.remove();
       if (pushes.relayIfUsed() != null) {
-        relay.closed(pushes.relayIfUsed());
+        shared.relay.closed(pushes.relayIfUsed());
       }
     }
     if (inFlight != null) {
@@ -185,7 +178,7 @@ final class SessionCalls {
 
     private void end() {
       done = true;
-      drain.callClosed();
+      shared.drain.callClosed();
       if (inFlight != null) {
         inFlight.remove(id);
       }

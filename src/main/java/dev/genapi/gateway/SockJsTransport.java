@@ -2,7 +2,6 @@ package dev.genapi.gateway;
 
 import dev.genapi.api.ErrorCode;
 import dev.genapi.api.GenApiException;
-import dev.genapi.dispatch.Pipeline;
 import dev.genapi.protocol.Request;
 import dev.genapi.protocol.Response;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -25,17 +24,15 @@ final class SockJsTransport {
 
   private final Vertx vertx;
   private final Gateway gateway;
-  private final Pipeline pipeline;
   private final GatewayOptions options;
   private final PushIndex pushes;
   private final Map<SockJSSocket, NativeSession> sessions = new HashMap<>();
   private boolean draining;
 
-  SockJsTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes) {
+  SockJsTransport(Vertx vertx, Gateway gateway, GatewayOptions options, PushIndex pushes) {
     this.pushes = pushes;
     this.vertx = vertx;
     this.gateway = gateway;
-    this.pipeline = pipeline;
     this.options = options;
   }
 
@@ -62,10 +59,8 @@ final class SockJsTransport {
   }
 
   private void attach(SockJSSocket socket, Identity identity) {
-    ConnectionFlow flow = new ConnectionFlow(vertx, ClientLink.unpausable(socket::write, socket::close),
-      gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity, gateway.drainState(), gateway.relay());
+    ConnectionFlow flow = gateway.opener().flow(ClientLink.unpausable(socket::write, socket::close));
+    SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
     NativeSession session = new NativeSession(flow::write, calls, options, ip);
     calls.receivePushes(pushes.entry(session));

@@ -1,7 +1,6 @@
 package dev.genapi.gateway;
 
 import dev.genapi.api.GenApiException;
-import dev.genapi.dispatch.Pipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -37,7 +36,6 @@ final class WebSocketTransport {
 
   private final Vertx vertx;
   private final Gateway gateway;
-  private final Pipeline pipeline;
   private final GatewayOptions options;
   private final TopicRules topics;
   private final PushIndex pushes;
@@ -49,13 +47,12 @@ final class WebSocketTransport {
    * @param pushes this event loop's connections by user and device
    * @param tcpClosed told when the connection a WebSocket was upgraded from is closed
    */
-  WebSocketTransport(Vertx vertx, Gateway gateway, Pipeline pipeline, GatewayOptions options, PushIndex pushes,
+  WebSocketTransport(Vertx vertx, Gateway gateway, GatewayOptions options, PushIndex pushes,
                      Consumer<HttpConnection> tcpClosed) {
     this.pushes = pushes;
     this.tcpClosed = tcpClosed;
     this.vertx = vertx;
     this.gateway = gateway;
-    this.pipeline = pipeline;
     this.options = options;
     ClientLimitsOptions limits = options.getClientLimits();
     this.topics = new TopicRules(limits);
@@ -85,9 +82,8 @@ final class WebSocketTransport {
 
   private void attach(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
     ClientLink link = ClientLink.of(vertx, ws, tcp);
-    ConnectionFlow flow = new ConnectionFlow(vertx, link, gateway.memory(), options.getClientLimits());
-    SessionCalls calls = new SessionCalls(pipeline, gateway.authenticator(), options.getMaxInFlightPerConnection(),
-      flow, identity, gateway.drainState(), gateway.relay());
+    ConnectionFlow flow = gateway.opener().flow(link);
+    SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
     String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
     ClientSession session = phoenix
       ? new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip)
@@ -126,7 +122,8 @@ final class WebSocketTransport {
       long quiet = now - live.lastSeen;
       if (quiet > limits.getIdleTimeoutMs()) {
         live.flow.close(ConnectionFlow.SLOW_CLIENT, "idle timeout");
-      } else if (live.nativeFrames && quiet >= limits.getPingIntervalMs() && now - live.lastPing >= limits.getPingIntervalMs()) {
+      } else if (live.nativeFrames && quiet >= limits.getPingIntervalMs()
+        && now - live.lastPing >= limits.getPingIntervalMs()) {
         live.lastPing = now;
         live.ws.writePing(Buffer.buffer());
       }
