@@ -20,6 +20,16 @@
 #                              frame to its 10,000 sockets; rounds user, group, baseline, baseline, group, user of 20
 #                              warm-up and 100 measured pushes (RESULT_FANOUT line), about 6 minutes;
 #                              FAN_OUT_ROUNDS="group baseline" runs those rounds only
+#   scripts/bench.sh --http2-tls   demo echo over HTTP/2 with TLS to POST /api/call of a TLS gateway (4 connections,
+#                              16 streams in flight on each), against a bare Vert.x HTTP/2-over-TLS server sending each
+#                              body to the node's bare echo (same certificate, 2 instances each); rounds gateway,
+#                              baseline, baseline, gateway, 30 s warm-up and 30 s measurement each, CPU per call
+#                              (RESULT_H2 line), about 6 minutes
+#   scripts/bench.sh --mcp     tools/call demo.echo on /mcp (one MCP session per connection) against POST /api/call of
+#                              the same gateway over HTTP/1.1, 64 connections, one call in flight each; rounds mcp,
+#                              http, http, mcp (RESULT_MCP line: the difference is MCP's own cost), about 6 minutes;
+#                              for both, PATHS_WARMUP=3 PATHS_MEASURE=3 shorten the rounds, PATHS_ROUNDS="mcp http"
+#                              (or "gateway baseline") runs those rounds only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -95,6 +105,73 @@ if $fan_out; then
     -v rp="$(avg group 2)" -v bp="$(avg baseline 2)" 'BEGIN{printf "RESULT_FANOUT gateway_deliveries_per_s=%d '\
 'group_deliveries_per_s=%d baseline_deliveries_per_s=%d ratio=%.2f group_ratio=%.2f gateway_p99_ms=%.2f '\
 'group_p99_ms=%.2f baseline_p99_ms=%.2f\n", g, r, b, g/b, r/b, gp, rp, bp}'
+  exit 0
+fi
+if [[ ${1:-} == --http2-tls || ${1:-} == --mcp ]]; then
+  # HTTP/2 over TLS: a TLS gateway against a bare HTTP/2 server on the same certificate; MCP: tools/call on /mcp
+  # against the same echo on POST /api/call of the same gateway, so the difference is MCP's own cost
+  warmup=${PATHS_WARMUP:-30} measure=${PATHS_MEASURE:-30}
+  declare -A path_mode path_port path_pid
+  if [[ $1 == --http2-tls ]]; then
+    tag=H2 labels=(gateway baseline) path_connections=4 path_streams=16
+    scripts/dev-certs.sh "$dir/certs" gateway > /dev/null
+    cert="$dir/certs/gateway.crt" key="$dir/certs/gateway.key"
+    GENAPI_TLS_CERT="$cert" GENAPI_TLS_KEY="$key" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name" \
+      --cluster-port "$cluster_port" --http-port $((gateway_port + 2)) --instances 2 --conf "$dir/conf" \
+      > "$dir/gateway-h2.log" 2>&1 &
+    path_pid[gateway]=$!; pids+=("$!")
+    "${jvm[@]}" dev.genapi.bench.Http2BaselineServer "$name" "$cluster_port" "$baseline_port" 2 "$cert" "$key" \
+      > "$dir/h2-baseline.log" 2>&1 &
+    path_pid[baseline]=$!; pids+=("$!")
+    await "$dir/gateway-h2.log" "GenApi gateway ready"
+    await "$dir/h2-baseline.log" "http2 baseline ready"
+    path_mode=([gateway]=h2 [baseline]=h2) path_port=([gateway]=$((gateway_port + 2)) [baseline]=$baseline_port)
+    # the new gateway serves echo once the registry has reached it
+    for _ in $(seq 1 120); do
+      curl -s --http2 --cacert "$dir/certs/ca.crt" -H 'Content-Type: application/json' -d '{"request_id":"r",'\
+'"service":"demo","request_type":"echo","args":{"message":"m"}}' "https://127.0.0.1:${path_port[gateway]}/api/call" \
+        | grep -q '"success":true' && break
+      sleep 0.5
+    done
+  else
+    tag=MCP labels=(mcp http) path_connections=$connections path_streams=1
+    path_mode=([mcp]=mcp [http]=http) path_port=([mcp]=$gateway_port [http]=$gateway_port)
+    path_pid=([mcp]=$gateway [http]=$gateway)
+  fi
+  a=${labels[0]} b=${labels[1]}
+  read -r -a rounds <<< "${PATHS_ROUNDS:-$a $b $b $a}"
+  # One round: prints "calls/s p50-ms p99-ms server-us-per-call node-us-per-call", CPU over the measured window only
+  path_round() { # label
+    local out="$dir/$1.out" load_pid s0 n0 s1 n1 line
+    "${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.HttpCallLoad "${path_mode[$1]}" "${path_port[$1]}" \
+      "$path_connections" "$path_streams" "$warmup" "$measure" "$dir/certs/ca.crt" > "$out" &
+    load_pid=$!
+    until grep -qs '^measuring' "$out"; do kill -0 "$load_pid" 2> /dev/null || break; sleep 0.1; done
+    s0=$(cpu_ticks "${path_pid[$1]}"); n0=$(cpu_ticks "$node")
+    sleep "$measure"; s1=$(cpu_ticks "${path_pid[$1]}"); n1=$(cpu_ticks "$node")
+    wait "$load_pid" || { echo "the load generator failed (see above)" >&2; return 1; }
+    line=$(tail -1 "$out"); echo "$line" >&2
+    grep -q '"errors":0,"failed":0,"closed":0' <<< "$line" || echo "WARNING: calls failed or connections were" \
+      "lost; this round's figures are not valid" >&2
+    sed -E 's/.*"rps":([0-9]+),"p50_ms":([0-9.]+),"p99_ms":([0-9.]+).*/\1 \2 \3/' <<< "$line" \
+      | awk -v s=$((s1 - s0)) -v n=$((n1 - n0)) -v m="$measure" '{printf "%s %s %s %.1f %.1f\n", $1, $2, $3,
+        s * 10000 / ($1 * m), n * 10000 / ($1 * m)}' # ticks are 1/100 s
+  }
+  declare -A path_runs
+  for label in "${rounds[@]}"; do
+    echo "$tag, ${path_connections} connections x ${path_streams} in flight: $label" >&2
+    path_runs[$label]+="$(path_round "$label")"$'\n'
+  done
+  path_mean() { awk -v c="$2" 'NF {s += $c; n++} END {printf (c == 1 ? "%.0f" : c <= 3 ? "%.2f" : "%.1f"), s / n}' \
+    <<< "${path_runs[$1]:-}"; }
+  for label in "$a" "$b"; do
+    echo "$label: $(path_mean "$label" 1) calls/s, p50 $(path_mean "$label" 2) ms, p99 $(path_mean "$label" 3) ms," \
+      "CPU per call $(path_mean "$label" 4) us (server) + $(path_mean "$label" 5) us (node)"
+  done
+  echo "RESULT_$tag ${a}_rps=$(path_mean "$a" 1) ${b}_rps=$(path_mean "$b" 1) ratio=$(awk -v x="$(path_mean "$a" 1)" \
+    -v y="$(path_mean "$b" 1)" 'BEGIN{printf "%.2f", x / y}') ${a}_cpu_us=$(path_mean "$a" 4)" \
+    "${b}_cpu_us=$(path_mean "$b" 4) ${a}_p50_ms=$(path_mean "$a" 2) ${b}_p50_ms=$(path_mean "$b" 2)" \
+    "${a}_p99_ms=$(path_mean "$a" 3) ${b}_p99_ms=$(path_mean "$b" 3)"
   exit 0
 fi
 "${jvm[@]}" dev.genapi.bench.BaselineServer "$name" "$cluster_port" "$baseline_port" 2 > "$dir/baseline.log" 2>&1 &
