@@ -113,7 +113,9 @@ public final class GatewayVerticle extends VerticleBase {
     });
     // frames up to twice the payload limit are read whole, so an oversize call gets an error frame, not a close;
     // compression is off, as inflating a message has no bound in Vert.x; idle HTTP connections close after twice
-    // the idle timeout (WebSockets are closed by their transport's sweep before that)
+    // the idle timeout (WebSockets are closed by their transport's sweep before that); strict thread mode (every
+    // response is written on its connection's event loop) spares each HTTP/1 connection, and so each WebSocket
+    // upgraded from one, a 4 KB outbound queue
     HttpServerOptions serverOptions = options.getTls().applyTo(new HttpServerOptions())
       .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * options.getClientLimits().getIdleTimeoutMs()))
       .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
