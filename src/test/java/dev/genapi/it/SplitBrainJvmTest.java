@@ -44,13 +44,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two gateway JVMs, a demo node JVM and this JVM: a node JVM, then a gateway JVM, is frozen (SIGSTOP) past the
  * heartbeat timeout, so the cluster splits, and resumed (SIGCONT), so the parts merge. Calls during the split are
  * answered within their timeouts; after the merge every gateway serves the same registry and the same live nodes:
- * what was deleted during the split stays deleted, what was added stays.
+ * what was deleted during the split stays deleted, what was added stays (when, on an overloaded machine, the gateway
+ * the changes go through stalls too and ends on the side that loses the merge, they agree on what the merge kept).
  */
 @DisplayName("Split brain: a frozen node JVM and a frozen gateway JVM")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SplitBrainJvmTest {
 
   private static final String ADMIN = "split-admin";
+  /** What Hazelcast logs on a member that joins the other side of a split, discarding its own side's entries. */
+  private static final String MERGING = "is merging to";
   private static final long READY_MS = 90_000;
   private static final int HEARTBEAT_TIMEOUT_S = 15;
   private static final long FREEZE_MS = HEARTBEAT_TIMEOUT_S * 1000 + 3000;
@@ -223,6 +226,7 @@ class SplitBrainJvmTest {
     final Map<String, Member> owners = new HashMap<>();
     final Set<String> expected = new HashSet<>(functions().keySet());
     final List<String> deleted = new ArrayList<>();
+    final int mergesOfA = gatewayA.linesContaining(MERGING).size();
     String added;
 
     Split() {
@@ -261,6 +265,15 @@ class SplitBrainJvmTest {
     /** Both gateways serve the node, know exactly the registry of the larger side, and list the node's lease. */
     void assertConsistent() {
       awaitMembers(members.size());
+      if (gatewayA.linesContaining(MERGING).size() > mergesOfA) {
+        // a cascade on an overloaded machine (gateway A itself stalled past the heartbeat timeout) left the changes
+        // made through A on the side that lost the merge: Hazelcast discarded them by design, so the registry to
+        // agree on is the one the merge kept
+        System.out.printf("gateway A merged into another side during the split (%s): the changes made through it "
+          + "were discarded; checking that every gateway serves the merged registry%n", membershipChanges());
+        expected.clear();
+        expected.addAll(functions().keySet());
+      }
       for (Http http : List.of(httpA, httpB)) {
         assertThat(Eventually.until(() -> keys(http), expected::equals, 10_000))
           .as(() -> String.format("the registry as %s lists it (deleted during the split: %s; membership changes: %s)",
@@ -281,7 +294,7 @@ class SplitBrainJvmTest {
     Map<String, List<String>> changes = new HashMap<>();
     Map.of("gateway A", gatewayA, "gateway B", gatewayB, "node", node).forEach((name, jvm) -> changes.put(name,
       jvm.linesContaining("").stream().filter(line -> line.contains("is suspected to be dead")
-        || line.contains("is merging to") || line.contains("Cluster merged"))
+        || line.contains(MERGING) || line.contains("Cluster merged"))
         .map(line -> line.substring(0, Math.min(line.length(), 240))).toList()));
     return changes;
   }

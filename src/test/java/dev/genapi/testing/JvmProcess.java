@@ -3,7 +3,9 @@ package dev.genapi.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A GenApi launcher role running in its own JVM, started from the test class path; its output is kept so tests can
- * wait for log lines.
+ * wait for log lines, and written to {@code target/jvm-logs/<role>-<pid>.log} to read after a failure.
  */
 public final class JvmProcess implements AutoCloseable {
 
@@ -23,12 +25,17 @@ public final class JvmProcess implements AutoCloseable {
   private final List<String> seen = new ArrayList<>();
   private final Thread reader;
 
-  private JvmProcess(Process process) {
+  private static final Path LOGS = Path.of("target", "jvm-logs");
+
+  private JvmProcess(Process process, String role) {
     this.process = process;
     reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+           Writer log = Files.newBufferedWriter(LOGS.resolve(role + "-" + process.pid() + ".log"))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           lines.add(line);
+          log.write(line + "\n");
+          log.flush();
         }
       } catch (IOException ignored) {
         // the process ended
@@ -56,15 +63,19 @@ public final class JvmProcess implements AutoCloseable {
   public static JvmProcess launch(Map<String, String> env, String role, String... options) {
     List<String> command = new ArrayList<>(List.of(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",
+      "-XX:TieredStopAtLevel=1",
+      // pauses, to tell a JVM that stalled from one that was cut off when a cluster test fails
+      "-Xlog:gc,safepoint:file=" + LOGS.resolve(role + "-%p-gc.log") + ":uptime,time",
+      "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
       "-cp", System.getProperty("java.class.path"), "dev.genapi.launcher.Main", role));
     command.addAll(List.of(options));
     try {
+      Files.createDirectories(LOGS);
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().keySet().removeIf(name -> name.startsWith("GENAPI_"));
       builder.environment().putAll(env);
-      return new JvmProcess(builder.start());
+      return new JvmProcess(builder.start(), role);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + role, e);
     }
