@@ -30,8 +30,11 @@
 #                              http, http, mcp (RESULT_MCP line: the difference is MCP's own cost), about 6 minutes;
 #                              for both, PATHS_WARMUP=3 PATHS_MEASURE=3 shorten the rounds, PATHS_ROUNDS="mcp http"
 #                              (or "gateway baseline") runs those rounds only
+#   every gateway runs 2 verticle instances on 2 event loops, as the baselines do (GATEWAY_EVENT_LOOPS=4 gives the
+#   gateways Vert.x's default on 2 cores, for an A/B)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+event_loops=${GATEWAY_EVENT_LOOPS:-2}
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
 if [[ ${1:-} == --quick ]]; then warmup=20 measure=10 idle=2000 order=(gateway baseline); fi
@@ -68,7 +71,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 "${jvm[@]}" dev.genapi.bench.BenchNode "$name" "$cluster_port" > "$dir/node.log" 2>&1 & node=$!; pids+=("$node")
 await "$dir/node.log" "bench node ready"
 "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name" --cluster-port "$cluster_port" \
-  --http-port "$gateway_port" --instances 2 --conf "$dir/conf" > "$dir/gateway.log" 2>&1 & gateway=$!; pids+=("$gateway")
+  --http-port "$gateway_port" --instances 2 --event-loops "$event_loops" --conf "$dir/conf" > "$dir/gateway.log" 2>&1 &
+gateway=$!; pids+=("$gateway")
 await "$dir/gateway.log" "GenApi gateway ready"
 await "$dir/node.log" "bench node registered"
 
@@ -117,8 +121,8 @@ if [[ ${1:-} == --http2-tls || ${1:-} == --mcp ]]; then
     scripts/dev-certs.sh "$dir/certs" gateway > /dev/null
     cert="$dir/certs/gateway.crt" key="$dir/certs/gateway.key"
     GENAPI_TLS_CERT="$cert" GENAPI_TLS_KEY="$key" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name" \
-      --cluster-port "$cluster_port" --http-port $((gateway_port + 2)) --instances 2 --conf "$dir/conf" \
-      > "$dir/gateway-h2.log" 2>&1 &
+      --cluster-port "$cluster_port" --http-port $((gateway_port + 2)) --instances 2 \
+      --event-loops "$event_loops" --conf "$dir/conf" > "$dir/gateway-h2.log" 2>&1 &
     path_pid[gateway]=$!; pids+=("$!")
     "${jvm[@]}" dev.genapi.bench.Http2BaselineServer "$name" "$cluster_port" "$baseline_port" 2 "$cert" "$key" \
       > "$dir/h2-baseline.log" 2>&1 &
@@ -206,8 +210,8 @@ if $cluster_tls; then # a second cluster, gateway and node whose event bus runs 
   node_tls=$!; pids+=("$node_tls")
   await "$dir/node-tls.log" "bench node ready"
   "${tls_env[@]}" "${jvm[@]}" dev.genapi.launcher.Main gateway --cluster-name "$name-tls" \
-    --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 --conf "$dir/conf" \
-    > "$dir/gateway-tls.log" 2>&1 &
+    --cluster-port $((cluster_port + 100)) --http-port $((gateway_port + 2)) --instances 2 \
+    --event-loops "$event_loops" --conf "$dir/conf" > "$dir/gateway-tls.log" 2>&1 &
   port_of[gateway-tls]=$((gateway_port + 2)) pid_of[gateway-tls]=$! node_of[gateway-tls]=$node_tls; pids+=("$!")
   await "$dir/gateway-tls.log" "GenApi gateway ready"
   await "$dir/node-tls.log" "bench node registered"

@@ -1,5 +1,6 @@
 package dev.genapi.cluster;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -24,6 +25,8 @@ public final class ClusterOptions {
   public static final int DEFAULT_PORT = 15701;
   /** Default event-bus port: 0, any free port (set a fixed one where a firewall or NetworkPolicy lists it). */
   public static final int DEFAULT_EVENT_BUS_PORT = 0;
+  /** Default number of event loops of the process's Vert.x: Vert.x's own, twice the cores. */
+  public static final int DEFAULT_EVENT_LOOPS = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   /** Default number of ports tried from the base port. */
   public static final int DEFAULT_PORT_COUNT = 10;
   /** Default time without a heartbeat after which a member is declared gone, in seconds. */
@@ -42,6 +45,7 @@ public final class ClusterOptions {
   private int port = DEFAULT_PORT;
   private int portCount = DEFAULT_PORT_COUNT;
   private int eventBusPort = DEFAULT_EVENT_BUS_PORT;
+  private int eventLoops = DEFAULT_EVENT_LOOPS;
   private List<String> members = new ArrayList<>(List.of(DEFAULT_HOST));
   private String mode = MODE_TCP;
   private String kubernetesServiceDns;
@@ -58,7 +62,7 @@ public final class ClusterOptions {
 
   /**
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code event_bus_port},
-   *             {@code members} (list or comma-separated string), {@code mode}, {@code kubernetes_service_dns},
+   *             {@code event_loops}, {@code members} (list or comma-separated string), {@code mode}, {@code kubernetes_service_dns},
    *             {@code heartbeat_timeout_s}, {@code merge_delay_s}, {@code backup_count}, {@code tls_cert},
    *             {@code tls_key}, {@code tls_ca}
    * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
@@ -70,6 +74,7 @@ public final class ClusterOptions {
     setPort(json.getInteger("port", DEFAULT_PORT));
     setPortCount(json.getInteger("port_count", DEFAULT_PORT_COUNT));
     setEventBusPort(json.getInteger("event_bus_port", DEFAULT_EVENT_BUS_PORT));
+    setEventLoops(json.getInteger("event_loops", DEFAULT_EVENT_LOOPS));
     Object list = json.getValue("members");
     if (list instanceof JsonArray array) {
       setMembers(array.stream().map(String::valueOf).toList());
@@ -90,7 +95,7 @@ public final class ClusterOptions {
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
-      .put("event_bus_port", eventBusPort).put("members", new JsonArray(members)).put("mode", mode)
+      .put("event_bus_port", eventBusPort).put("event_loops", eventLoops).put("members", new JsonArray(members)).put("mode", mode)
       .put("kubernetes_service_dns", kubernetesServiceDns).put("heartbeat_timeout_s", heartbeatTimeoutS)
       .put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
       .put("tls_cert", tlsCert).put("tls_key", tlsKey).put("tls_ca", tlsCa);
@@ -153,6 +158,18 @@ public final class ClusterOptions {
       throw new IllegalArgumentException("eventBusPort: " + port + " (expected: 0..65535)");
     }
     this.eventBusPort = port;
+    return this;
+  }
+
+  /** @return the number of event loops of the process's Vert.x (connections, the event bus, timers) */
+  public int getEventLoops() { return eventLoops; }
+
+  /** @param eventLoops event loops of the process's Vert.x @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setEventLoops(int eventLoops) {
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: > 0)");
+    }
+    this.eventLoops = eventLoops;
     return this;
   }
 

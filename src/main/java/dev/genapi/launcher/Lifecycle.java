@@ -53,7 +53,7 @@ final class Lifecycle {
     Lifecycle lifecycle = new Lifecycle(settings.gateway().getLong("drain_timeout_ms",
       GatewayOptions.DEFAULT_DRAIN_TIMEOUT_MS), TracingSetup.start(System.getenv(), role));
     Runtime.getRuntime().addShutdownHook(new Thread(lifecycle::shutdown, "genapi-shutdown"));
-    return ClusterSupport.start(cluster, vertxOptions()).compose(vertx -> {
+    return ClusterSupport.start(cluster, vertxOptions(cluster.getEventLoops())).compose(vertx -> {
       lifecycle.vertx = vertx;
       if ("node".equals(role)) {
         return lifecycle.startNode(settings);
@@ -77,8 +77,8 @@ final class Lifecycle {
 
   // Vert.x's event-bus meters look up (and register) meters on every message, a few % of a gateway's CPU; GenApi's
   // own call meters count the same calls
-  private static VertxOptions vertxOptions() {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+  private static VertxOptions vertxOptions(int eventLoops) {
+    return new VertxOptions().setEventLoopPoolSize(eventLoops).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
       .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
   }

@@ -62,6 +62,7 @@ final class Settings {
     new Setting("cluster", "host", "GENAPI_CLUSTER_HOST", "--cluster-host", Type.STRING),
     new Setting("cluster", "port", "GENAPI_CLUSTER_PORT", "--cluster-port", Type.INT),
     new Setting("cluster", "event_bus_port", "GENAPI_EVENT_BUS_PORT", "--event-bus-port", Type.INT),
+    new Setting("cluster", "event_loops", "GENAPI_EVENT_LOOPS", "--event-loops", Type.INT),
     new Setting("cluster", "members", "GENAPI_CLUSTER_MEMBERS", "--cluster-members", Type.LIST),
     new Setting("cluster", "mode", "GENAPI_CLUSTER_MODE", "--cluster-mode", Type.STRING),
     new Setting("cluster", "kubernetes_service_dns", "GENAPI_KUBERNETES_SERVICE_DNS", "--kubernetes-service-dns",

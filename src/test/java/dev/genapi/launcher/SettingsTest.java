@@ -56,6 +56,22 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("the event loops come from the file, the environment or a flag; Vert.x's twice the cores by default")
+  void eventLoops() throws IOException {
+    assertThat(new ClusterOptions(Settings.load(List.of(), Map.of()).cluster()).getEventLoops())
+      .isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    Files.writeString(conf.resolve("cluster.json"), "{\"event_loops\": 3}");
+    assertThat(new ClusterOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).cluster())
+      .getEventLoops()).isEqualTo(3);
+    assertThat(new ClusterOptions(Settings.load(List.of("--conf", conf.toString()), Map.of("GENAPI_EVENT_LOOPS", "2"))
+      .cluster()).getEventLoops()).isEqualTo(2);
+    assertThat(new ClusterOptions(Settings.load(List.of("--event-loops", "1"), Map.of("GENAPI_EVENT_LOOPS", "2"))
+      .cluster()).getEventLoops()).isEqualTo(1);
+    assertThatThrownBy(() -> new ClusterOptions(Settings.load(List.of("--event-loops", "0"), Map.of()).cluster()))
+      .hasMessage("eventLoops: 0 (expected: > 0)");
+  }
+
+  @Test
   @DisplayName("flags also take the --name=value form, and a missing conf folder means defaults")
   void equalsFormAndNoFiles() {
     Settings settings = Settings.load(List.of("--conf=" + conf.resolve("absent"), "--node-name=node-x"), Map.of());
