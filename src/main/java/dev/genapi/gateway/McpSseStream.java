@@ -38,11 +38,16 @@ final class McpSseStream implements McpStreamableServerTransport {
     return this;
   }
 
-  /** Sends the head of the stream: {@code 200}, {@code text/event-stream}, no caching. */
+  /**
+   * Sets the head of the stream: {@code 200}, {@code text/event-stream}, no caching; the session's stream sends it
+   * now, a request's stream with its first event (a tool call's head, event and end then leave in one write).
+   */
   McpSseStream open() {
     response.setChunked(true).putHeader("Content-Type", "text/event-stream")
       .putHeader("Cache-Control", "no-cache");
-    response.writeHead();
+    if (request == null) {
+      response.writeHead();
+    }
     return this;
   }
 
@@ -59,12 +64,15 @@ final class McpSseStream implements McpStreamableServerTransport {
     } catch (IOException e) {
       return Mono.error(new UncheckedIOException(e));
     }
-    boolean response = message instanceof McpSchema.JSONRPCResponse;
+    // the response to the stream's request is its last event: the stream ends with it
+    boolean last = request != null && message instanceof McpSchema.JSONRPCResponse;
     return Mono.create(sink -> context.runOnContext(v -> {
       if (this.response.ended() || this.response.closed()) {
         sink.success();
+      } else if (last) {
+        answered = true;
+        this.response.end(event).onComplete(r -> sink.success());
       } else {
-        answered |= response;
         this.response.write(event).onComplete(r -> sink.success());
       }
     }));
