@@ -1,9 +1,6 @@
 package dev.genapi.gateway;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -28,42 +25,6 @@ interface ClientLink {
 
   /** Closes the connection with a close code and a short reason. */
   void close(int code, String reason);
-
-  /**
-   * @param ws the WebSocket
-   * @param tcp the connection it was upgraded from: dropped when the client does not answer a close within
-   *   {@value #CLOSE_GRACE_MS} ms (a client that stops reading never sees the close frame queued behind its data)
-   */
-  static ClientLink of(Vertx vertx, ServerWebSocket ws, HttpConnection tcp) {
-    return new ClientLink() {
-      @Override
-      public Future<Void> write(String text) {
-        return ws.isClosed() ? Future.failedFuture("closed") : ws.writeTextMessage(text);
-      }
-
-      @Override
-      public void pause() {
-        ws.pause();
-      }
-
-      @Override
-      public void resume() {
-        ws.resume();
-      }
-
-      @Override
-      public void close(int code, String reason) {
-        if (!ws.isClosed()) {
-          ws.close((short) code, reason);
-          vertx.setTimer(CLOSE_GRACE_MS, id -> {
-            if (!ws.isClosed()) {
-              tcp.close();
-            }
-          });
-        }
-      }
-    };
-  }
 
   /**
    * A link whose reading cannot be paused: SockJS (its pause only holds frames in memory, as its transports keep

@@ -122,7 +122,7 @@ final class LongPollTransport {
     });
     ConnectionFlow flow = gateway.opener().flow(session.link());
     SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
-    PhoenixSession phoenix = new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip);
+    PhoenixSession phoenix = new PhoenixSession(flow, calls, gateway.authenticator(), options, topics, ip);
     calls.receivePushes(pushes.entry(phoenix));
     session.attach(phoenix, flow);
     sessions.put(token, session);

@@ -6,7 +6,6 @@ import dev.genapi.protocol.Response;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.function.Consumer;
 
 /**
  * One connection speaking the native frames (WebSocket {@code /ws} and SockJS {@code /sockjs}): decodes each text
@@ -18,16 +17,16 @@ final class NativeSession implements ClientSession {
 
   private static final String PONG = new JsonObject().put("op", "pong").encode();
 
-  private final Consumer<String> out;
+  private final ConnectionFlow out;
   private final SessionCalls calls;
   private final int maxPayloadBytes;
   private final boolean detailErrors;
   private final String ipAddress;
 
   /**
-   * @param out writes one text frame to the client (dropping it when the connection is closed)
+   * @param out the connection's flow, which writes each text frame to the client (dropping it once closed)
    */
-  NativeSession(Consumer<String> out, SessionCalls calls, GatewayOptions options, String ipAddress) {
+  NativeSession(ConnectionFlow out, SessionCalls calls, GatewayOptions options, String ipAddress) {
     this.out = out;
     this.calls = calls;
     this.maxPayloadBytes = options.getMaxPayloadBytes();
@@ -53,7 +52,7 @@ final class NativeSession implements ClientSession {
 
   @Override
   public void push(String frame) {
-    out.accept(frame);
+    out.write(frame);
   }
 
   @Override
@@ -63,7 +62,7 @@ final class NativeSession implements ClientSession {
 
   @Override
   public void drain(long reconnectAfterMs) {
-    out.accept("{\"op\":\"drain\",\"reconnect_after_ms\":" + reconnectAfterMs + "}");
+    out.write("{\"op\":\"drain\",\"reconnect_after_ms\":" + reconnectAfterMs + "}");
   }
 
   @Override
@@ -78,7 +77,7 @@ final class NativeSession implements ClientSession {
 
   private void onControl(Object op, JsonObject json) {
     if ("ping".equals(op)) {
-      out.accept(PONG);
+      out.write(PONG);
     } else if ("cancel".equals(op)) {
       calls.cancel(Request.idOf(json));
     } else {
@@ -88,7 +87,7 @@ final class NativeSession implements ClientSession {
 
   private void write(Response response) {
     if (response != null) {
-      out.accept(response.encode());
+      out.write(response.encode());
     }
   }
 }

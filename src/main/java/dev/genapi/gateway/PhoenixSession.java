@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * One connection speaking Phoenix Channels v2 ({@code /socket/websocket?vsn=2.0.0}), as the official {@code phoenix}
@@ -35,7 +34,7 @@ final class PhoenixSession implements ClientSession {
 
   private static final String PHOENIX_TOPIC = "phoenix";
 
-  private final Consumer<String> out;
+  private final ConnectionFlow out;
   private final SessionCalls calls;
   private final Authenticator authenticator;
   private final String event;
@@ -48,7 +47,7 @@ final class PhoenixSession implements ClientSession {
   private Set<String> unfenced;
   private long closeNotBefore;
 
-  PhoenixSession(Consumer<String> out, SessionCalls calls, Authenticator authenticator, GatewayOptions options,
+  PhoenixSession(ConnectionFlow out, SessionCalls calls, Authenticator authenticator, GatewayOptions options,
                  TopicRules topics, String ipAddress) {
     this.out = out;
     this.calls = calls;
@@ -90,7 +89,7 @@ final class PhoenixSession implements ClientSession {
   /** A push goes on every topic the socket joined, with the calls event, as the answers of its calls do. */
   @Override
   public void push(String frame) {
-    joins.forEach((topic, joinRef) -> out.accept("[" + Json.encode(joinRef) + ",null," + Json.encode(topic) + ","
+    joins.forEach((topic, joinRef) -> out.write("[" + Json.encode(joinRef) + ",null," + Json.encode(topic) + ","
       + Json.encode(event) + "," + frame + "]"));
   }
 
@@ -103,7 +102,7 @@ final class PhoenixSession implements ClientSession {
   public void drain(long reconnectAfterMs) {
     closeNotBefore = System.currentTimeMillis() + reconnectAfterMs;
     unfenced = new HashSet<>(joins.keySet());
-    joins.forEach((topic, joinRef) -> out.accept(new JsonArray().add(joinRef).add(joinRef).add(topic)
+    joins.forEach((topic, joinRef) -> out.write(new JsonArray().add(joinRef).add(joinRef).add(topic)
       .add("phx_error").add(new JsonObject().put("reason", "draining")).encode()));
   }
 
@@ -186,12 +185,12 @@ final class PhoenixSession implements ClientSession {
   private void push(String joinRef, String topic, Response response) {
     if (response != null) {
       String ref = draining() ? "null" : Json.encode(joinRef);
-      out.accept("[" + ref + ",null," + Json.encode(topic) + "," + Json.encode(event) + "," + response.encode() + "]");
+      out.write("[" + ref + ",null," + Json.encode(topic) + "," + Json.encode(event) + "," + response.encode() + "]");
     }
   }
 
   private void reply(String joinRef, String ref, String topic, String status, Object response) {
-    out.accept(new JsonArray().add(joinRef).add(ref).add(topic).add("phx_reply")
+    out.write(new JsonArray().add(joinRef).add(ref).add(topic).add("phx_reply")
       .add(new JsonObject().put("status", status).put("response", response)).encode());
   }
 }

@@ -62,7 +62,7 @@ final class SockJsTransport {
     ConnectionFlow flow = gateway.opener().flow(ClientLink.unpausable(socket::write, socket::close));
     SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
     String ip = gateway.connections().addresses().clientOf(socket.remoteAddress(), socket.headers());
-    NativeSession session = new NativeSession(flow::write, calls, options, ip);
+    NativeSession session = new NativeSession(flow, calls, options, ip);
     calls.receivePushes(pushes.entry(session));
     socket.handler(session::onFrame);
     socket.exceptionHandler(e -> {

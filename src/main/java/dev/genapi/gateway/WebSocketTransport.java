@@ -81,31 +81,15 @@ final class WebSocketTransport {
   }
 
   private void attach(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
-    ClientLink link = ClientLink.of(vertx, ws, tcp);
-    ConnectionFlow flow = gateway.opener().flow(link);
-    SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
-    String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
-    ClientSession session = phoenix
-      ? new PhoenixSession(flow::write, calls, gateway.authenticator(), options, topics, ip)
-      : new NativeSession(flow::write, calls, options, ip);
-    calls.receivePushes(pushes.entry(session));
-    ConnectionAdmission.Transport transport = phoenix ? ConnectionAdmission.Transport.PHOENIX
-      : ConnectionAdmission.Transport.WEBSOCKET;
-    Live live = new Live(ws, flow, session, !phoenix, options.getMaxPayloadBytes() * 2);
+    Live live = new Live(ws, tcp, identity, phoenix);
     ws.frameHandler(live);
     ws.exceptionHandler(live::failed);
+    ws.closeHandler(live::closed);
     sessions.add(live);
-    gateway.connections().sessionOpened(transport);
+    gateway.connections().sessionOpened(live.transport());
     if (draining) {
-      session.drain(gateway.drainState().reconnectAfterMs());
+      live.session.drain(gateway.drainState().reconnectAfterMs());
     }
-    ws.closeHandler(v -> {
-      tcpClosed.accept(tcp);
-      sessions.remove(live);
-      gateway.connections().sessionClosed(transport);
-      flow.closed();
-      session.onClose();
-    });
   }
 
   // Vert.x reports a message over maxWebSocketMessageSize (as its own message handlers aggregate it, e.g. for SockJS)
@@ -160,17 +144,20 @@ final class WebSocketTransport {
   }
 
   /**
-   * One open session and when its client was last heard. It reads the frames itself: a message's bytes go to the
+   * One open session, its socket as the flow control sees it ({@link ClientLink}), and when its client was last
+   * heard: one object per WebSocket, as there are many. It reads the frames itself: a message's bytes go to the
    * session as they came, without the decode to a {@code String} and encode back that Vert.x's text-message handler
-   * costs; a message over the size cap (its frames summed) closes the connection with {@value #TOO_BIG}. Native
-   * sessions take text and binary messages, Phoenix sessions text only.
+   * costs; a message over the size cap (twice the payload limit, its frames summed) closes the connection with
+   * {@value #TOO_BIG}. Native sessions take text and binary messages, Phoenix sessions text only.
    */
-  private static final class Live implements Handler<WebSocketFrame> {
+  private final class Live implements Handler<WebSocketFrame>, ClientLink {
     final ServerWebSocket ws;
+    // the connection it was upgraded from: dropped when the client does not answer a close within CLOSE_GRACE_MS
+    // (a client that stops reading never sees the close frame queued behind its data)
+    final HttpConnection tcp;
     final ConnectionFlow flow;
     final ClientSession session;
     final boolean nativeFrames;
-    final int maxMessageBytes;
     boolean handedOff;
     long lastSeen = System.currentTimeMillis();
     long lastPing;
@@ -178,12 +165,56 @@ final class WebSocketTransport {
     private Buffer fragments;
     private boolean taken;
 
-    Live(ServerWebSocket ws, ConnectionFlow flow, ClientSession session, boolean nativeFrames, int maxMessageBytes) {
+    Live(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
       this.ws = ws;
-      this.flow = flow;
-      this.session = session;
-      this.nativeFrames = nativeFrames;
-      this.maxMessageBytes = maxMessageBytes;
+      this.tcp = tcp;
+      this.nativeFrames = !phoenix;
+      this.flow = gateway.opener().flow(this);
+      SessionCalls calls = gateway.opener().calls(flow, options.getMaxInFlightPerConnection(), identity);
+      String ip = gateway.connections().addresses().clientOf(ws.remoteAddress(), ws.headers());
+      this.session = phoenix
+        ? new PhoenixSession(flow, calls, gateway.authenticator(), options, topics, ip)
+        : new NativeSession(flow, calls, options, ip);
+      calls.receivePushes(pushes.entry(session));
+    }
+
+    ConnectionAdmission.Transport transport() {
+      return nativeFrames ? ConnectionAdmission.Transport.WEBSOCKET : ConnectionAdmission.Transport.PHOENIX;
+    }
+
+    void closed(Void ignored) {
+      tcpClosed.accept(tcp);
+      sessions.remove(this);
+      gateway.connections().sessionClosed(transport());
+      flow.closed();
+      session.onClose();
+    }
+
+    @Override
+    public Future<Void> write(String text) {
+      return ws.isClosed() ? Future.failedFuture("closed") : ws.writeTextMessage(text);
+    }
+
+    @Override
+    public void pause() {
+      ws.pause();
+    }
+
+    @Override
+    public void resume() {
+      ws.resume();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+      if (!ws.isClosed()) {
+        ws.close((short) code, reason);
+        vertx.setTimer(CLOSE_GRACE_MS, id -> {
+          if (!ws.isClosed()) {
+            tcp.close();
+          }
+        });
+      }
     }
 
     @Override
@@ -216,7 +247,7 @@ final class WebSocketTransport {
         return;
       }
       fragments = fragments == null ? data.copy() : fragments.appendBuffer(data);
-      if (fragments.length() > maxMessageBytes) {
+      if (fragments.length() > 2L * options.getMaxPayloadBytes()) {
         taken = false;
         fragments = null;
         flow.close(TOO_BIG, "message too big");
