@@ -23,11 +23,11 @@
 #   scripts/bench.sh --http2-tls   demo echo over HTTP/2 with TLS to POST /api/call of a TLS gateway (4 connections,
 #                              16 streams in flight on each), against a bare Vert.x HTTP/2-over-TLS server sending each
 #                              body to the node's bare echo (same certificate, 2 instances each); rounds gateway,
-#                              baseline, baseline, gateway, 30 s warm-up and 30 s measurement each, CPU per call
-#                              (RESULT_H2 line), about 6 minutes
+#                              baseline, baseline, gateway, 60 s warm-up (at 25 s the gateway's JIT still takes a
+#                              third of its CPU) and 30 s measurement each, CPU per call (RESULT_H2 line), about 8 minutes
 #   scripts/bench.sh --mcp     tools/call demo.echo on /mcp (one MCP session per connection) against POST /api/call of
 #                              the same gateway over HTTP/1.1, 64 connections, one call in flight each; rounds mcp,
-#                              http, http, mcp (RESULT_MCP line: the difference is MCP's own cost), about 6 minutes;
+#                              http, http, mcp (RESULT_MCP line: the difference is MCP's own cost), about 8 minutes;
 #                              for both, PATHS_WARMUP=3 PATHS_MEASURE=3 shorten the rounds, PATHS_ROUNDS="mcp http"
 #                              (or "gateway baseline") runs those rounds only
 #   every gateway runs 2 verticle instances on 2 event loops, as the baselines do (GATEWAY_EVENT_LOOPS=4 gives the
@@ -114,7 +114,7 @@ fi
 if [[ ${1:-} == --http2-tls || ${1:-} == --mcp ]]; then
   # HTTP/2 over TLS: a TLS gateway against a bare HTTP/2 server on the same certificate; MCP: tools/call on /mcp
   # against the same echo on POST /api/call of the same gateway, so the difference is MCP's own cost
-  warmup=${PATHS_WARMUP:-30} measure=${PATHS_MEASURE:-30}
+  warmup=${PATHS_WARMUP:-60} measure=${PATHS_MEASURE:-30}
   declare -A path_mode path_port path_pid
   if [[ $1 == --http2-tls ]]; then
     tag=H2 labels=(gateway baseline) path_connections=4 path_streams=16

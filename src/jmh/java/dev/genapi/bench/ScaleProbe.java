@@ -54,7 +54,8 @@ public final class ScaleProbe {
 
   private JsonObject run(int gateways, int nodes, long windowMs, int rate) {
     long began = System.currentTimeMillis();
-    ClusterOptions cluster = TestCluster.newCluster();
+    // each member binds its own port from the base: room for all of them
+    ClusterOptions cluster = TestCluster.newCluster(Math.max(10, gateways + nodes + 2));
     for (int i = 0; i < gateways; i++) {
       Vertx member = TestCluster.member(cluster);
       members.add(member);

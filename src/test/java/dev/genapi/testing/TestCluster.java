@@ -28,7 +28,13 @@ public final class TestCluster {
 
   /** @return options for a new, private cluster on loopback */
   public static ClusterOptions newCluster() {
-    return new ClusterOptions().setName("genapi-test-" + UUID.randomUUID()).setPort(freePortRange(10)).setPortCount(10);
+    return newCluster(10);
+  }
+
+  /** @return the options of a new cluster whose ports have room for that many members */
+  public static ClusterOptions newCluster(int members) {
+    return new ClusterOptions().setName("genapi-test-" + UUID.randomUUID()).setPort(freePortRange(members))
+      .setPortCount(members);
   }
 
   /** @return a member of that cluster, once started */
