@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Scale probe for docs/scaling.md: for a few (gateways, nodes) points, G gateways and N demo service nodes as
 # clustered members of one JVM on loopback, each measured idle, under calls, pushes to a user and relay group sends
-# at a bounded rate. Prints one JSON line per point (prefixed SCALE), about 5 minutes in all.
-#   scripts/scale.sh                      points "2x2 4x2 2x8", 6 s windows, 100 calls (or pushes) a second
+# at a bounded rate. Prints one JSON line per point (prefixed SCALE), about 6 minutes in all.
+#   scripts/scale.sh                      points "2x2 4x2 2x8 4x8", 6 s windows, 100 calls (or pushes) a second
 #   SCALE_POINTS="3x4" SCALE_WINDOW_MS=10000 SCALE_RATE=200 scripts/scale.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-points=${SCALE_POINTS:-2x2 4x2 2x8} window=${SCALE_WINDOW_MS:-6000} rate=${SCALE_RATE:-100}
+points=${SCALE_POINTS:-2x2 4x2 2x8 4x8} window=${SCALE_WINDOW_MS:-6000} rate=${SCALE_RATE:-100}
 echo "Building ..." >&2
 nice -n 19 mvn -B -q -o -Pjmh test-compile dependency:build-classpath -Dmdep.outputFile=target/scale-classpath.txt \
   -Dmdep.includeScope=test
