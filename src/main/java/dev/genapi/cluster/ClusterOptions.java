@@ -62,9 +62,9 @@ public final class ClusterOptions {
 
   /**
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code event_bus_port},
-   *             {@code event_loops}, {@code members} (list or comma-separated string), {@code mode}, {@code kubernetes_service_dns},
-   *             {@code heartbeat_timeout_s}, {@code merge_delay_s}, {@code backup_count}, {@code tls_cert},
-   *             {@code tls_key}, {@code tls_ca}
+   *             {@code event_loops}, {@code members} (list or comma-separated string), {@code mode},
+   *             {@code kubernetes_service_dns}, {@code heartbeat_timeout_s}, {@code merge_delay_s},
+   *             {@code backup_count}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
    * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
    *     file cannot be read
    */
@@ -95,7 +95,8 @@ public final class ClusterOptions {
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("port_count", portCount)
-      .put("event_bus_port", eventBusPort).put("event_loops", eventLoops).put("members", new JsonArray(members)).put("mode", mode)
+      .put("event_bus_port", eventBusPort).put("event_loops", eventLoops).put("members", new JsonArray(members))
+      .put("mode", mode)
       .put("kubernetes_service_dns", kubernetesServiceDns).put("heartbeat_timeout_s", heartbeatTimeoutS)
       .put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
       .put("tls_cert", tlsCert).put("tls_key", tlsKey).put("tls_ca", tlsCa);
@@ -164,7 +165,7 @@ public final class ClusterOptions {
   /** @return the number of event loops of the process's Vert.x (connections, the event bus, timers) */
   public int getEventLoops() { return eventLoops; }
 
-  /** @param eventLoops event loops of the process's Vert.x @return a reference to this, so the API can be used fluently */
+  /** @param eventLoops the process's Vert.x event loops @return a reference to this, so the API can be used fluently */
   public ClusterOptions setEventLoops(int eventLoops) {
     if (eventLoops < 1) {
       throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: > 0)");

@@ -78,8 +78,8 @@ final class Lifecycle {
   // Vert.x's event-bus meters look up (and register) meters on every message, a few % of a gateway's CPU; GenApi's
   // own call meters count the same calls
   private static VertxOptions vertxOptions(int eventLoops) {
-    return new VertxOptions().setEventLoopPoolSize(eventLoops).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-      .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+    return new VertxOptions().setEventLoopPoolSize(eventLoops).setMetricsOptions(new MicrometerMetricsOptions()
+      .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
   }
 

@@ -30,7 +30,8 @@ public final class JvmProcess implements AutoCloseable {
   private JvmProcess(Process process, String role) {
     this.process = process;
     reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+             StandardCharsets.UTF_8));
            Writer log = Files.newBufferedWriter(LOGS.resolve(role + "-" + process.pid() + ".log"))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           lines.add(line);
