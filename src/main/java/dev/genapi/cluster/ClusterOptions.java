@@ -35,6 +35,8 @@ public final class ClusterOptions {
   public static final int DEFAULT_MERGE_DELAY_S = 10;
   /** Default number of backups of each registry, lease and settings entry (survives the loss of any one member). */
   public static final int DEFAULT_BACKUP_COUNT = 1;
+  /** Default interval between full reads of the registry and settings maps, which repair lost entry events. */
+  public static final long DEFAULT_RESYNC_INTERVAL_MS = 30_000;
   /** Discovery by a fixed list of TCP members. */
   public static final String MODE_TCP = "tcp";
   /** Discovery through a Kubernetes headless service. */
@@ -52,6 +54,7 @@ public final class ClusterOptions {
   private int heartbeatTimeoutS = DEFAULT_HEARTBEAT_TIMEOUT_S;
   private int mergeDelayS = DEFAULT_MERGE_DELAY_S;
   private int backupCount = DEFAULT_BACKUP_COUNT;
+  private long resyncIntervalMs = DEFAULT_RESYNC_INTERVAL_MS;
   private String tlsCert;
   private String tlsKey;
   private String tlsCa;
@@ -64,7 +67,7 @@ public final class ClusterOptions {
    * @param json keys {@code name}, {@code host}, {@code port}, {@code port_count}, {@code event_bus_port},
    *             {@code event_loops}, {@code members} (list or comma-separated string), {@code mode},
    *             {@code kubernetes_service_dns}, {@code heartbeat_timeout_s}, {@code merge_delay_s},
-   *             {@code backup_count}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
+   *             {@code backup_count}, {@code resync_interval_ms}, {@code tls_cert}, {@code tls_key}, {@code tls_ca}
    * @throws IllegalArgumentException on a bad value, when only some of the TLS settings are given, or when a TLS
    *     file cannot be read
    */
@@ -86,6 +89,7 @@ public final class ClusterOptions {
     setHeartbeatTimeoutS(json.getInteger("heartbeat_timeout_s", DEFAULT_HEARTBEAT_TIMEOUT_S));
     setMergeDelayS(json.getInteger("merge_delay_s", DEFAULT_MERGE_DELAY_S));
     setBackupCount(json.getInteger("backup_count", DEFAULT_BACKUP_COUNT));
+    setResyncIntervalMs(json.getLong("resync_interval_ms", DEFAULT_RESYNC_INTERVAL_MS));
     setTlsCert(json.getString("tls_cert"));
     setTlsKey(json.getString("tls_key"));
     setTlsCa(json.getString("tls_ca"));
@@ -98,7 +102,7 @@ public final class ClusterOptions {
       .put("event_bus_port", eventBusPort).put("event_loops", eventLoops).put("members", new JsonArray(members))
       .put("mode", mode)
       .put("kubernetes_service_dns", kubernetesServiceDns).put("heartbeat_timeout_s", heartbeatTimeoutS)
-      .put("merge_delay_s", mergeDelayS).put("backup_count", backupCount)
+      .put("merge_delay_s", mergeDelayS).put("backup_count", backupCount).put("resync_interval_ms", resyncIntervalMs)
       .put("tls_cert", tlsCert).put("tls_key", tlsKey).put("tls_ca", tlsCa);
   }
 
@@ -237,6 +241,21 @@ public final class ClusterOptions {
       throw new IllegalArgumentException("backupCount: " + backupCount + " (expected: 0..6)");
     }
     this.backupCount = backupCount;
+    return this;
+  }
+
+  /**
+   * @return how often a gateway reads its copies of the cluster's function and settings maps again in full, in
+   *     milliseconds: entry events are best effort, and one lost on a troubled network is repaired within this
+   */
+  public long getResyncIntervalMs() { return resyncIntervalMs; }
+
+  /** @param ms the full-read interval @return a reference to this, so the API can be used fluently */
+  public ClusterOptions setResyncIntervalMs(long ms) {
+    if (ms < 1000) {
+      throw new IllegalArgumentException("resyncIntervalMs: " + ms + " (expected: >= 1000)");
+    }
+    this.resyncIntervalMs = ms;
     return this;
   }
 

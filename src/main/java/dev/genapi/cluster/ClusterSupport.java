@@ -28,6 +28,7 @@ public final class ClusterSupport {
 
   /** The member attribute vertx-hazelcast stores its node id in; it stays the same when Hazelcast merges a member. */
   private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  private static final String RESYNC_INTERVAL_PROPERTY = "genapi.resync.interval.ms";
 
   private ClusterSupport() {
   }
@@ -55,6 +56,7 @@ public final class ClusterSupport {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(options.getMergeDelayS()));
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty(RESYNC_INTERVAL_PROPERTY, String.valueOf(options.getResyncIntervalMs()));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(true).setPortCount(options.getPortCount())
       .setPublicAddress(options.getHost());
@@ -142,6 +144,15 @@ public final class ClusterSupport {
       return manager.getHazelcastInstance();
     }
     throw new IllegalStateException("GenApi needs a Vert.x instance clustered with Hazelcast");
+  }
+
+  /**
+   * @param hazelcast a Hazelcast instance
+   * @return its {@link ClusterOptions#getResyncIntervalMs()}, carried in its configuration
+   */
+  public static long resyncIntervalMs(HazelcastInstance hazelcast) {
+    String ms = hazelcast.getConfig().getProperty(RESYNC_INTERVAL_PROPERTY);
+    return ms == null ? ClusterOptions.DEFAULT_RESYNC_INTERVAL_MS : Long.parseLong(ms);
   }
 
   /**

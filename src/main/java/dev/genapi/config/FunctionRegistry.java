@@ -132,8 +132,10 @@ public final class FunctionRegistry {
   /**
    * Replaces every function with those loaded from the cluster, except the keys changed while loading, which keep
    * the value their change gave them.
+   *
+   * @return how many functions the index had wrong: missing, left over or different
    */
-  synchronized void replaceAll(Map<String, FunConfig> loaded, Set<String> changedWhileLoading) {
+  synchronized int replaceAll(Map<String, FunConfig> loaded, Set<String> changedWhileLoading) {
     Map<String, FunConfig> next = new HashMap<>(loaded);
     Map<String, FunConfig> current = snapshot.functions();
     for (String key : changedWhileLoading) {
@@ -144,7 +146,12 @@ public final class FunctionRegistry {
         next.put(key, config);
       }
     }
-    replace(next, unserved(next.values()));
+    int corrected = (int) current.keySet().stream().filter(key -> !next.containsKey(key)).count()
+      + (int) next.entrySet().stream().filter(entry -> !entry.getValue().equals(current.get(entry.getKey()))).count();
+    if (corrected > 0) {
+      replace(next, unserved(next.values()));
+    }
+    return corrected;
   }
 
   private Set<String> unserved(Collection<FunConfig> functions) {

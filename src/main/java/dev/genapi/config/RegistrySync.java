@@ -16,8 +16,8 @@ import java.util.UUID;
 /**
  * Keeps a gateway's {@link FunctionRegistry} equal to the cluster's function map: it follows the map's entry events,
  * and loads the whole map at start and again whenever those events cannot be trusted ({@link MapResync}: after this
- * member merged back from a split, after another member left). An entry its {@link EntryReader} rejects is not
- * served.
+ * member merged back from a split, after another member left, and periodically). An entry its {@link EntryReader}
+ * rejects is not served.
  */
 final class RegistrySync {
 
@@ -41,7 +41,7 @@ final class RegistrySync {
   Future<Void> start() {
     return vertx.executeBlocking(() -> {
       entryListener = functions.addEntryListener(new MapChangeListener(this::changed, key -> changed(key, null)), true);
-      resync = MapResync.start(vertx, "the registry index", () -> load() + " functions");
+      resync = MapResync.start(vertx, "the registry index", this::load);
       load();
       return null;
     });
@@ -71,7 +71,11 @@ final class RegistrySync {
     }
   }
 
-  /** Replaces the registry with the map's entries; an entry changed while loading keeps its newer value. */
+  /**
+   * Replaces the registry with the map's entries; an entry changed while loading keeps its newer value.
+   *
+   * @return how many functions the registry had wrong
+   */
   private synchronized int load() {
     synchronized (loading) {
       changedWhileLoading = new HashSet<>();
@@ -84,9 +88,9 @@ final class RegistrySync {
       }
     });
     synchronized (loading) {
-      registry.replaceAll(loaded, changedWhileLoading);
+      int corrected = registry.replaceAll(loaded, changedWhileLoading);
       changedWhileLoading = null;
+      return corrected;
     }
-    return loaded.size();
   }
 }

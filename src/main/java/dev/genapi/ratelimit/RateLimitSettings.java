@@ -21,9 +21,8 @@ import java.util.stream.Stream;
  * The rate limits every gateway applies, kept in the cluster's settings map: the first gateway seeds it from its
  * configuration, {@code PUT /admin/rate-limits} replaces it, adding or removing one limit changes it with
  * compare-and-set (so concurrent changes on several gateways all hold), and every gateway applies each change as it
- * arrives (and reads it again after merging back from a split, as the larger side's value wins without a change
- * event). The value is sealed with the admin token ({@link Seal}): one that does not verify is not applied, and the
- * limits in force stay.
+ * arrives (and reads it again when entry events cannot be trusted, see {@link MapResync}). The value is sealed with
+ * the admin token ({@link Seal}): one that does not verify is not applied, and the limits in force stay.
  *
  * @implNote reads and writes here cross the network; none happens on the request path.
  */
@@ -38,6 +37,8 @@ public final class RateLimitSettings {
   private final RateLimiter limiter;
   private final Seal seal;
   private final GenApiMetrics metrics;
+  /** The stored value last applied (or refused): reading the same again changes nothing. */
+  private String seen;
   private UUID listener;
   private MapResync resync;
 
@@ -69,10 +70,7 @@ public final class RateLimitSettings {
           apply(json);
         }
       }, key -> { }), KEY, true);
-      resync = MapResync.start(vertx, "the rate limits", () -> {
-        apply(settings.get(KEY));
-        return null;
-      });
+      resync = MapResync.start(vertx, "the rate limits", () -> apply(settings.get(KEY)));
       settings.putIfAbsent(KEY, sealed(configured));
       apply(settings.get(KEY));
       return null;
@@ -158,17 +156,23 @@ public final class RateLimitSettings {
     return seal.seal(Addresses.SETTINGS_MAP, KEY, limits.toJson().encode());
   }
 
-  private void apply(String stored) {
+  /** @return 1 when the stored value differs from the one last seen, else 0 */
+  private synchronized int apply(String stored) {
+    if (stored != null && stored.equals(seen)) {
+      return 0;
+    }
+    seen = stored;
     String json = seal.open(Addresses.SETTINGS_MAP, KEY, stored);
     if (json == null) {
       metrics.rejectedEntry(GenApiMetrics.SETTINGS_MAP);
       LOG.warn("Ignoring rate limits in the cluster that are not sealed with the admin token; the limits in force stay");
-      return;
+      return 1;
     }
     try {
       limiter.update(new RateLimitOptions(new JsonObject(json)));
     } catch (RuntimeException e) {
       LOG.warn("Ignoring invalid rate limits from the cluster: {}", e.getMessage());
     }
+    return 1;
   }
 }

@@ -62,6 +62,7 @@ class SplitBrainJvmTest {
   private static final long MERGE_MS = 90_000;
   private static final long ECHO_TIMEOUT_MS = 5000;
   private static final long VERIFY_MS = 1000;
+  private static final long RESYNC_MS = 2000;
   /** An admin change whose map entry the frozen member holds waits until the member is declared gone. */
   private static final long ADMIN_RETRY_MS = 60_000;
   // one admin request may wait on the frozen member until this gateway, too, has declared it gone: try again
@@ -88,8 +89,10 @@ class SplitBrainJvmTest {
     // to miss 8 s of heartbeats while the first was frozen and leave, before the first one's partitions had their
     // backups again; changes made on a side that shrank to one member, and entries whose copies were all on the two,
     // are then lost by design: Hazelcast's bounds, not what is tested here
+    // entry events lost when a member closes the connection to another it suspects are repaired by the periodic full
+    // read: a short interval, so that the check below need not wait for the default
     ClusterOptions cluster = TestCluster.newCluster().setHeartbeatTimeoutS(HEARTBEAT_TIMEOUT_S).setMergeDelayS(5)
-      .setBackupCount(2);
+      .setBackupCount(2).setResyncIntervalMs(RESYNC_MS);
     member = TestCluster.member(cluster);
     hazelcast = ClusterSupport.hazelcast(member);
     client = Vertx.vertx();
@@ -275,7 +278,7 @@ class SplitBrainJvmTest {
         expected.addAll(functions().keySet());
       }
       for (Http http : List.of(httpA, httpB)) {
-        assertThat(Eventually.until(() -> keys(http), expected::equals, 10_000))
+        assertThat(Eventually.until(() -> http.functionKeys(ADMIN), expected::equals, 10_000))
           .as(() -> String.format("the registry as %s lists it (deleted during the split: %s; membership changes: %s)",
             http == httpA ? "gateway A" : "gateway B", deleted, membershipChanges())).isEqualTo(expected);
         assertThat(http.get("/admin/nodes", ADMIN).array().stream().map(n -> ((JsonObject) n).getString("node")))
@@ -285,31 +288,22 @@ class SplitBrainJvmTest {
       assertThat(echoUntilServed(portB).getBoolean("success")).isTrue();
       sleep(3 * VERIFY_MS);
       assertThat(functions().keySet()).as("the registry after the node pushed again").isEqualTo(expected);
-      assertThat(keys(httpB)).isEqualTo(expected);
+      assertThat(httpB.functionKeys(ADMIN)).isEqualTo(expected);
     }
   }
 
-  /** @return what each JVM logged about members suspected and merges, to tell a cascade of failures on a failure */
+  /** @return what each JVM logged about members suspected, merges and reloads, to tell a cascade on a failure */
   private static Map<String, List<String>> membershipChanges() {
     Map<String, List<String>> changes = new HashMap<>();
     Map.of("gateway A", gatewayA, "gateway B", gatewayB, "node", node).forEach((name, jvm) -> changes.put(name,
       jvm.linesContaining("").stream().filter(line -> line.contains("is suspected to be dead")
-        || line.contains(MERGING) || line.contains("Cluster merged"))
+        || line.contains(MERGING) || line.contains("reloaded"))
         .map(line -> line.substring(0, Math.min(line.length(), 240))).toList()));
     return changes;
   }
 
   private static IMap<String, String> functions() {
     return hazelcast.getMap(Addresses.FUNCTIONS_MAP);
-  }
-
-  /** @return every function key the gateway's index holds, from its admin API */
-  private static Set<String> keys(Http http) {
-    Set<String> keys = new HashSet<>();
-    http.get("/admin/functions", ADMIN).json().forEach(service -> ((JsonObject) service.getValue()).forEach(
-      function -> ((JsonArray) function.getValue()).forEach(version -> keys.add(service.getKey() + "/"
-        + function.getKey() + "/" + ((JsonObject) version).getString("version")))));
-    return keys;
   }
 
   /** Calls echo on one connection, one call at a time, for that long; each answer must come within the timeout. */

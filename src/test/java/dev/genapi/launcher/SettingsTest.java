@@ -72,6 +72,19 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("cluster.json sets the full-read interval of the cluster maps; below a second is refused")
+  void resyncInterval() throws IOException {
+    assertThat(new ClusterOptions(Settings.load(List.of(), Map.of()).cluster()).getResyncIntervalMs())
+      .isEqualTo(30_000);
+    Files.writeString(conf.resolve("cluster.json"), "{\"resync_interval_ms\": 5000}");
+    assertThat(new ClusterOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).cluster())
+      .getResyncIntervalMs()).isEqualTo(5000);
+    Files.writeString(conf.resolve("cluster.json"), "{\"resync_interval_ms\": 10}");
+    assertThatThrownBy(() -> new ClusterOptions(Settings.load(List.of("--conf", conf.toString()), Map.of()).cluster()))
+      .hasMessage("resyncIntervalMs: 10 (expected: >= 1000)");
+  }
+
+  @Test
   @DisplayName("flags also take the --name=value form, and a missing conf folder means defaults")
   void equalsFormAndNoFiles() {
     Settings settings = Settings.load(List.of("--conf=" + conf.resolve("absent"), "--node-name=node-x"), Map.of());

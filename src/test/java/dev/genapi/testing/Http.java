@@ -12,6 +12,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -113,6 +115,15 @@ public final class Http implements AutoCloseable {
   /** {@code GET} with a bearer token (or none). */
   public Reply get(String path, String bearer) {
     return send(HttpMethod.GET, path, bearer, null);
+  }
+
+  /** @return every {@code service/request_type/version} key that {@code GET /admin/functions} lists */
+  public Set<String> functionKeys(String adminToken) {
+    Set<String> keys = new HashSet<>();
+    get("/admin/functions", adminToken).json().forEach(service -> ((JsonObject) service.getValue()).forEach(
+      function -> ((JsonArray) function.getValue()).forEach(version -> keys.add(service.getKey() + "/"
+        + function.getKey() + "/" + ((JsonObject) version).getString("version")))));
+    return keys;
   }
 
   /** Closes the client and its connections. */
