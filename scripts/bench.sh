@@ -4,11 +4,13 @@
 # generator. Prints throughput (closed loop), CPU per call, latency at a fixed rate (open loop, gateway and
 # baseline), heap per idle WebSocket (with the classes one connection holds), and a last line: RESULT gateway_rps=..
 # baseline_rps=.. ratio=.. gateway_cpu_us=.. baseline_cpu_us=.. cpu_ratio=.. p50_ms=.. p99_ms=.. baseline_p99_ms=..
-# idle_kb_per_conn=..
+# idle_kb_per_conn=.. baseline_idle_kb_per_conn=.. own_b_per_conn=..
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
-#                              30 s measurement each; 10,000 idle connections), about 7 minutes
+#                              30 s measurement each; 10,000 idle connections), about 8 minutes
 #   scripts/bench.sh --quick   about 3 minutes (one round each, 20 s warm-up: the gateway's JIT is still busy at 10 s;
 #                              10 s measurement, 2,000 idle connections)
+#   scripts/bench.sh --idle    heap per idle WebSocket only: 10,000 connections held open to the baseline, then to the
+#                              gateway, each after a full GC (RESULT_IDLE line), about 1 minute
 #   scripts/bench.sh --slow-readers   8 WebSockets that stop reading ask for about 500 MB of stream chunks while one
 #                              well-behaved client calls echo for 30 s; prints the gateway's peak heap and client bytes
 #                              and the well-behaved client's latency (RESULT_SLOW line)
@@ -38,7 +40,8 @@ event_loops=${GATEWAY_EVENT_LOOPS:-2}
 
 warmup=30 measure=30 idle=10000 connections=64 rate=5000 order=(gateway baseline baseline gateway)
 if [[ ${1:-} == --quick ]]; then warmup=20 measure=10 idle=2000 order=(gateway baseline); fi
-slow_readers=false cluster_tls=false fan_out=false
+slow_readers=false cluster_tls=false fan_out=false idle_only=false
+[[ ${1:-} == --idle ]] && idle_only=true
 [[ ${1:-} == --slow-readers ]] && slow_readers=true
 [[ ${1:-} == --fan-out ]] && fan_out=true
 if [[ ${1:-} == --cluster-tls ]]; then cluster_tls=true order=(gateway gateway-tls baseline baseline gateway-tls gateway); fi
@@ -185,6 +188,45 @@ await "$dir/baseline.log" "baseline ready"
 gen=("${jvm[@]/-Xms512m/-Xms256m}" dev.genapi.bench.LoadGenerator)
 json() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" <<< "$1"; }
 per_call() { awk -v t="$1" -v r="$2" -v s="$measure" 'BEGIN{printf "%.1f", t*10000/(r*s)}'; } # ticks are 1/100 s
+# the histogram forces a full GC; its total is the live heap, its dev.genapi.* rows GenApi's own objects
+# the histograms are kept: per_class prints what one connection holds, class by class
+heap() { jcmd "$1" GC.class_histogram 2> /dev/null | tee "$dir/heap-$2.txt" |
+  awk '$4 ~ /^dev\.genapi\./ {own += $3} /^Total/ {print $3, own + 0}'; }
+per_class() { # label connections: the classes of at least 16 bytes per connection, largest first
+  awk -v n="$2" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
+    END {for (k in b) if (b[k] / n >= 16) printf "  %7.0f B  %5.2f per connection  %s\n", b[k] / n, c[k] / n, k}' \
+    "$dir/heap-$1-before.txt" "$dir/heap-$1-after.txt" | sort -rn
+}
+# Opens $idle WebSockets to a server and holds them: prints "KB-per-connection own-bytes-per-connection connections"
+idle_heap() { # label port pid
+  local before before_own after after_own idle_pid opened
+  read -r before before_own <<< "$(heap "$3" "$1-before")"
+  "${gen[@]}" idle "$2" "$idle" 0 20 > "$dir/idle-$1.log" 2>&1 &
+  idle_pid=$!; pids+=("$idle_pid")
+  await "$dir/idle-$1.log" "idle .* connections open"
+  sleep 2
+  read -r after after_own <<< "$(heap "$3" "$1-after")"
+  kill "$idle_pid" 2> /dev/null || true
+  wait "$idle_pid" 2> /dev/null || true
+  opened=$(sed -nE 's/.*idle ([0-9]+) connections open.*/\1/p' "$dir/idle-$1.log" | tail -1)
+  (( opened < idle )) && echo "WARNING: only $opened of $idle idle connections opened to the $1" >&2
+  awk -v a="$after" -v b="$before" -v ao="$after_own" -v bo="$before_own" -v n="$opened" \
+    'BEGIN{printf "%.1f %.0f %d\n", (a-b)/n/1024, (ao-bo)/n, n}'
+}
+idle_round() { # label port pid: measures and prints the classes one connection holds
+  echo "Idle connections: $idle to the $1" >&2
+  local result; result=$(idle_heap "$@")
+  read -r idle_kb own_bytes opened <<< "$result"
+  echo "idle WebSockets, $1: ${idle_kb} KB of heap per connection, ${own_bytes} B of it GenApi's own ($opened connections):"
+  per_class "$1" "$opened"
+}
+if $idle_only; then
+  idle_round baseline "$baseline_port" "$baseline"; baseline_kb=$idle_kb
+  idle_round gateway "$gateway_port" "$gateway"
+  echo "RESULT_IDLE gateway_kb_per_conn=${idle_kb} baseline_kb_per_conn=${baseline_kb} gateway_own_b_per_conn=${own_bytes}"
+  exit 0
+fi
+
 
 # One closed-loop round: prints "calls/s server-us-per-call node-us-per-call", CPU read over the measured window only
 closed_round() { # port pid-of-server pid-of-its-node
@@ -240,33 +282,11 @@ open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -
 echo "Open loop, $rate calls/s: baseline" >&2
 open_base=$("${gen[@]}" open "$baseline_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open_base" >&2
 
-echo "Idle connections: $idle" >&2
-# the histogram forces a full GC; its total is the live heap, its dev.genapi.* rows GenApi's own objects
-# the histograms are kept: per_class prints what one connection holds, class by class
-heap() { jcmd "$1" GC.class_histogram 2> /dev/null | tee "$dir/heap-$2.txt" |
-  awk '$4 ~ /^dev\.genapi\./ {own += $3} /^Total/ {print $3, own + 0}'; }
-per_class() { # connections: the classes of at least 16 bytes per connection, largest first
-  awk -v n="$1" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3); c[$4] += (f == 1 ? -$2 : $2)}
-    END {for (k in b) if (b[k] / n >= 16) printf "  %7.0f B  %5.2f per connection  %s\n", b[k] / n, c[k] / n, k}' \
-    "$dir/heap-before.txt" "$dir/heap-after.txt" | sort -rn
-}
-read -r before before_own <<< "$(heap "$gateway" before)"
-"${gen[@]}" idle "$gateway_port" "$idle" 0 20 > "$dir/idle.log" 2>&1 &
-idle_pid=$!; pids+=("$idle_pid")
-await "$dir/idle.log" "idle .* connections open"
-sleep 2
-read -r after after_own <<< "$(heap "$gateway" after)"
-kill "$idle_pid" 2> /dev/null || true
-opened=$(sed -nE 's/.*idle ([0-9]+) connections open.*/\1/p' "$dir/idle.log" | tail -1)
-(( opened < idle )) && echo "WARNING: only $opened of $idle idle connections opened" >&2
-idle_kb=$(awk -v a="$after" -v b="$before" -v n="$opened" 'BEGIN{printf "%.1f", (a-b)/n/1024}')
-own_bytes=$(awk -v a="$after_own" -v b="$before_own" -v n="$opened" 'BEGIN{printf "%.0f", (a-b)/n}')
-
+idle_round baseline "$baseline_port" "$baseline"; baseline_kb=$idle_kb
+idle_round gateway "$gateway_port" "$gateway"
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
 echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
 echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms (baseline: p50 $(json "$open_base" p50_ms) ms, p99 $(json "$open_base" p99_ms) ms, p99.9 $(json "$open_base" p999_ms) ms)"
-echo "idle WebSockets: ${idle_kb} KB of gateway heap per connection, ${own_bytes} B of it GenApi's own (${opened} connections):"
-per_class "$opened"
 cpu_ratio=$(awk -v g="$gateway_cpu" -v b="$baseline_cpu" 'BEGIN{printf "%.2f", g/b}')
-echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) baseline_p99_ms=$(json "$open_base" p99_ms) idle_kb_per_conn=${idle_kb}"
+echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) baseline_p99_ms=$(json "$open_base" p99_ms) idle_kb_per_conn=${idle_kb} baseline_idle_kb_per_conn=${baseline_kb} own_b_per_conn=${own_bytes}"

@@ -91,7 +91,6 @@ final class PushIndex {
     private final ClientSession session;
     // made at the connection's first relay call: most connections never make one
     private RelayConnection relay;
-    private long number;
     private String user;
     private String device;
 
@@ -102,9 +101,8 @@ final class PushIndex {
     /** @return the connection as relay groups know it */
     RelayConnection relay() {
       if (relay == null) {
-        number = NUMBERS.incrementAndGet();
-        relay = new RelayConnection(node, number);
-        numbered.put(number, session);
+        relay = new RelayConnection(node, NUMBERS.incrementAndGet());
+        numbered.put(relay.number(), session);
       }
       return relay;
     }
@@ -135,7 +133,7 @@ final class PushIndex {
     void remove() {
       address(null, null);
       if (relay != null) {
-        numbered.remove(number);
+        numbered.remove(relay.number());
       }
     }
 

@@ -82,6 +82,8 @@ final class WebSocketTransport {
 
   private void attach(ServerWebSocket ws, HttpConnection tcp, Identity identity, boolean phoenix) {
     Live live = new Live(ws, tcp, identity, phoenix);
+    // an upgraded connection's own close handler never runs (its WebSocket's does): let it go
+    tcp.closeHandler(null);
     ws.frameHandler(live);
     ws.exceptionHandler(live::failed);
     ws.closeHandler(live::closed);

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 public final class RelayConnection {
 
   private final String id;
+  private final long number;
   private Future<Object> last = Future.succeededFuture();
   private Set<String> groups;
   private boolean closed;
@@ -23,6 +24,12 @@ public final class RelayConnection {
    */
   public RelayConnection(String node, long number) {
     this.id = node + "/" + number;
+    this.number = number;
+  }
+
+  /** @return the connection's number, unique in its gateway */
+  public long number() {
+    return number;
   }
 
   /** @return {@code <gateway node id>/<number>} */
