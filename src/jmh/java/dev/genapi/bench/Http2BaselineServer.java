@@ -2,6 +2,7 @@ package dev.genapi.bench;
 
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.cluster.ClusterSupport;
+import dev.genapi.cluster.TlsEngines;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -47,7 +48,8 @@ public final class Http2BaselineServer extends VerticleBase {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(5000);
     HttpServerOptions options = new HttpServerOptions().setSsl(true)
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
-      .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+      .setSslEngineOptions(TlsEngines.preferred());
     return vertx.createHttpServer(options).requestHandler(request -> request.body()
         .compose(body -> vertx.eventBus().<Buffer>request(BenchNode.ECHO_ADDRESS, body, delivery))
         .onSuccess(reply -> request.response().putHeader("Content-Type", "application/json").end(reply.body()))

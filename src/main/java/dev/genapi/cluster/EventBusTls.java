@@ -2,16 +2,13 @@ package dev.genapi.cluster;
 
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
  * Mutual TLS on the clustered event bus, from the PEM files named in {@link ClusterOptions}: each member presents its
  * certificate, accepts a connection only from a peer whose certificate chains to the CA, and, connecting, accepts
- * only a peer whose certificate chains to the CA. The TLS engine is BoringSSL where netty-tcnative has it
- * (linux-x86_64): with the JDK's, TLS cost a gateway 18 % more CPU per call, with BoringSSL about 3 % (bench/RESULTS.md);
- * elsewhere the JDK's.
+ * only a peer whose certificate chains to the CA, on the {@link TlsEngines#preferred() preferred engine}.
  *
  * <p>Vert.x's event-bus client does not verify host names (it cannot be turned on), so any certificate the CA signed
  * is accepted as any member: the CA must sign cluster members only. The certificates still carry the members'
@@ -38,9 +35,7 @@ final class EventBusTls {
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.getTlsCert()).setKeyPath(cluster.getTlsKey()))
       .setTrustOptions(new PemTrustOptions().addCertPath(cluster.getTlsCa()))
       .setTrustAll(false)
-      .setClientAuth(ClientAuth.REQUIRED);
-    if (OpenSSLEngineOptions.isAvailable()) {
-      eventBus.setSslEngineOptions(new OpenSSLEngineOptions());
-    }
+      .setClientAuth(ClientAuth.REQUIRED)
+      .setSslEngineOptions(TlsEngines.preferred());
   }
 }

@@ -1,5 +1,6 @@
 package dev.genapi.gateway;
 
+import dev.genapi.cluster.TlsEngines;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +71,8 @@ public final class ServerTlsOptions {
     readable("tls_cert", certPath);
     readable("tls_key", keyPath);
     return server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
-      .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      .setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+      .setSslEngineOptions(TlsEngines.preferred());
   }
 
   private static void readable(String key, String path) {
