@@ -227,7 +227,6 @@ if $idle_only; then
   exit 0
 fi
 
-
 # One closed-loop round: prints "calls/s server-us-per-call node-us-per-call", CPU read over the measured window only
 closed_round() { # port pid-of-server pid-of-its-node
   "${gen[@]}" closed "$1" "$connections" "$warmup" "$measure" > "$dir/closed.out" &
