@@ -4,7 +4,7 @@
 # generator. Prints throughput (closed loop), CPU per call, latency at a fixed rate (open loop, gateway and
 # baseline), heap per idle WebSocket (with the classes one connection holds), and a last line: RESULT gateway_rps=..
 # baseline_rps=.. ratio=.. gateway_cpu_us=.. baseline_cpu_us=.. cpu_ratio=.. p50_ms=.. p99_ms=.. baseline_p99_ms=..
-# idle_kb_per_conn=.. baseline_idle_kb_per_conn=.. own_b_per_conn=..
+# open_cpu_ratio=.. idle_kb_per_conn=.. baseline_idle_kb_per_conn=.. own_b_per_conn=..
 #   scripts/bench.sh           full run (closed loop in rounds gateway, baseline, baseline, gateway; 30 s warm-up and
 #                              30 s measurement each; 10,000 idle connections), about 8 minutes
 #   scripts/bench.sh --quick   about 3 minutes (one round each, 20 s warm-up: the gateway's JIT is still busy at 10 s;
@@ -241,6 +241,18 @@ closed_round() { # port pid-of-server pid-of-its-node
   echo "$(json "$line" rps) $(per_call $((s1 - s0)) "$(json "$line" rps)") $(per_call $((n1 - n0)) "$(json "$line" rps)")"
 }
 
+# One open-loop round at $rate calls/s: sets open_line (the generator's result) and open_cpu (the server's CPU per call
+# over the measured window: at a fixed rate neither server gains from batching more calls per wake-up)
+open_round() { # port pid-of-server
+  "${gen[@]}" open "$1" 32 "$warmup" "$measure" "$rate" > "$dir/open.out" &
+  local load_pid=$! s0 s1
+  sleep "$warmup"; s0=$(cpu_ticks "$2")
+  sleep "$measure"; s1=$(cpu_ticks "$2")
+  wait "$load_pid"
+  open_line=$(tail -1 "$dir/open.out"); echo "$open_line" >&2
+  open_cpu=$(per_call $((s1 - s0)) "$rate")
+}
+
 declare -A port_of=([gateway]=$gateway_port [baseline]=$baseline_port) pid_of=([gateway]=$gateway [baseline]=$baseline)
 declare -A node_of=([gateway]=$node [baseline]=$node)
 if $cluster_tls; then # a second cluster, gateway and node whose event bus runs mutual TLS
@@ -277,15 +289,16 @@ if $cluster_tls; then
 fi
 
 echo "Open loop, $rate calls/s: gateway" >&2
-open=$("${gen[@]}" open "$gateway_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open" >&2
+open_round "$gateway_port" "$gateway"; open=$open_line gateway_open_cpu=$open_cpu
 echo "Open loop, $rate calls/s: baseline" >&2
-open_base=$("${gen[@]}" open "$baseline_port" 32 "$warmup" "$measure" "$rate" | tail -1); echo "$open_base" >&2
+open_round "$baseline_port" "$baseline"; open_base=$open_line baseline_open_cpu=$open_cpu
 
 idle_round baseline "$baseline_port" "$baseline"; baseline_kb=$idle_kb
 idle_round gateway "$gateway_port" "$gateway"
 ratio=$(awk -v g="$gateway_rps" -v b="$baseline_rps" 'BEGIN{printf "%.2f", g/b}')
 echo "gateway: ${gateway_rps} calls/s (mean over $(( ${#order[@]} / 2 )) round(s)), CPU per call ${gateway_cpu} us (gateway) + ${gateway_node_cpu} us (node)"
 echo "baseline: ${baseline_rps} calls/s, CPU per call ${baseline_cpu} us (baseline) + ${baseline_node_cpu} us (node)"
-echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms (baseline: p50 $(json "$open_base" p50_ms) ms, p99 $(json "$open_base" p99_ms) ms, p99.9 $(json "$open_base" p999_ms) ms)"
+echo "open loop at ${rate}/s: p50 $(json "$open" p50_ms) ms, p99 $(json "$open" p99_ms) ms, p99.9 $(json "$open" p999_ms) ms (baseline: p50 $(json "$open_base" p50_ms) ms, p99 $(json "$open_base" p99_ms) ms, p99.9 $(json "$open_base" p999_ms) ms); CPU per call ${gateway_open_cpu} us (gateway), ${baseline_open_cpu} us (baseline)"
 cpu_ratio=$(awk -v g="$gateway_cpu" -v b="$baseline_cpu" 'BEGIN{printf "%.2f", g/b}')
-echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) baseline_p99_ms=$(json "$open_base" p99_ms) idle_kb_per_conn=${idle_kb} baseline_idle_kb_per_conn=${baseline_kb} own_b_per_conn=${own_bytes}"
+open_cpu_ratio=$(awk -v g="$gateway_open_cpu" -v b="$baseline_open_cpu" 'BEGIN{printf "%.2f", g/b}')
+echo "RESULT gateway_rps=${gateway_rps} baseline_rps=${baseline_rps} ratio=${ratio} gateway_cpu_us=${gateway_cpu} baseline_cpu_us=${baseline_cpu} cpu_ratio=${cpu_ratio} p50_ms=$(json "$open" p50_ms) p99_ms=$(json "$open" p99_ms) baseline_p99_ms=$(json "$open_base" p99_ms) open_cpu_ratio=${open_cpu_ratio} idle_kb_per_conn=${idle_kb} baseline_idle_kb_per_conn=${baseline_kb} own_b_per_conn=${own_bytes}"
