@@ -53,6 +53,7 @@ class ReplyTrustClusterTest {
   private static Vertx nodeVertx;
   private static Vertx client;
   private static Gateway gateway;
+  private static long liarRenewal = -1;
   private static final AtomicInteger received = new AtomicInteger();
   private static final AtomicInteger forged = new AtomicInteger();
 
@@ -73,7 +74,7 @@ class ReplyTrustClusterTest {
       }).completion();
     }).compose(consuming -> {
       renewLiarLease();
-      nodeVertx.setPeriodic(500, id -> renewLiarLease());
+      liarRenewal = nodeVertx.setPeriodic(500, id -> renewLiarLease());
       ServiceNode honest = honestNode();
       return honest.start().compose(v -> honest.registered());
     }).compose(registered -> liarLive()).onComplete(test.succeedingThenComplete());
@@ -81,6 +82,8 @@ class ReplyTrustClusterTest {
 
   @AfterAll
   static void stop(VertxTestContext test) {
+    // the liar's lease stops with its member, not after it (a renewal on a stopped member would fail)
+    nodeVertx.cancelTimer(liarRenewal);
     TestCluster.leave(client, nodeVertx, gatewayVertx).onComplete(test.succeedingThenComplete());
   }
 
