@@ -11,6 +11,7 @@ import dev.genapi.testing.Http;
 import dev.genapi.testing.TestCluster;
 import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -154,7 +155,7 @@ class UnservedFunctionsClusterTest {
     AtomicReference<String> phase = new AtomicReference<>("old only");
     started(old).compose(v -> {
       Future<Void> loop = WsClient.open(clientVertx, gateway.port(), null)
-        .compose(loopWs -> callInTurn(loopWs, phase, answers, 0).eventually(loopWs::shutdown));
+        .compose(loopWs -> callInTurn(loopWs, phase, answers).eventually(loopWs::shutdown));
       Future<Void> deploy = WsClient.open(clientVertx, gateway.port(), null)
         .compose(ws -> overlap(ws, phase, answers).eventually(ws::shutdown))
         .compose(overlapped -> stopOld(old, phase, answers))
@@ -209,17 +210,26 @@ class UnservedFunctionsClusterTest {
 
   /**
    * Calls total and legacy in turn, one call at a time, until the phase (what the deploy is doing) is cleared;
-   * records each answer with the phase it was sent in.
+   * records each answer with the phase it was sent in. One promise for the whole loop: a future composed per call
+   * would make a chain thousands deep, whose completion overflows the stack on a fast machine.
    */
-  private static Future<Void> callInTurn(WsClient ws, AtomicReference<String> phase, List<Answer> answers, int i) {
+  private static Future<Void> callInTurn(WsClient ws, AtomicReference<String> phase, List<Answer> answers) {
+    Promise<Void> done = Promise.promise();
+    callNext(ws, phase, answers, 0, done);
+    return done.future();
+  }
+
+  private static void callNext(WsClient ws, AtomicReference<String> phase, List<Answer> answers, int i,
+                               Promise<Void> done) {
     String current = phase.get();
     if (current == null) {
-      return Future.succeededFuture();
+      done.complete();
+      return;
     }
     String requestType = i % 2 == 0 ? "total" : "legacy";
-    return ask(ws, "loop-" + i, "cart", requestType).compose(answer -> {
+    ask(ws, "loop-" + i, "cart", requestType).onFailure(done::fail).onSuccess(answer -> {
       answers.add(new Answer(current, requestType, answer));
-      return callInTurn(ws, phase, answers, i + 1);
+      callNext(ws, phase, answers, i + 1, done);
     });
   }
 
