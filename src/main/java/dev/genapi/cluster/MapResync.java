@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -105,12 +104,7 @@ public final class MapResync {
   }
 
   private Future<Integer> reload() {
-    try {
-      return worker.executeBlocking(reload, true);
-    } catch (RejectedExecutionException e) {
-      // a timer that fired while Vert.x closes, its workers already gone
-      return Future.failedFuture("Vert.x is closing");
-    }
+    return worker.executeBlocking(reload, true);
   }
 
   private static String entries(int count) {

@@ -25,15 +25,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import dev.genapi.protocol.Request;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running gateway on a clustered Vert.x instance: the registry kept in sync, the live node view, the reply
@@ -52,8 +53,8 @@ public final class Gateway {
   private final FunctionRegistry registry = new FunctionRegistry();
   private final NodeRegistry nodes;
   private final ReplyRouter replies = new ReplyRouter();
-  private final List<String> deployments = new ArrayList<>();
-  private final List<GatewayVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private String deploymentId;
+  private final List<GatewayVerticle> servers = new CopyOnWriteArrayList<>();
   private ConfigVerticle configVerticle;
   private Pipeline pipeline;
   private ConnectionOpener opener;
@@ -118,7 +119,38 @@ public final class Gateway {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return gateway.deploy(options, hooks).map(gateway);
+    return vertx.deployVerticle(new Deployment(gateway, options, hooks)).map(id -> {
+      gateway.deploymentId = id;
+      return gateway;
+    });
+  }
+
+  /**
+   * The gateway as one deployment: its servers and registry sync are deployed inside it and what it starts runs on its
+   * context, so undeploying it, by {@link #stop()} or by closing Vert.x, undeploys those first, then stops the rest
+   * (timers, listeners, consumers) before Vert.x closes its workers and the event bus.
+   */
+  private static final class Deployment extends VerticleBase {
+
+    private final Gateway gateway;
+    private final GatewayOptions options;
+    private final Hooks hooks;
+
+    Deployment(Gateway gateway, GatewayOptions options, Hooks hooks) {
+      this.gateway = gateway;
+      this.options = options;
+      this.hooks = hooks;
+    }
+
+    @Override
+    public Future<?> start() {
+      return gateway.deploy(options, hooks);
+    }
+
+    @Override
+    public Future<?> stop() {
+      return gateway.release();
+    }
   }
 
   private Future<Void> deploy(GatewayOptions options, Hooks hooks) {
@@ -133,10 +165,7 @@ public final class Gateway {
     opener = new ConnectionOpener(vertx, pipeline, this, options.getClientLimits());
     mcp = McpEndpoint.start(vertx, this, options);
     return vertx.deployVerticle(configVerticle)
-      .compose(id -> {
-        deployments.add(id);
-        return nodes.start(vertx, hazelcast);
-      })
+      .compose(id -> nodes.start(vertx, hazelcast))
       .compose(v -> replies.start(vertx))
       .compose(v -> rateLimitSettings.start(options.getRateLimits()))
       .compose(v -> rateLimitSync.start())
@@ -147,7 +176,6 @@ public final class Gateway {
         return server;
       }, new DeploymentOptions().setInstances(options.getInstances())))
       .compose(id -> {
-        deployments.add(id);
         port = servers.get(0).actualPort();
         return deployAdmin(options);
       })
@@ -164,7 +192,6 @@ public final class Gateway {
     }
     AdminVerticle admin = new AdminVerticle(this, options);
     return vertx.deployVerticle(admin).map(id -> {
-      deployments.add(id);
       adminPort = admin.actualPort();
       return null;
     });
@@ -378,12 +405,17 @@ public final class Gateway {
     return nodes;
   }
 
-  /** Stops serving: undeploys the HTTP servers and the registry sync, and stops listening to leases and replies. */
+  /**
+   * Stops serving: undeploys the HTTP servers and the registry sync, and stops listening to leases and replies.
+   * Closing Vert.x does the same.
+   */
   public Future<Void> stop() {
-    List<Future<?>> undeployed = new ArrayList<>();
-    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
-    return Future.join(undeployed)
-      .eventually(replies::stop)
+    return vertx.undeploy(deploymentId);
+  }
+
+  /** Once the servers and the registry sync are undeployed: stops what the gateway started beside them. */
+  private Future<Void> release() {
+    return replies.stop()
       .eventually(rateLimitSync::stop)
       .eventually(relay::stop)
       .eventually(mcp::stop)

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Exchanges admissions among the gateways of a cluster: every {@code sync_interval_ms} each gateway publishes what it
@@ -107,12 +106,7 @@ public final class RateLimitSync {
   }
 
   private void publish(JsonObject admissions, boolean round) {
-    try {
-      vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
-        new JsonObject().put("gateway", gatewayId).put("round", round).put("admissions", admissions));
-    } catch (RejectedExecutionException closing) {
-      // Vert.x closes under a round that was due (its gateway was not stopped first): no more rounds
-      stopped = true;
-    }
+    vertx.eventBus().publish(Addresses.RATE_LIMIT_SYNC,
+      new JsonObject().put("gateway", gatewayId).put("round", round).put("admissions", admissions));
   }
 }
