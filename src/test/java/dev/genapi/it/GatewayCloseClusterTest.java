@@ -5,9 +5,13 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.gateway.Gateway;
+import dev.genapi.demo.DemoService;
 import dev.genapi.gateway.GatewayOptions;
+import dev.genapi.node.ServiceNode;
+import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,18 +19,21 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gateway whose Vert.x is closed without {@code stop()}: its periodic map reads (every second here) and rate-limit
- * rounds (every 200 ms) are due while Vert.x closes; they end with the gateway, before Vert.x closes its workers and
- * event bus.
+ * A gateway or a node whose Vert.x is closed without {@code stop()}: the gateway's periodic map reads (every second
+ * here) and rate-limit rounds (every 200 ms), the node's lease renewals and registry checks, are due while Vert.x
+ * closes; they end before Vert.x closes its workers and event bus (the gateway's with its deployment).
  */
-@DisplayName("Closing Vert.x under a running gateway")
+@DisplayName("Closing Vert.x under a running gateway or node")
 class GatewayCloseClusterTest {
 
   private static final int ROUNDS = 3;
+  private static final int NODE_ROUNDS = 2;
   private static final long RUNNING_MS = 1500;
 
   private static ClusterOptions cluster;
@@ -44,24 +51,57 @@ class GatewayCloseClusterTest {
   }
 
   @Test
-  @DisplayName("stops the gateway first: nothing it started fails in the log once Vert.x is closed")
-  void closedWithoutStop() throws InterruptedException {
+  @DisplayName("under a running gateway: it stops first, and nothing it started fails in the log")
+  void gatewayClosedWithoutStop() {
+    assertThat(errorsWhileClosing(ROUNDS, (vertx, round) -> Gateway.start(vertx,
+      new GatewayOptions().setPort(TestCluster.freePort())).map(Gateway::ready)))
+      .as("errors through GenApi's code while and after Vert.x closed").isEmpty();
+  }
+
+  @Test
+  @DisplayName("under a running node (lease renewed every 200 ms, registry checked every 100 ms): nothing it started "
+    + "fails in the log")
+  void nodeClosedWithoutStop() {
+    Gateway gateway = TestCluster.await(Gateway.start(peer, new GatewayOptions().setPort(TestCluster.freePort())));
+    try {
+      assertThat(errorsWhileClosing(NODE_ROUNDS, (vertx, round) -> {
+        ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions()
+          .setName("closed-" + round).setLeaseRenewMs(200).setVerifyIntervalMs(100)), vertx);
+        return node.start().compose(v -> node.registered()).map(registered -> true);
+      })).as("errors through GenApi's code while and after Vert.x closed").isEmpty();
+    } finally {
+      TestCluster.await(gateway.stop());
+    }
+  }
+
+  /**
+   * Each round starts what {@code start} starts on a new member, lets it run, and closes the member's Vert.x.
+   *
+   * @return the log events carrying a throwable thrown through GenApi's code meanwhile
+   */
+  private static List<String> errorsWhileClosing(int rounds, BiFunction<Vertx, Integer, Future<Boolean>> start) {
     LogCapture log = LogCapture.install();
     try {
-      for (int round = 0; round < ROUNDS; round++) {
+      for (int round = 0; round < rounds; round++) {
         Vertx vertx = TestCluster.member(cluster);
-        Gateway gateway = TestCluster.await(Gateway.start(vertx, new GatewayOptions().setPort(TestCluster.freePort())));
-        assertThat(gateway.ready()).isTrue();
-        Thread.sleep(RUNNING_MS);
+        assertThat(TestCluster.await(start.apply(vertx, round))).as("started").isTrue();
+        sleep(RUNNING_MS);
         TestCluster.await(vertx.close());
       }
-      Thread.sleep(RUNNING_MS);
+      sleep(RUNNING_MS);
     } finally {
       log.close();
     }
-    assertThat(log.events().stream().filter(e -> e.getThrowableProxy() != null && fromGenApi(e.getThrowableProxy()))
-      .map(GatewayCloseClusterTest::describe)).as("errors through GenApi's code while and after Vert.x closed")
-      .isEmpty();
+    return log.events().stream().filter(e -> e.getThrowableProxy() != null && fromGenApi(e.getThrowableProxy()))
+      .map(GatewayCloseClusterTest::describe).toList();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static boolean fromGenApi(IThrowableProxy thrown) {
