@@ -14,11 +14,13 @@ import dev.genapi.protocol.GenApiCodecs;
 import dev.genapi.metrics.Tracing;
 import dev.genapi.protocol.NodeCallRequest;
 import dev.genapi.protocol.NodeReply;
+import io.vertx.core.Closeable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +65,9 @@ public final class ServiceNode {
   private MessageConsumer<Object> consumer;
   private NodeLease lease;
   private UUID memberListener;
+  /** Stops the node when the context that started it closes: its deployment is undeployed, or Vert.x closes. */
+  private final Closeable stopOnClose = completion -> stop().onComplete(completion);
+  private ContextInternal startedOn;
 
   private ServiceNode(Vertx vertx, ServiceNodeOptions options) {
     this.vertx = vertx;
@@ -104,11 +109,14 @@ public final class ServiceNode {
 
   /**
    * Starts consuming calls, takes the lease, and pushes the FunConfigs in the background (retrying until a gateway
-   * accepts them).
+   * accepts them). When the context it was started on closes first (the verticle that started it is undeployed, or
+   * Vert.x is closed) the node stops as {@link #stop()} does: lease given up, calls in flight answered.
    *
    * @return completed once calls can reach this node
    */
   public Future<Void> start() {
+    startedOn = (ContextInternal) vertx.getOrCreateContext();
+    startedOn.addCloseHook(stopOnClose);
     GenApiCodecs.register(vertx.eventBus());
     consumer = vertx.eventBus().consumer(Addresses.node(name()), this::onMessage);
     HazelcastInstance hazelcast = ClusterSupport.hazelcast(vertx);
@@ -181,6 +189,9 @@ public final class ServiceNode {
    * @param budgetMs how long calls in flight may take to finish
    */
   public Future<Void> stop(long budgetMs) {
+    if (startedOn != null) {
+      startedOn.removeCloseHook(stopOnClose);
+    }
     pusher.stop();
     Future<Void> released = lease == null ? Future.succeededFuture() : lease.stop().otherwiseEmpty();
     return released.compose(v -> idle(budgetMs))

@@ -11,8 +11,10 @@ import dev.genapi.node.ServiceNode;
 import dev.genapi.node.ServiceNodeOptions;
 import dev.genapi.testing.LogCapture;
 import dev.genapi.testing.TestCluster;
+import dev.genapi.testing.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -30,11 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closes; they end before Vert.x closes its workers and event bus (the gateway's with its deployment).
  */
 @DisplayName("Closing Vert.x under a running gateway or node")
-class GatewayCloseClusterTest {
+class VertxCloseClusterTest {
 
   private static final int ROUNDS = 3;
   private static final int NODE_ROUNDS = 2;
   private static final long RUNNING_MS = 1500;
+  /** Longer than closing a member takes: without the node's own stop, its reply would find the event bus closed. */
+  private static final long SLOW_MS = 3000;
 
   private static ClusterOptions cluster;
   private static Vertx peer;
@@ -74,6 +78,34 @@ class GatewayCloseClusterTest {
     }
   }
 
+  @Test
+  @DisplayName("under a node serving a 3 s call: the node stops as stop() does, and the call in flight is answered")
+  void nodeCallInFlight() {
+    int port = TestCluster.freePort();
+    Gateway gateway = TestCluster.await(Gateway.start(peer, new GatewayOptions().setPort(port)));
+    Vertx vertx = TestCluster.member(cluster);
+    try (WsClient client = WsClient.connect(peer, port)) {
+      ServiceNode node = DemoService.registerOn(ServiceNode.create(vertx, new ServiceNodeOptions()
+        .setName("closing")), vertx);
+      TestCluster.await(node.start().compose(v -> node.registered()));
+      client.send(WsClient.call("warm", "demo", "echo", new JsonObject().put("message", "hi")));
+      assertThat(client.next().getBoolean("success")).as("echo before the close").isTrue();
+      client.send(WsClient.call("in-flight", "demo", "slow", new JsonObject().put("ms", SLOW_MS)));
+      sleep(500);
+      Future<Void> closed = vertx.close();
+      // slow answers async: its acknowledgement came before the close, its result comes after
+      assertThat(client.next().getBoolean("async")).as("the acknowledgement").isTrue();
+      JsonObject answer = client.next(SLOW_MS + WsClient.FRAME_TIMEOUT_MS);
+      assertThat(answer.getString("request_id")).isEqualTo("in-flight");
+      assertThat(answer.getBoolean("success")).as("the call in flight when Vert.x closed: %s", answer).isTrue();
+      assertThat(answer.getJsonObject("result")).isEqualTo(new JsonObject().put("slept", SLOW_MS));
+      TestCluster.await(closed);
+    } finally {
+      TestCluster.close(vertx);
+      TestCluster.await(gateway.stop());
+    }
+  }
+
   /**
    * Each round starts what {@code start} starts on a new member, lets it run, and closes the member's Vert.x.
    *
@@ -93,7 +125,7 @@ class GatewayCloseClusterTest {
       log.close();
     }
     return log.events().stream().filter(e -> e.getThrowableProxy() != null && fromGenApi(e.getThrowableProxy()))
-      .map(GatewayCloseClusterTest::describe).toList();
+      .map(VertxCloseClusterTest::describe).toList();
   }
 
   private static void sleep(long ms) {
