@@ -63,6 +63,10 @@ class McpClusterTest {
         return cluster.gateway().addRateLimit(RateLimit.fromJson(new JsonObject().put("service", "demo")
           .put("request_type", "slow").put("key", "ip_address").put("max_requests", 2).put("window_ms", 60_000)));
       })
+      // the tools follow the registry within SYNC_MS: the tests call them without listing them first
+      .compose(limited -> Eventually.until(cluster.clients(), () -> connect(null, tools -> { })
+          .compose(client -> call(client.listTools()).eventually(() -> close(client))),
+        listed -> byName(listed.tools()).containsKey("demo.whoami"), 10_000))
       .onComplete(test.succeedingThenComplete());
   }
 
