@@ -7,6 +7,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
@@ -189,5 +190,19 @@ public final class ClusterSupport {
         action.run();
       }
     });
+  }
+
+  /**
+   * Removes a listener from this member, unless the member has already shut down (terminated under a stopping
+   * gateway or node, its listeners went with it).
+   *
+   * @param removal the removal, e.g. {@code () -> hazelcast.getCluster().removeMembershipListener(id)}
+   */
+  public static void unlisten(Runnable removal) {
+    try {
+      removal.run();
+    } catch (HazelcastInstanceNotActiveException gone) {
+      // nothing left to remove
+    }
   }
 }

@@ -115,8 +115,8 @@ public final class MapResync {
   public void stop() {
     vertx.cancelTimer(periodic);
     vertx.cancelTimer(pending.getAndSet(-1));
-    hazelcast.getLifecycleService().removeLifecycleListener(mergeListener);
-    hazelcast.getCluster().removeMembershipListener(memberListener);
+    ClusterSupport.unlisten(() -> hazelcast.getLifecycleService().removeLifecycleListener(mergeListener));
+    ClusterSupport.unlisten(() -> hazelcast.getCluster().removeMembershipListener(memberListener));
     worker.close();
   }
 }

@@ -111,7 +111,8 @@ public final class ConfigPusher {
     vertx.cancelTimer(retryTimer);
     vertx.cancelTimer(verifyTimer);
     if (mergeListener != null) {
-      ClusterSupport.hazelcast(vertx).getLifecycleService().removeLifecycleListener(mergeListener);
+      ClusterSupport.unlisten(() -> ClusterSupport.hazelcast(vertx).getLifecycleService()
+        .removeLifecycleListener(mergeListener));
     }
   }
 

@@ -72,7 +72,12 @@ final class NodeLease {
     // after every renewal this node published, on the same connection, so no gateway takes the node back after it
     vertx.eventBus().publish(Addresses.NODE_LEASES, new JsonObject().put("node", name).put("member", member)
       .put("gone", true).encode());
-    return Future.fromCompletionStage(leases.removeAsync(name), vertx.getOrCreateContext()).mapEmpty();
+    try {
+      return Future.fromCompletionStage(leases.removeAsync(name), vertx.getOrCreateContext()).mapEmpty();
+    } catch (HazelcastInstanceNotActiveException e) {
+      // the member has shut down: the lease lapses with it
+      return Future.succeededFuture();
+    }
   }
 
   /** Publishes and stores the lease as the node's functions are now, until it is given up; completes once stored. */

@@ -223,7 +223,8 @@ public final class ServiceNode {
 
   private void forgetMembers() {
     if (memberListener != null) {
-      ClusterSupport.hazelcast(vertx).getCluster().removeMembershipListener(memberListener);
+      ClusterSupport.unlisten(() -> ClusterSupport.hazelcast(vertx).getCluster()
+        .removeMembershipListener(memberListener));
       memberListener = null;
     }
   }
