@@ -1,8 +1,5 @@
 package dev.genapi.it;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import dev.genapi.cluster.ClusterOptions;
 import dev.genapi.gateway.Gateway;
 import dev.genapi.demo.DemoService;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -124,8 +120,7 @@ class VertxCloseClusterTest {
     } finally {
       log.close();
     }
-    return log.events().stream().filter(e -> e.getThrowableProxy() != null && fromGenApi(e.getThrowableProxy()))
-      .map(VertxCloseClusterTest::describe).toList();
+    return log.stackTracesThroughGenApi();
   }
 
   private static void sleep(long ms) {
@@ -136,12 +131,4 @@ class VertxCloseClusterTest {
     }
   }
 
-  private static boolean fromGenApi(IThrowableProxy thrown) {
-    StackTraceElementProxy[] frames = thrown.getStackTraceElementProxyArray();
-    return frames != null && Arrays.stream(frames).anyMatch(f -> f.getSTEAsString().contains("dev.genapi."));
-  }
-
-  private static String describe(ILoggingEvent event) {
-    return event.getLoggerName() + ": " + event.getFormattedMessage() + ": " + event.getThrowableProxy().getClassName();
-  }
 }

@@ -4,10 +4,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -46,6 +48,20 @@ public final class LogCapture extends UnsynchronizedAppenderBase<ILoggingEvent> 
   public List<String> stackTraces() {
     return events.stream().filter(e -> e.getThrowableProxy() != null)
       .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage() + ": " + describe(e.getThrowableProxy())).toList();
+  }
+
+  /**
+   * @return the events whose throwable was thrown through GenApi's code (a frame in {@code dev.genapi}), as
+   *   "logger: message: throwable"
+   */
+  public List<String> stackTracesThroughGenApi() {
+    return events.stream().filter(e -> e.getThrowableProxy() != null && throughGenApi(e.getThrowableProxy()))
+      .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage() + ": " + describe(e.getThrowableProxy())).toList();
+  }
+
+  private static boolean throughGenApi(IThrowableProxy thrown) {
+    StackTraceElementProxy[] frames = thrown.getStackTraceElementProxyArray();
+    return frames != null && Arrays.stream(frames).anyMatch(f -> f.getSTEAsString().contains("dev.genapi."));
   }
 
   /**
