@@ -158,7 +158,8 @@ public final class RateLimitSettings {
 
   /** @return 1 when the stored value differs from the one last seen, else 0 */
   private synchronized int apply(String stored) {
-    if (stored != null && stored.equals(seen)) {
+    // none in the cluster (deleted, or gone with the members of a split's other side): the limits in force stay
+    if (stored == null || stored.equals(seen)) {
       return 0;
     }
     seen = stored;

@@ -57,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RegistryTrustClusterTest {
 
   private static final String ADMIN = "admin-secret";
+  private static final long RESYNC_MS = 1000;
   private static final String DEFAULT_TOKEN = "default-push-secret";
   private static final String VAULT_TOKEN = "vault-push-secret";
   private static final String LEDGER_TOKEN = "ledger-push-secret";
@@ -77,7 +78,7 @@ class RegistryTrustClusterTest {
   static void start(VertxTestContext test) {
     Metrics.addRegistry(METERS);
     log = LogCapture.install();
-    ClusterOptions cluster = TestCluster.newCluster();
+    ClusterOptions cluster = TestCluster.newCluster().setResyncIntervalMs(RESYNC_MS);
     client = Vertx.vertx();
     ConfigOptions config = new ConfigOptions().setPushToken(DEFAULT_TOKEN)
       .setPushTokens(Map.of("vault", VAULT_TOKEN, "ledger", LEDGER_TOKEN)).setFirstPullMs(100).setPullIntervalMs(500)
@@ -284,6 +285,21 @@ class RegistryTrustClusterTest {
       })
       .onComplete(test.succeeding(checked -> test.verify(() -> {
         assertThat(gateway.rateLimiter().options().toJson()).isEqualTo(limits.toJson());
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  @DisplayName("rate limits an outsider deletes from the settings map stay in force, and no read counts as a forgery")
+  void outsiderDeletesRateLimits(VertxTestContext test) {
+    RateLimitOptions before = gateway.rateLimiter().options();
+    double rejected = rejected("settings");
+    client.executeBlocking(() -> outsider.getMap(Addresses.SETTINGS_MAP).remove("rate_limits"))
+      // the gateway reads the map again every RESYNC_MS
+      .compose(removed -> Future.future(wait -> client.setTimer(3 * RESYNC_MS, id -> wait.complete())))
+      .onComplete(test.succeeding(waited -> test.verify(() -> {
+        assertThat(gateway.rateLimiter().options().toJson()).isEqualTo(before.toJson());
+        assertThat(rejected("settings")).as("settings entries refused").isEqualTo(rejected);
         test.completeNow();
       })));
   }
