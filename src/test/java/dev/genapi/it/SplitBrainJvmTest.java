@@ -60,6 +60,12 @@ class SplitBrainJvmTest {
   /** Past the gateways' lease timeout (5 s), short of the heartbeat timeout: the cluster does not split. */
   private static final long LEASE_OWNER_FREEZE_MS = 6500;
   private static final long MERGE_MS = 90_000;
+  /**
+   * How long the partitions may take to have all their replicas again: on a loaded machine a member's operations on a
+   * partition have been seen to hang until Hazelcast's operation-heartbeat timeout (twice its 60 s call timeout) and
+   * the master's migrations from that member to fail only then, 2.5 minutes after the merge.
+   */
+  private static final long SETTLE_MS = 240_000;
   private static final long ECHO_TIMEOUT_MS = 5000;
   private static final long VERIFY_MS = 1000;
   private static final long RESYNC_MS = 2000;
@@ -351,7 +357,7 @@ class SplitBrainJvmTest {
   /** Waits until all four members are in and every partition has its backups (no migration left from a merge). */
   private static void awaitSettled() {
     awaitMembers(4);
-    assertThat(Eventually.until(() -> hazelcast.getPartitionService().isClusterSafe(), safe -> safe, MERGE_MS))
+    assertThat(Eventually.until(() -> hazelcast.getPartitionService().isClusterSafe(), safe -> safe, SETTLE_MS))
       .as("cluster safe").isTrue();
   }
 
