@@ -26,6 +26,8 @@ public final class JvmProcess implements AutoCloseable {
   private final Thread reader;
 
   private static final Path LOGS = Path.of("target", "jvm-logs");
+  /** How often {@link #awaitLine} looks whether the output has ended. */
+  private static final long OUTPUT_CHECK_MS = 200;
 
   private JvmProcess(Process process, String role) {
     this.process = process;
@@ -83,7 +85,7 @@ public final class JvmProcess implements AutoCloseable {
   }
 
   /**
-   * Waits for a line of output that contains the text.
+   * Waits for a line of output that contains the text; fails at once when the output has ended without it.
    *
    * @return the line
    */
@@ -91,12 +93,17 @@ public final class JvmProcess implements AutoCloseable {
     long end = System.currentTimeMillis() + timeoutMs;
     try {
       while (System.currentTimeMillis() < end) {
-        String line = lines.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        String line = lines.poll(Math.max(1, Math.min(OUTPUT_CHECK_MS, end - System.currentTimeMillis())),
+          TimeUnit.MILLISECONDS);
         if (line != null) {
           seen.add(line);
           if (line.contains(text)) {
             return line;
           }
+        } else if (!reader.isAlive() && lines.isEmpty()) {
+          String state = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+          throw new AssertionError("the output ended (" + state + ") with no line containing '" + text
+            + "'; all of it:\n" + String.join("\n", seen));
         }
       }
     } catch (InterruptedException e) {
